@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+// samlgate: SAML 2.0 single sign-on for apps behind nginx or Apache, as a FastCGI responder plus an admin CLI.
+
+import PackageDescription
+
+/// Upcoming features every Swift target opts into (see STYLE.md).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "samlgate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "samlgate", targets: ["samlgate"]),
+        .executable(name: "samlgate-fcgi", targets: ["samlgate-fcgi"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: C libraries, one system module each (defines SwiftPM drops live in each shim.h).
+        .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev", "libxmlsec1-openssl"])]),
+        .systemLibrary(name: "CFCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: Library modules, dependencies pointing down.
+        .target(name: "Credentials", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
+        .target(name: "XMLSecurity", dependencies: ["CXMLSec", "CXML2"], swiftSettings: strictSettings),
+        .target(name: "SAML", dependencies: ["XMLSecurity", "Credentials", "CZlib"], swiftSettings: strictSettings),
+        .target(
+            name: "Store", dependencies: ["Credentials", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        .target(name: "Admin", dependencies: ["Store", "SAML", "Credentials"], swiftSettings: strictSettings),
+        .target(
+            name: "Endpoints",
+            dependencies: ["Admin", "SAML", "Store", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
+        .target(
+            name: "FastCGI", dependencies: ["CFCGI", "Endpoints", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
+
+        // MARK: Executables, kept thin.
+        .executableTarget(
+            name: "samlgate",
+            dependencies: [
+                "Admin", "Store", "SAML", "Credentials",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "samlgate-fcgi",
+            dependencies: [
+                "FastCGI", "Endpoints", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+
+        // MARK: Tests mirror the sources.
+        .testTarget(name: "CredentialsTests", dependencies: ["Credentials"], swiftSettings: strictSettings),
+        .testTarget(name: "XMLSecurityTests", dependencies: ["XMLSecurity"], swiftSettings: strictSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Credentials"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AdminTests", dependencies: ["Admin", "Store", "Credentials", "SAML"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "CLITests", dependencies: ["samlgate", "samlgate-fcgi"], resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

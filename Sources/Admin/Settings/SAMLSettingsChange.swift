@@ -1,0 +1,56 @@
+import Credentials
+import Store
+
+/// A requested change to an account's SAML settings: nil fields stay as they are.
+///
+/// The CLI's `saml set` flags and the settings page's form both become one of these, so both go
+/// through the same validation and the same single transaction.
+public struct SAMLSettingsChange: Sendable {
+    /// New SSO URL.
+    public var ssoURL: String?
+    /// New IdP entity ID; an empty string clears it.
+    public var idpEntityID: String?
+    /// Certificate files to replace the list with, each already read into bytes (name for messages).
+    public var certificateFiles: [(name: String, bytes: [UInt8])]?
+    /// Turn SAML on or off.
+    public var enabled: Bool?
+    /// Turn Force SAML on or off.
+    public var forceSAML: Bool?
+    /// Allow or refuse SHA-1.
+    public var allowSHA1: Bool?
+    /// Allow or refuse IdP-initiated sign-in.
+    public var allowIdPInitiated: Bool?
+    /// New clock skew, seconds.
+    public var clockSkew: Int?
+    /// New session lifetime, seconds.
+    public var sessionLifetime: Int?
+
+    /// An empty change.
+    public init() {}
+
+    /// Applies the change to `settings`, importing certificates; throws before anything is stored.
+    public func applied(to settings: SAMLSettings) throws -> SAMLSettings {
+        var result = settings
+        if let ssoURL { result.ssoURL = ssoURL.isEmpty ? nil : ssoURL }
+        if let idpEntityID { result.idpEntityID = idpEntityID.isEmpty ? nil : idpEntityID }
+        if let certificateFiles {
+            var certificates: [Certificate] = []
+            for file in certificateFiles {
+                do {
+                    certificates += try CertificateImporter.certificates(from: file.bytes)
+                } catch {
+                    throw SettingsError.certificate(file: file.name, error)
+                }
+            }
+            result.certificates = certificates
+        }
+        if let enabled { result.enabled = enabled }
+        if let forceSAML { result.forceSAML = forceSAML }
+        if let allowSHA1 { result.allowSHA1 = allowSHA1 }
+        if let allowIdPInitiated { result.allowIdPInitiated = allowIdPInitiated }
+        if let clockSkew { result.clockSkew = clockSkew }
+        if let sessionLifetime { result.sessionLifetime = sessionLifetime }
+        try SettingsValidator.validate(result)
+        return result
+    }
+}

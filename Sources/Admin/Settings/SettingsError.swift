@@ -1,0 +1,44 @@
+import Credentials
+
+/// Why a settings change was refused; nothing is saved when one is thrown.
+public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Enabling SAML without an SSO URL.
+    case ssoURLRequired
+    /// Enabling SAML without a certificate.
+    case certificateRequired
+    /// The SSO URL is not https (or http on a loopback host).
+    case invalidSSOURL(String, reason: String)
+    /// A certificate file was refused.
+    case certificate(file: String, CertificateImportError)
+    /// The clock skew is outside 0…3600 seconds.
+    case clockSkewOutOfRange(Int)
+    /// The session lifetime is outside 60 seconds … 30 days.
+    case sessionLifetimeOutOfRange(Int)
+    /// The IdP entity ID is not a plausible identifier.
+    case invalidIdPEntityID(String)
+
+    /// The form field the error belongs to, so the settings page can show it next to that field.
+    public var field: String {
+        switch self {
+        case .ssoURLRequired, .invalidSSOURL: "sso_url"
+        case .certificateRequired, .certificate: "certificate"
+        case .clockSkewOutOfRange: "clock_skew"
+        case .sessionLifetimeOutOfRange: "session_lifetime"
+        case .invalidIdPEntityID: "idp_entity_id"
+        }
+    }
+
+    /// One sentence an admin can act on.
+    public var description: String {
+        switch self {
+        case .ssoURLRequired: "SAML cannot be enabled without the IdP's Single Sign-On URL"
+        case .certificateRequired: "SAML cannot be enabled without at least one IdP signing certificate"
+        case .invalidSSOURL(let url, let reason): "invalid Single Sign-On URL '\(url)': \(reason)"
+        case .certificate(let file, let error): "\(file): \(error)"
+        case .clockSkewOutOfRange(let value): "clock skew must be between 0 and 3600 seconds (got \(value))"
+        case .sessionLifetimeOutOfRange(let value):
+            "session lifetime must be between 60 seconds and 30 days (got \(value) seconds)"
+        case .invalidIdPEntityID(let value): "invalid IdP entity ID '\(value)': it must be non-empty text without spaces"
+        }
+    }
+}

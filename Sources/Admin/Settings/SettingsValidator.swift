@@ -1,0 +1,52 @@
+import Foundation
+import Store
+
+/// The rules a set of SAML settings must satisfy before it is saved (SPEC.md "Settings rules").
+public enum SettingsValidator {
+    /// Throws the first rule `settings` breaks.
+    public static func validate(_ settings: SAMLSettings) throws {
+        if let url = settings.ssoURL {
+            try validate(ssoURL: url)
+        }
+        if let entityID = settings.idpEntityID, entityID.isEmpty || entityID.contains(where: \.isWhitespace) {
+            throw SettingsError.invalidIdPEntityID(entityID)
+        }
+        guard (0...3600).contains(settings.clockSkew) else { throw SettingsError.clockSkewOutOfRange(settings.clockSkew) }
+        guard (60...30 * 86_400).contains(settings.sessionLifetime) else {
+            throw SettingsError.sessionLifetimeOutOfRange(settings.sessionLifetime)
+        }
+        if settings.enabled {
+            guard settings.ssoURL != nil else { throw SettingsError.ssoURLRequired }
+            guard !settings.certificates.isEmpty else { throw SettingsError.certificateRequired }
+        }
+    }
+
+    /// Throws unless `url` is https, or http on a loopback host (a local test IdP).
+    ///
+    /// The AuthnRequest travels in this URL's query: over plain http on a network it could be read
+    /// or altered, so http is allowed only where it never leaves the machine.
+    public static func validate(ssoURL url: String) throws {
+        func fail(_ reason: String) -> SettingsError { .invalidSSOURL(url, reason: reason) }
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            let host = components.host, !host.isEmpty
+        else { throw fail("not an absolute URL") }
+        guard !url.contains(where: \.isWhitespace) else { throw fail("no white space allowed") }
+        switch scheme {
+        case "https": return
+        case "http":
+            guard isLoopback(host) else { throw fail("it must use https (http is allowed only for localhost)") }
+        default:
+            throw fail("it must use https")
+        }
+    }
+
+    private static func isLoopback(_ host: String) -> Bool {
+        let lowered = host.lowercased()
+        if lowered == "localhost" || lowered.hasSuffix(".localhost") || lowered == "[::1]" || lowered == "::1" {
+            return true
+        }
+        // 127.0.0.0/8 as a dotted-quad literal only: "127.evil.example" is a public name.
+        let octets = lowered.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+}

@@ -1,0 +1,1 @@
+// The Endpoints module: filled in by later issues.

@@ -1,0 +1,1 @@
+// The FastCGI module: filled in by later issues.

@@ -1,0 +1,31 @@
+/// The URLs samlgate answers on for one account, derived only from the stored base URL.
+///
+/// Never from the request's Host, scheme or port headers: behind a TLS-terminating proxy those
+/// describe the hop, not the URL the IdP was configured with, and an attacker controls them.
+public struct ServiceProvider: Sendable, Hashable {
+    /// The account slug, the path segment after `/sso/`.
+    public let slug: String
+    /// The application's public origin plus path prefix, without trailing slash.
+    public let baseURL: String
+
+    /// Describes the service provider of the account `slug` served under `baseURL`.
+    public init(slug: String, baseURL: String) {
+        self.slug = slug
+        self.baseURL = baseURL
+    }
+
+    /// `{base_url}/sso/{slug}`: every endpoint lives below it.
+    public var endpointRoot: String { "\(baseURL)/sso/\(slug)" }
+
+    /// The Post-back URL (Assertion Consumer Service), where the IdP POSTs its Response.
+    public var postbackURL: String { "\(endpointRoot)/acs" }
+
+    /// The Audience URI, our SP entity ID; it is also where the SP metadata is served.
+    public var audienceURI: String { "\(endpointRoot)/metadata" }
+
+    /// Where users start an SP-initiated sign-in.
+    public var loginURL: String { "\(endpointRoot)/login" }
+
+    /// The Authentication settings page.
+    public var settingsURL: String { "\(endpointRoot)/settings" }
+}

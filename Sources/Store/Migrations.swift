@@ -1,0 +1,126 @@
+import GRDB
+
+/// The numbered schema migrations, applied in order by `samlgate init` and checked by the responder.
+///
+/// Never edit a shipped migration: add the next number. Times are integer Unix seconds (UTC);
+/// emails keep the case the admin typed plus a lower-cased key that uniqueness and lookups use.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("0001-initial-schema") { db in
+            try db.execute(sql: schemaV1)
+        }
+        return migrator
+    }
+
+    private static let schemaV1 = """
+        CREATE TABLE account (
+            id          INTEGER PRIMARY KEY,
+            slug        TEXT NOT NULL UNIQUE CHECK (length(slug) BETWEEN 1 AND 63),
+            name        TEXT NOT NULL,
+            base_url    TEXT NOT NULL,
+            created_at  INTEGER NOT NULL
+        );
+
+        CREATE TABLE user (
+            id             INTEGER PRIMARY KEY,
+            account_id     INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            email          TEXT NOT NULL,
+            email_key      TEXT NOT NULL,
+            given_name     TEXT,
+            family_name    TEXT,
+            role           TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'user')),
+            password_hash  TEXT,
+            disabled       INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+            created_at     INTEGER NOT NULL,
+            UNIQUE (account_id, email_key)
+        );
+        -- At most one owner per account; the API keeps it at exactly one.
+        CREATE UNIQUE INDEX user_one_owner ON user(account_id) WHERE role = 'owner';
+
+        CREATE TABLE saml_settings (
+            account_id           INTEGER PRIMARY KEY REFERENCES account(id) ON DELETE CASCADE,
+            enabled              INTEGER NOT NULL DEFAULT 0,
+            sso_url              TEXT,
+            idp_entity_id        TEXT,
+            force_saml           INTEGER NOT NULL DEFAULT 0,
+            allow_sha1           INTEGER NOT NULL DEFAULT 0,
+            allow_idp_initiated  INTEGER NOT NULL DEFAULT 1,
+            clock_skew           INTEGER NOT NULL DEFAULT 180 CHECK (clock_skew >= 0),
+            session_lifetime     INTEGER NOT NULL DEFAULT 28800 CHECK (session_lifetime > 0),
+            updated_at           INTEGER NOT NULL
+        );
+
+        CREATE TABLE idp_certificate (
+            id          INTEGER PRIMARY KEY,
+            account_id  INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            position    INTEGER NOT NULL,
+            der         BLOB NOT NULL,
+            subject     TEXT NOT NULL,
+            sha256      TEXT NOT NULL,
+            not_after   INTEGER NOT NULL,
+            UNIQUE (account_id, sha256)
+        );
+
+        -- Sessions are found by the SHA-256 of the cookie token; the token itself is never stored.
+        CREATE TABLE session (
+            token_hash     BLOB PRIMARY KEY,
+            account_id     INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            user_id        INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+            auth_method    TEXT NOT NULL CHECK (auth_method IN ('saml', 'password')),
+            created_at     INTEGER NOT NULL,
+            expires_at     INTEGER NOT NULL,
+            name_id        TEXT,
+            session_index  TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX session_by_user ON session(user_id);
+        CREATE INDEX session_by_expiry ON session(expires_at);
+
+        -- Pending SP-initiated AuthnRequests, found by the RelayState token on the POST-back.
+        CREATE TABLE authn_request (
+            request_id   TEXT PRIMARY KEY,
+            account_id   INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            relay_token  TEXT NOT NULL UNIQUE,
+            return_to    TEXT,
+            created_at   INTEGER NOT NULL,
+            expires_at   INTEGER NOT NULL,
+            used_at      INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX authn_request_by_expiry ON authn_request(expires_at);
+
+        -- Assertion IDs seen, kept until their validity ends plus skew: the primary key makes
+        -- acceptance atomic (INSERT succeeds once).
+        CREATE TABLE replay_cache (
+            account_id    INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            assertion_id  TEXT NOT NULL,
+            expires_at    INTEGER NOT NULL,
+            PRIMARY KEY (account_id, assertion_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX replay_cache_by_expiry ON replay_cache(expires_at);
+
+        CREATE TABLE signin_log (
+            id             INTEGER PRIMARY KEY,
+            account_id     INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            time           INTEGER NOT NULL,
+            outcome        TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected')),
+            method         TEXT NOT NULL CHECK (method IN ('saml', 'password')),
+            email          TEXT,
+            reason         TEXT NOT NULL,
+            reference      TEXT NOT NULL,
+            failed_check   TEXT,
+            expected       TEXT,
+            actual         TEXT,
+            clock_offset   INTEGER,
+            client_address TEXT
+        );
+        CREATE INDEX signin_log_by_account_time ON signin_log(account_id, time);
+
+        -- Failed password attempts, for per account+email rate limiting.
+        CREATE TABLE login_failure (
+            account_id  INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            email_key   TEXT NOT NULL,
+            time        INTEGER NOT NULL
+        );
+        CREATE INDEX login_failure_by_key ON login_failure(account_id, email_key, time);
+        """
+}

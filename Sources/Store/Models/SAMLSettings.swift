@@ -1,0 +1,29 @@
+import Credentials
+
+/// An account's SAML configuration, as the admin set it.
+///
+/// Defaults follow the product contract: off until enabled; SHA-1 refused; IdP-initiated sign-in
+/// allowed (it is how IdP app tiles work); 180 s clock skew; 8 h sessions.
+public struct SAMLSettings: Sendable, Hashable {
+    /// Whether SAML sign-in is on.
+    public var enabled: Bool = false
+    /// The IdP's Single Sign-On URL (HTTP-Redirect binding).
+    public var ssoURL: String?
+    /// When set, the Assertion's (and Response's) Issuer must equal it.
+    public var idpEntityID: String?
+    /// The IdP signing certificates; several allow rollover.
+    public var certificates: [Certificate] = []
+    /// When on, only the owner may sign in with a password.
+    public var forceSAML: Bool = false
+    /// Accept SHA-1 digests and signatures (off: SHA-1 is broken).
+    public var allowSHA1: Bool = false
+    /// Accept responses not answering one of our AuthnRequests.
+    public var allowIdPInitiated: Bool = true
+    /// Tolerance, in seconds, for clock differences with the IdP.
+    public var clockSkew: Int = 180
+    /// Longest session, in seconds (the IdP's SessionNotOnOrAfter may shorten it).
+    public var sessionLifetime: Int = 8 * 3600
+
+    /// The defaults of a new account.
+    public init() {}
+}

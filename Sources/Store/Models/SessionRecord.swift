@@ -1,0 +1,29 @@
+import Foundation
+
+/// A signed-in session as stored: found by the SHA-256 of its cookie token.
+public struct SessionRecord: Sendable, Hashable {
+    /// How the user proved who they are.
+    public enum AuthMethod: String, Sendable, Hashable, Codable {
+        /// Through the IdP.
+        case saml
+        /// With a password (the owner, or anyone while SAML is not forced).
+        case password
+    }
+
+    /// The user's email.
+    public let email: String
+    /// How the session was created.
+    public let authMethod: AuthMethod
+    /// When it was created.
+    public let createdAt: Date
+    /// When it ends.
+    public let expiresAt: Date
+
+    /// Creates a session value.
+    public init(email: String, authMethod: AuthMethod, createdAt: Date, expiresAt: Date) {
+        self.email = email
+        self.authMethod = authMethod
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}

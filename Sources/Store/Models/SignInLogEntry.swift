@@ -1,0 +1,54 @@
+import Foundation
+
+/// One sign-in attempt, accepted or not, as admins read it on the settings page and in `samlgate log`.
+public struct SignInLogEntry: Sendable, Hashable {
+    /// Whether the attempt succeeded.
+    public enum Outcome: String, Sendable, Hashable, Codable {
+        /// A session was created.
+        case accepted
+        /// The attempt was refused; `reason` says why.
+        case rejected
+    }
+
+    /// When it happened.
+    public var time: Date
+    /// The outcome.
+    public var outcome: Outcome
+    /// How the user tried to sign in.
+    public var method: SessionRecord.AuthMethod
+    /// The identity claimed, when one could be read.
+    public var email: String?
+    /// A human sentence: for a rejection, the check that failed.
+    public var reason: String
+    /// The reference id shown on the error page, so a user's report finds this row.
+    public var reference: String
+    /// Machine name of the failed check (e.g. `audience`), for rejections.
+    public var failedCheck: String?
+    /// The value the check expected.
+    public var expected: String?
+    /// The value the message carried.
+    public var actual: String?
+    /// Our clock minus the IdP's IssueInstant, in seconds, when known.
+    public var clockOffset: Int?
+    /// The client's address as the web server saw it.
+    public var clientAddress: String?
+
+    /// Creates a log entry.
+    public init(
+        time: Date, outcome: Outcome, method: SessionRecord.AuthMethod, email: String?, reason: String,
+        reference: String, failedCheck: String? = nil, expected: String? = nil, actual: String? = nil,
+        clockOffset: Int? = nil, clientAddress: String? = nil
+    ) {
+        self.time = time
+        self.outcome = outcome
+        self.method = method
+        self.email = email
+        self.reason = reason
+        self.reference = reference
+        self.failedCheck = failedCheck
+        self.expected = expected
+        self.actual = actual
+        self.clockOffset = clockOffset
+        self.clientAddress = clientAddress
+    }
+}

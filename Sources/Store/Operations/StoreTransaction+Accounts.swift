@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+
+extension StoreTransaction {
+    /// Adds an account with default (disabled) SAML settings.
+    @discardableResult
+    public func addAccount(slug: String, name: String, baseURL: String, now: Date = Date()) throws -> Account {
+        try AccountRules.validate(slug: slug)
+        try AccountRules.validate(baseURL: baseURL)
+        if try Int64.fetchOne(db, sql: "SELECT id FROM account WHERE slug = ?", arguments: [slug]) != nil {
+            throw StoreError.duplicateAccount(slug: slug)
+        }
+        let time = Int64(now.timeIntervalSince1970)
+        try db.execute(
+            sql: "INSERT INTO account (slug, name, base_url, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [slug, name, baseURL, time])
+        let id = db.lastInsertedRowID
+        try db.execute(sql: "INSERT INTO saml_settings (account_id, updated_at) VALUES (?, ?)", arguments: [id, time])
+        return Account(id: id, slug: slug, name: name, baseURL: baseURL)
+    }
+
+    /// All accounts, by slug.
+    public func accounts() throws -> [Account] {
+        try Row.fetchAll(db, sql: "SELECT id, slug, name, base_url FROM account ORDER BY slug").map(Account.init(row:))
+    }
+
+    /// The account with `slug`, or nil.
+    public func account(slug: String) throws -> Account? {
+        try Row.fetchOne(db, sql: "SELECT id, slug, name, base_url FROM account WHERE slug = ?", arguments: [slug])
+            .map(Account.init(row:))
+    }
+
+    /// The account with `slug`, or ``StoreError/unknownAccount(slug:)``.
+    public func requireAccount(slug: String) throws -> Account {
+        guard let account = try account(slug: slug) else { throw StoreError.unknownAccount(slug: slug) }
+        return account
+    }
+}
+
+extension Account {
+    init(row: Row) {
+        self.init(id: row["id"], slug: row["slug"], name: row["name"], baseURL: row["base_url"])
+    }
+}

@@ -1,0 +1,61 @@
+import Credentials
+import Foundation
+import GRDB
+
+extension StoreTransaction {
+    /// The account's SAML settings with its certificates in the order they were given.
+    public func samlSettings(accountID: Int64) throws -> SAMLSettings {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM saml_settings WHERE account_id = ?", arguments: [accountID])
+        else { throw StoreError.database("account \(accountID) has no SAML settings row") }
+        var settings = SAMLSettings()
+        settings.enabled = row["enabled"]
+        settings.ssoURL = row["sso_url"]
+        settings.idpEntityID = row["idp_entity_id"]
+        settings.forceSAML = row["force_saml"]
+        settings.allowSHA1 = row["allow_sha1"]
+        settings.allowIdPInitiated = row["allow_idp_initiated"]
+        settings.clockSkew = row["clock_skew"]
+        settings.sessionLifetime = row["session_lifetime"]
+        settings.certificates = try Row.fetchAll(
+            db, sql: "SELECT der, subject, sha256, not_after FROM idp_certificate WHERE account_id = ? ORDER BY position",
+            arguments: [accountID]
+        ).map { row in
+            Certificate(
+                der: [UInt8](row["der"] as Data), subject: row["subject"], sha256: row["sha256"],
+                notAfter: Date(timeIntervalSince1970: TimeInterval(row["not_after"] as Int64)))
+        }
+        return settings
+    }
+
+    /// Replaces the account's SAML settings and certificate list with `settings`.
+    ///
+    /// Callers validate first (see the Admin module); running inside ``Store/write(_:)`` makes the
+    /// whole save one transaction.
+    public func saveSAMLSettings(accountID: Int64, _ settings: SAMLSettings, now: Date = Date()) throws {
+        try db.execute(
+            sql: """
+                UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,
+                    allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, updated_at = ?
+                WHERE account_id = ?
+                """,
+            arguments: [
+                settings.enabled, settings.ssoURL, settings.idpEntityID, settings.forceSAML, settings.allowSHA1,
+                settings.allowIdPInitiated, settings.clockSkew, settings.sessionLifetime,
+                Int64(now.timeIntervalSince1970), accountID,
+            ])
+        guard changes == 1 else { throw StoreError.database("account \(accountID) has no SAML settings row") }
+        try db.execute(sql: "DELETE FROM idp_certificate WHERE account_id = ?", arguments: [accountID])
+        var seen = Set<String>()
+        for (position, certificate) in settings.certificates.enumerated() where seen.insert(certificate.sha256).inserted {
+            try db.execute(
+                sql: """
+                    INSERT INTO idp_certificate (account_id, position, der, subject, sha256, not_after)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    accountID, position, Data(certificate.der), certificate.subject, certificate.sha256,
+                    Int64(certificate.notAfter.timeIntervalSince1970),
+                ])
+        }
+    }
+}

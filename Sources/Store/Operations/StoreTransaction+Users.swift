@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+
+extension StoreTransaction {
+    /// Adds a user; refuses a duplicate email (any case) and a second owner.
+    @discardableResult
+    public func addUser(
+        accountID: Int64, email: String, role: Role, givenName: String? = nil, familyName: String? = nil,
+        passwordHash: String? = nil, now: Date = Date()
+    ) throws -> User {
+        let trimmed = email.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard Self.isPlausibleEmail(trimmed) else { throw StoreError.invalidEmail(email) }
+        if try user(accountID: accountID, email: trimmed) != nil {
+            throw StoreError.duplicateUser(email: trimmed)
+        }
+        if role == .owner, let owner = try owner(accountID: accountID) {
+            throw StoreError.secondOwner(existing: owner.email)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO user (account_id, email, email_key, given_name, family_name, role, password_hash, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                accountID, trimmed, User.emailKey(trimmed), givenName, familyName, role.rawValue, passwordHash,
+                Int64(now.timeIntervalSince1970),
+            ])
+        guard let user = try user(accountID: accountID, email: trimmed) else {
+            throw StoreError.database("user vanished after insert")
+        }
+        return user
+    }
+
+    /// The account's users, by email.
+    public func users(accountID: Int64) throws -> [User] {
+        try Row.fetchAll(db, sql: "\(Self.userColumns) WHERE account_id = ? ORDER BY email_key", arguments: [accountID])
+            .map(User.init(row:))
+    }
+
+    /// The user with `email` (compared case-insensitively), or nil.
+    public func user(accountID: Int64, email: String) throws -> User? {
+        try Row.fetchOne(
+            db, sql: "\(Self.userColumns) WHERE account_id = ? AND email_key = ?",
+            arguments: [accountID, User.emailKey(email)]
+        ).map(User.init(row:))
+    }
+
+    /// The user with `email`, or ``StoreError/unknownUser(email:)``.
+    public func requireUser(accountID: Int64, email: String) throws -> User {
+        guard let user = try user(accountID: accountID, email: email) else { throw StoreError.unknownUser(email: email) }
+        return user
+    }
+
+    /// The account's owner, if one exists yet.
+    public func owner(accountID: Int64) throws -> User? {
+        try Row.fetchOne(db, sql: "\(Self.userColumns) WHERE account_id = ? AND role = 'owner'", arguments: [accountID])
+            .map(User.init(row:))
+    }
+
+    /// Sets (or, with nil, clears) a user's password hash.
+    public func setPasswordHash(accountID: Int64, email: String, passwordHash: String?) throws {
+        let user = try requireUser(accountID: accountID, email: email)
+        try db.execute(sql: "UPDATE user SET password_hash = ? WHERE id = ?", arguments: [passwordHash, user.id])
+    }
+
+    /// Disables or re-enables a user; disabling also ends the user's sessions. The owner cannot be disabled.
+    public func setDisabled(accountID: Int64, email: String, disabled: Bool) throws {
+        let user = try requireUser(accountID: accountID, email: email)
+        if disabled, user.role == .owner { throw StoreError.ownerRequired(email: user.email) }
+        try db.execute(sql: "UPDATE user SET disabled = ? WHERE id = ?", arguments: [disabled, user.id])
+        if disabled {
+            try db.execute(sql: "DELETE FROM session WHERE user_id = ?", arguments: [user.id])
+        }
+    }
+
+    /// Removes a user and their sessions. The owner cannot be removed.
+    public func removeUser(accountID: Int64, email: String) throws {
+        let user = try requireUser(accountID: accountID, email: email)
+        if user.role == .owner { throw StoreError.ownerRequired(email: user.email) }
+        try db.execute(sql: "DELETE FROM user WHERE id = ?", arguments: [user.id])
+    }
+
+    /// Updates the names sent by the IdP; nil leaves a name as it is.
+    public func updateNames(userID: Int64, givenName: String?, familyName: String?) throws {
+        try db.execute(
+            sql: """
+                UPDATE user SET given_name = coalesce(?, given_name), family_name = coalesce(?, family_name)
+                WHERE id = ?
+                """,
+            arguments: [givenName, familyName, userID])
+    }
+
+    private static let userColumns = """
+        SELECT id, account_id, email, given_name, family_name, role, password_hash, disabled, created_at FROM user
+        """
+
+    /// One `@`, something on each side, no white space or control characters: enough to catch typos
+    /// without rejecting the odd addresses IdPs send.
+    static func isPlausibleEmail(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && email.count <= 320
+            && !email.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
+    }
+}
+
+extension User {
+    init(row: Row) {
+        self.init(
+            id: row["id"], accountID: row["account_id"], email: row["email"], givenName: row["given_name"],
+            familyName: row["family_name"], role: Role(rawValue: row["role"]) ?? .user,
+            passwordHash: row["password_hash"], disabled: row["disabled"],
+            createdAt: Date(timeIntervalSince1970: TimeInterval(row["created_at"] as Int64)))
+    }
+}

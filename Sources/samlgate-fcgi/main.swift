@@ -1,0 +1,1 @@
+print("samlgate-fcgi: not implemented yet")

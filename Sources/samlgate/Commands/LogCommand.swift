@@ -1,0 +1,46 @@
+import ArgumentParser
+import Store
+
+/// `samlgate log`: the sign-in log, so an admin sees why a sign-in failed without reading server logs.
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Show recent sign-in attempts, newest first, with the reason for each rejection.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var account: AccountOption
+    @Flag(help: "Only rejected attempts.") var failures = false
+    @Option(help: "How many entries (default 50).") var limit = 50
+    @Flag(help: "Print a JSON array of {time, outcome, email, reason, reference, …}.") var json = false
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be a positive number") }
+    }
+
+    func run() throws {
+        let entries = try database.openStore().read { tx in
+            try tx.log(accountID: tx.requireAccount(slug: account.account).id, failuresOnly: failures, limit: limit)
+        }
+        if json {
+            print(
+                JSONValue.array(
+                    entries.map { entry in
+                        .object([
+                            ("time", .string(TimeFormat.iso8601(entry.time))), ("outcome", .string(entry.outcome.rawValue)),
+                            ("email", .optional(entry.email)), ("reason", .string(entry.reason)),
+                            ("reference", .string(entry.reference)), ("method", .string(entry.method.rawValue)),
+                            ("failed_check", .optional(entry.failedCheck)), ("expected", .optional(entry.expected)),
+                            ("actual", .optional(entry.actual)), ("clock_offset", .optional(entry.clockOffset)),
+                        ])
+                    }
+                ).serialized())
+            return
+        }
+        if entries.isEmpty { print("No sign-in attempts logged for \(account.account).") }
+        for entry in entries {
+            print(
+                [TimeFormat.iso8601(entry.time), entry.outcome.rawValue, entry.email ?? "-", entry.reference, entry.reason]
+                    .joined(separator: "\t"))
+        }
+    }
+}

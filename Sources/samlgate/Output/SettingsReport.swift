@@ -1,0 +1,72 @@
+import Credentials
+import Foundation
+import SAML
+import Store
+
+/// The `saml show` output, as text for people and JSON for scripts.
+enum SettingsReport {
+    static func text(account: Account, settings: SAMLSettings, now: Date = Date()) -> String {
+        let provider = ServiceProvider(slug: account.slug, baseURL: account.baseURL)
+        func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
+        var lines = [
+            "Account:              \(account.slug) (\(account.name))",
+            "Post-back URL (ACS):  \(provider.postbackURL)",
+            "Audience URI:         \(provider.audienceURI)",
+            "SP metadata:          \(provider.audienceURI)",
+            "SAML enabled:         \(yesNo(settings.enabled))",
+            "SSO URL:              \(settings.ssoURL ?? "(not set)")",
+            "IdP entity ID:        \(settings.idpEntityID ?? "(any)")",
+            "Force SAML sign-in:   \(yesNo(settings.forceSAML))",
+            "IdP-initiated:        \(settings.allowIdPInitiated ? "allowed" : "refused")",
+            "Allow SHA-1:          \(yesNo(settings.allowSHA1))",
+            "Clock skew:           \(settings.clockSkew) s",
+            "Session lifetime:     \(settings.sessionLifetime) s (\(TimeFormat.duration(settings.sessionLifetime)))",
+            "Certificates:         \(settings.certificates.isEmpty ? "none" : String(settings.certificates.count))",
+        ]
+        for (index, certificate) in settings.certificates.enumerated() {
+            lines.append("  \(index + 1). \(certificate.subject)")
+            lines.append("     SHA-256 \(certificate.sha256)")
+            lines.append("     expires \(TimeFormat.iso8601(certificate.notAfter))\(warning(for: certificate, now: now))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(account: Account, settings: SAMLSettings, now: Date = Date()) -> String {
+        let provider = ServiceProvider(slug: account.slug, baseURL: account.baseURL)
+        return JSONValue.object([
+            ("account", .string(account.slug)),
+            ("postback_url", .string(provider.postbackURL)),
+            ("audience_uri", .string(provider.audienceURI)),
+            ("metadata_url", .string(provider.audienceURI)),
+            ("enabled", .bool(settings.enabled)),
+            ("sso_url", .optional(settings.ssoURL)),
+            ("idp_entity_id", .optional(settings.idpEntityID)),
+            ("force_saml", .bool(settings.forceSAML)),
+            ("allow_sha1", .bool(settings.allowSHA1)),
+            ("allow_idp_initiated", .bool(settings.allowIdPInitiated)),
+            ("clock_skew", .int(settings.clockSkew)),
+            ("session_lifetime", .int(settings.sessionLifetime)),
+            (
+                "certificates",
+                .array(
+                    settings.certificates.map { certificate in
+                        .object([
+                            ("subject", .string(certificate.subject)), ("sha256", .string(certificate.sha256)),
+                            ("not_after", .string(TimeFormat.iso8601(certificate.notAfter))),
+                            ("expired", .bool(certificate.isExpired(at: now))),
+                            ("expires_soon", .bool(certificate.expiresSoon(at: now))),
+                        ])
+                    })
+            ),
+        ]).serialized()
+    }
+
+    private static func warning(for certificate: Certificate, now: Date) -> String {
+        if certificate.isExpired(at: now) { return "  [EXPIRED: replace it]" }
+        if certificate.expiresSoon(at: now) {
+            let days = Int(certificate.notAfter.timeIntervalSince(now) / 86_400)
+            return "  [expires in \(days) days: plan a rollover]"
+        }
+        return ""
+    }
+}

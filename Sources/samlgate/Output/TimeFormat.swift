@@ -1,0 +1,18 @@
+import Foundation
+
+/// How the CLI writes times: ISO 8601 in UTC, as the JSON contract requires and humans can read.
+enum TimeFormat {
+    static func iso8601(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    /// "8 h", "3 min", "45 s": durations shown next to their seconds.
+    static func duration(_ seconds: Int) -> String {
+        if seconds % 3600 == 0, seconds >= 3600 { return "\(seconds / 3600) h" }
+        if seconds % 60 == 0, seconds >= 60 { return "\(seconds / 60) min" }
+        return "\(seconds) s"
+    }
+}
