@@ -63,15 +63,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
-        // MARK: Tests mirror the sources.
+        // MARK: Tests mirror the sources; shared fixtures live in Tests/Fixtures (found via #filePath).
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials"], swiftSettings: strictSettings),
         .testTarget(name: "XMLSecurityTests", dependencies: ["XMLSecurity"], swiftSettings: strictSettings),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Credentials"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "Credentials", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "AdminTests", dependencies: ["Admin", "Store", "Credentials", "SAML"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "CLITests", dependencies: ["samlgate", "samlgate-fcgi"], resources: [.copy("Fixtures")],
+            name: "CLITests", dependencies: ["samlgate", "samlgate-fcgi"],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

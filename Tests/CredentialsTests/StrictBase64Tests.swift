@@ -1,0 +1,28 @@
+import Testing
+
+@testable import Credentials
+
+/// Base64 as SAML's POST binding sends it: line breaks allowed, nothing else.
+struct StrictBase64Tests {
+    @Test(arguments: ["aGVsbG8=", "aGVs\nbG8=", " aGVs\r\n\tbG8= \n"])
+    func decodesWithWhiteSpace(text: String) {
+        #expect(StrictBase64.decode(text) == Array("hello".utf8))
+    }
+
+    @Test(arguments: ["aGVsbG8", "aGVs*bG8=", "aGVsbG8=!", "", "   ", "aGVs-G8=", "aGVsbG8=\u{0}"])
+    func refusesAnythingElse(text: String) {
+        #expect(StrictBase64.decode(text) == nil)
+    }
+
+    @Test func fingerprintFormat() {
+        #expect(SHA256.fingerprint([]).hasPrefix("E3:B0:C4:42:98:FC:1C:14"))
+        #expect(SHA256.fingerprint([]).count == 32 * 3 - 1)
+    }
+
+    @Test func tokensAreRandomAndURLSafe() {
+        let a = SecureRandom.token(), b = SecureRandom.token()
+        #expect(a != b)
+        #expect(a.count == 43)
+        #expect(a.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+@testable import Store
+
+/// A migrated store in a fresh temporary folder, removed when the value is released.
+final class TemporaryStore {
+    let folder: URL
+    let store: Store
+
+    init(migrate: Bool = true) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("samlgate-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        store = try Store(path: folder.appendingPathComponent("test.db").path, create: true)
+        if migrate { try store.migrate() }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Adds account `acme` and returns its id.
+    func addAcme() throws -> Int64 {
+        try store.write { try $0.addAccount(slug: "acme", name: "Acme", baseURL: "https://help.example.com").id }
+    }
+}

@@ -1,0 +1,138 @@
+import Credentials
+import Foundation
+import GRDB
+import Testing
+
+@testable import Store
+
+/// Atomicity: a failed multi-step write leaves nothing behind; replay and request IDs are accepted once.
+struct TransactionTests {
+    struct Boom: Error {}
+
+    @Test func failedMultiStepWriteChangesNothing() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let before = try temporary.store.read { try $0.samlSettings(accountID: id) }
+        #expect(throws: Boom.self) {
+            try temporary.store.write { tx in
+                try tx.addAccount(slug: "beta", name: "Beta", baseURL: "https://beta.example")
+                try tx.addUser(accountID: id, email: "a@example.com", role: .owner)
+                var settings = try tx.samlSettings(accountID: id)
+                settings.enabled = true
+                settings.ssoURL = "https://idp.example/sso"
+                settings.certificates = try CertificateImporterFixtures.rsa()
+                try tx.saveSAMLSettings(accountID: id, settings)
+                throw Boom()
+            }
+        }
+        #expect(try temporary.store.read { try $0.accounts() }.map(\.slug) == ["acme"])
+        #expect(try temporary.store.read { try $0.users(accountID: id) }.isEmpty)
+        #expect(try temporary.store.read { try $0.samlSettings(accountID: id) } == before)
+    }
+
+    @Test func samlSettingsRoundTripWithCertificatesInOrder() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        var settings = SAMLSettings()
+        settings.enabled = true
+        settings.ssoURL = "https://idp.example/sso"
+        settings.idpEntityID = "urn:idp"
+        settings.forceSAML = true
+        settings.allowSHA1 = true
+        settings.allowIdPInitiated = false
+        settings.clockSkew = 60
+        settings.sessionLifetime = 3600
+        settings.certificates = try CertificateImporterFixtures.two()
+        try temporary.store.write { try $0.saveSAMLSettings(accountID: id, settings) }
+        #expect(try temporary.store.read { try $0.samlSettings(accountID: id) } == settings)
+        #expect(SAMLSettings().allowIdPInitiated && SAMLSettings().clockSkew == 180 && SAMLSettings().sessionLifetime == 28_800)
+    }
+
+    @Test func assertionIDIsAcceptedOnceEvenConcurrently() async throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let store = temporary.store
+        let keep = Date().addingTimeInterval(600)
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    (try? store.write { try $0.recordAssertion(accountID: id, assertionID: "_a1", keepUntil: keep) }) ?? false
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 1)
+    }
+
+    @Test func requestIsConsumedOnceAndNotAfterExpiry() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let now = Date()
+        try temporary.store.write { tx in
+            try tx.rememberRequest(
+                accountID: id, requestID: "_r1", relayToken: "t1", returnTo: "/tickets", createdAt: now,
+                expiresAt: now.addingTimeInterval(300))
+            try tx.rememberRequest(
+                accountID: id, requestID: "_r2", relayToken: "t2", returnTo: nil, createdAt: now,
+                expiresAt: now.addingTimeInterval(300))
+        }
+        #expect(try temporary.store.read { try $0.pendingRequest(accountID: id, relayToken: "t1") }?.requestID == "_r1")
+        let first = try temporary.store.write { try $0.consumeRequest(accountID: id, requestID: "_r1", now: now) }
+        #expect(first?.returnTo == "/tickets")
+        #expect(try temporary.store.write { try $0.consumeRequest(accountID: id, requestID: "_r1", now: now) } == nil)
+        #expect(
+            try temporary.store.write { try $0.consumeRequest(accountID: id, requestID: "_r2", now: now.addingTimeInterval(301)) }
+                == nil)
+    }
+
+    @Test func sessionsAreStoredAsHashesAndExpire() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let now = Date()
+        let token = SecureRandom.token()
+        try temporary.store.write { tx in
+            let user = try tx.addUser(accountID: id, email: "u@example.com", role: .user)
+            try tx.createSession(
+                accountID: id, userID: user.id, token: token, authMethod: .saml, createdAt: now,
+                expiresAt: now.addingTimeInterval(60))
+        }
+        let stored = try temporary.store.read { try Data.fetchOne($0.db, sql: "SELECT token_hash FROM session") }
+        #expect(stored == Data(SHA256.digest(Array(token.utf8))))
+        #expect(try temporary.store.read { try $0.session(accountID: id, token: token, now: now) }?.0.email == "u@example.com")
+        #expect(try temporary.store.read { try $0.session(accountID: id, token: token, now: now.addingTimeInterval(61)) } == nil)
+        #expect(try temporary.store.read { try $0.session(accountID: id, token: "wrong", now: now) } == nil)
+        #expect(try temporary.store.write { try $0.revokeSessions(accountID: id, email: nil) } == 1)
+        #expect(try temporary.store.read { try $0.sessions(accountID: id) }.isEmpty)
+    }
+
+    @Test func signInLogKeepsTheFailedCheck() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let entry = SignInLogEntry(
+            time: Date(timeIntervalSince1970: 1_800_000_000), outcome: .rejected, method: .saml, email: "u@example.com",
+            reason: "Audience mismatch", reference: "R-1", failedCheck: "audience", expected: "https://a",
+            actual: "urn:foo", clockOffset: -3)
+        try temporary.store.write { try $0.appendLog(accountID: id, entry) }
+        try temporary.store.write {
+            try $0.appendLog(
+                accountID: id,
+                SignInLogEntry(
+                    time: Date(timeIntervalSince1970: 1_800_000_100), outcome: .accepted, method: .saml, email: "u@example.com",
+                    reason: "signed in", reference: "R-2"))
+        }
+        #expect(try temporary.store.read { try $0.log(accountID: id) }.map(\.reference) == ["R-2", "R-1"])
+        #expect(try temporary.store.read { try $0.log(accountID: id, failuresOnly: true) } == [entry])
+    }
+}
+
+/// Certificates from `Tests/Fixtures`.
+enum CertificateImporterFixtures {
+    static func read(_ name: String) throws -> [UInt8] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/certificates/\(name)")
+        return [UInt8](try Data(contentsOf: url))
+    }
+
+    static func rsa() throws -> [Certificate] { try CertificateImporter.certificates(from: read("rsa.pem")) }
+    static func two() throws -> [Certificate] { try CertificateImporter.certificates(from: read("two.pem")) }
+}
