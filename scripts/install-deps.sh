@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages samlgate needs to build and test, if any is missing.
+# Idempotent: with everything present it only checks. Needs root (or sudo) to install.
+set -euo pipefail
+
+packages=(
+    # build
+    pkg-config libfcgi-dev libssl-dev libxml2-dev libxmlsec1-dev libxmlsec1-openssl libsqlite3-dev zlib1g-dev
+    # tests: certificate and signature tooling
+    openssl xmlsec1 libxml2-utils
+)
+if [[ $# -gt 0 ]]; then packages+=("$@"); fi
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "==> Installing Debian packages: ${missing[*]}"
+    SUDO=""
+    if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    if [[ -x /opt/swift/usr/bin/swift ]]; then
+        echo "==> Swift found at /opt/swift/usr/bin (add it to PATH to use it directly)"
+    else
+        echo "error: no Swift toolchain found. samlgate needs Swift 6.1 or newer: install it from swift.org" \
+            "(e.g. with swiftly) and make sure 'swift' is on PATH." >&2
+        exit 1
+    fi
+fi
