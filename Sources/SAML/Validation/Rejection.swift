@@ -1,0 +1,40 @@
+import Foundation
+
+/// Why a SAMLResponse was refused: the check that failed, with what it expected and what it got.
+///
+/// Modelled on swift-certificates' policy failures: an expected negative outcome is a value, not a
+/// crash or a bare error string, so the ACS endpoint can pick the status code, the sign-in log can
+/// store `check`/`expected`/`actual`, and admins read a precise sentence.
+public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The failed check.
+    public let check: ValidationCheck
+    /// A sentence for admins (never shown to the browser, which gets a reference id).
+    public let reason: String
+    /// What the check expected, when there is one value to name.
+    public let expected: String?
+    /// What the message carried.
+    public let actual: String?
+    /// The Response's IssueInstant, when it could be read: the log shows the clock difference.
+    public var issueInstant: Date?
+    /// The identity the message claimed, when it could be read (for the log only; never trusted).
+    public var claimedIdentity: String?
+
+    /// Creates a rejection.
+    public init(_ check: ValidationCheck, _ reason: String, expected: String? = nil, actual: String? = nil) {
+        self.check = check
+        self.reason = reason
+        self.expected = expected
+        self.actual = actual
+    }
+
+    /// Whether the request itself was malformed (HTTP 400) rather than refused (HTTP 403).
+    public var isMalformed: Bool { check.isMalformedInput }
+
+    /// The reason, with expected and actual values when known.
+    public var description: String {
+        var text = reason
+        if let expected { text += " (expected \(expected)" + (actual.map { ", got \($0)" } ?? "") + ")" }
+        else if let actual { text += " (got \(actual))" }
+        return text
+    }
+}

@@ -1,0 +1,618 @@
+#!/usr/bin/env python3
+"""samlidp — an independent SAML 2.0 test IdP for samlgate's interop and e2e tests.
+
+Everything SAML here is produced by pysaml2 (``saml2.server.Server``), a separate
+implementation from samlgate's, so the tests exercise real interoperability rather
+than samlgate agreeing with itself.  Signing goes through pysaml2's xmlsec1 backend.
+
+Subcommands (see ``--help`` of each):
+  keys      generate an IdP signing key + self-signed certificate (PEM)
+  response  print base64 SAMLResponse(s) for an ACS/audience (one per line)
+  serve     run a small HTTP IdP on 127.0.0.1 (metadata, SSO redirect binding,
+            login form, IdP-initiated, last-response debugging endpoint)
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as _dt
+import html
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+import threading
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+# --------------------------------------------------------------------------------------
+# keys (only needs `cryptography`, which pysaml2 depends on anyway)
+# --------------------------------------------------------------------------------------
+
+
+def generate_keys(out_dir: str, key_type: str = "rsa", days: int = 3650,
+                  common_name: str = "samlgate test IdP") -> tuple[str, str]:
+    """Write key.pem + cert.pem into out_dir and return their paths."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.x509.oid import NameOID
+
+    if key_type == "ec":
+        key = ec.generate_private_key(ec.SECP256R1())
+    else:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = _dt.datetime.now(_dt.timezone.utc)
+    # Backdate a little so a cert made just now is valid on a host whose clock lags.
+    not_before = now - _dt.timedelta(minutes=5)
+    # days <= 0 produces an already expired cert (for the "expired certificate" warnings).
+    not_after = now + _dt.timedelta(days=days) if days > 0 else now + _dt.timedelta(days=days, minutes=-1)
+    if not_after <= not_before:
+        not_before = not_after - _dt.timedelta(days=1)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    os.makedirs(out_dir, exist_ok=True)
+    key_path = os.path.join(out_dir, "key.pem")
+    cert_path = os.path.join(out_dir, "cert.pem")
+    # The key is a test secret, but there is no reason to leave it world-readable.
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key.private_bytes(serialization.Encoding.PEM,
+                                   serialization.PrivateFormat.PKCS8,
+                                   serialization.NoEncryption()))
+    with open(cert_path, "wb") as fh:
+        fh.write(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+def key_is_ec(key_path: str) -> bool:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    with open(key_path, "rb") as fh:
+        key = serialization.load_pem_private_key(fh.read(), password=None)
+    return isinstance(key, ec.EllipticCurvePrivateKey)
+
+
+# --------------------------------------------------------------------------------------
+# pysaml2 plumbing
+# --------------------------------------------------------------------------------------
+
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT  # noqa: E402
+from saml2 import entity as _saml2_entity  # noqa: E402
+from saml2 import xmldsig as ds  # noqa: E402
+from saml2.attribute_converter import AttributeConverterNOOP  # noqa: E402
+from saml2.config import IdPConfig  # noqa: E402
+from saml2.metadata import entity_descriptor  # noqa: E402
+from saml2.saml import (  # noqa: E402
+    NAME_FORMAT_BASIC,
+    NAME_FORMAT_UNSPECIFIED,
+    NAMEID_FORMAT_EMAILADDRESS,
+    SCM_BEARER,
+    AUTHN_PASSWORD_PROTECTED,
+    NameID,
+)
+from saml2.server import Server  # noqa: E402
+
+SIG_ALGS = {
+    "rsa-sha1": ds.SIG_RSA_SHA1,
+    "rsa-sha256": ds.SIG_RSA_SHA256,
+    "rsa-sha384": ds.SIG_RSA_SHA384,
+    "rsa-sha512": ds.SIG_RSA_SHA512,
+    "ecdsa-sha1": ds.SIG_ECDSA_SHA1,
+    "ecdsa-sha256": ds.SIG_ECDSA_SHA256,
+    "ecdsa-sha384": ds.SIG_ECDSA_SHA384,
+    "ecdsa-sha512": ds.SIG_ECDSA_SHA512,
+}
+DIGEST_ALGS = {
+    "sha1": ds.DIGEST_SHA1,
+    "sha256": ds.DIGEST_SHA256,
+    "sha384": ds.DIGEST_SHA384,
+    "sha512": ds.DIGEST_SHA512,
+}
+NAME_FORMATS = {"basic": NAME_FORMAT_BASIC, "unspecified": NAME_FORMAT_UNSPECIFIED}
+SIGN_MODES = ("assertion", "response", "both", "none")
+
+# pysaml2's Entity.sign() (used when the *Response* is signed) refuses anything not in
+# SIG_ALLOWED_ALG, which lists RSA only, although its xmlsec1 backend signs ECDSA fine
+# (the Assertion-signing path has no such check).  Widen the list so EC IdP keys can be
+# tested both ways; this touches only this process.
+_saml2_entity.SIG_ALLOWED_ALG = tuple(ds.SIG_ALLOWED_ALG) + tuple(
+    (f"SIG_ECDSA_{h}", getattr(ds, f"SIG_ECDSA_{h}")) for h in ("SHA1", "SHA256", "SHA384", "SHA512")
+)
+
+
+def sp_metadata_xml(entity_id: str, acs_url: str) -> str:
+    """Minimal SP metadata so pysaml2 knows the SP (entityID = audience, POST ACS)."""
+    e = html.escape
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" '
+        f'entityID="{e(entity_id)}">'
+        '<md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+        f"<md:NameIDFormat>{NAMEID_FORMAT_EMAILADDRESS}</md:NameIDFormat>"
+        f'<md:AssertionConsumerService Binding="{BINDING_HTTP_POST}" '
+        f'Location="{e(acs_url)}" index="0" isDefault="true"/>'
+        "</md:SPSSODescriptor></md:EntityDescriptor>"
+    )
+
+
+def xmlsec_binary() -> str:
+    path = shutil.which("xmlsec1")
+    if not path:
+        sys.exit("samlidp: xmlsec1 not found on PATH (apt-get install -y xmlsec1, or run setup.sh)")
+    return path
+
+
+def build_server(*, issuer: str, key: str, cert: str, sp_entity_id: str, acs_url: str,
+                 valid_seconds: int = 300, name_format: str = "basic",
+                 sso_urls: list[str] | None = None) -> Server:
+    """A pysaml2 IdP Server whose whole configuration is built here (no config files)."""
+    fmt = NAME_FORMATS[name_format]
+    conf = {
+        "entityid": issuer,
+        "key_file": os.path.abspath(key),
+        "cert_file": os.path.abspath(cert),
+        "xmlsec_binary": xmlsec_binary(),
+        "metadata": {"inline": [sp_metadata_xml(sp_entity_id, acs_url)]},
+        # A clock skew tolerance for incoming AuthnRequests; pysaml2 only logs on excess.
+        "accepted_time_diff": 180,
+        "service": {
+            "idp": {
+                "name": "samlgate test IdP",
+                "endpoints": {
+                    "single_sign_on_service": [(u, BINDING_HTTP_REDIRECT) for u in (sso_urls or [])],
+                },
+                "policy": {
+                    "default": {
+                        # Governs Conditions/@NotOnOrAfter and SubjectConfirmationData/@NotOnOrAfter.
+                        "lifetime": {"seconds": valid_seconds},
+                        "name_form": fmt,
+                    },
+                },
+                "name_id_format": [NAMEID_FORMAT_EMAILADDRESS],
+                "want_authn_requests_signed": False,
+            },
+        },
+    }
+    config = IdPConfig()
+    config.load(conf)
+    server = Server(config=config)
+    # pysaml2's default attribute maps would rename `email` & co. to OID/mace names; the
+    # contract wants the attribute Names to be exactly email/given_name/family_name.
+    server.config.attribute_converters = [AttributeConverterNOOP(fmt)]
+    return server
+
+
+class ResponseMaker:
+    """Builds signed SAML Responses with one pysaml2 Server (creating it is the slow part)."""
+
+    def __init__(self, server: Server, *, acs_url: str, audience: str, sign: str = "assertion",
+                 digest: str = "sha256", sig_alg: str | None = None, destination: str | None = "",
+                 ec_key: bool = False):
+        if sign not in SIGN_MODES:
+            raise ValueError(f"sign must be one of {SIGN_MODES}")
+        self.server = server
+        self.acs_url = acs_url
+        self.audience = audience
+        self.sign = sign
+        self.digest = DIGEST_ALGS[digest]
+        self.sig_alg = SIG_ALGS[sig_alg or ("ecdsa-sha256" if ec_key else "rsa-sha256")]
+        # "" means "Destination = ACS" (the normal case), None means "omit Destination".
+        self.destination = acs_url if destination == "" else destination
+
+    def make(self, *, email: str, name_id: str | None = None, given_name: str | None = None,
+             family_name: str | None = None, in_response_to: str | None = None,
+             email_attribute: bool = True) -> bytes:
+        identity: dict[str, list[str]] = {}
+        if email_attribute:
+            identity["email"] = [email]
+        if given_name:
+            identity["given_name"] = [given_name]
+        if family_name:
+            identity["family_name"] = [family_name]
+        # Recipient/InResponseTo are given explicitly so that the Response's Destination
+        # can be varied independently (pysaml2 otherwise derives both from one URL).
+        farg = {
+            "assertion": {
+                "subject": {
+                    "subject_confirmation": {
+                        "method": SCM_BEARER,
+                        "subject_confirmation_data": {
+                            "recipient": self.acs_url,
+                            "in_response_to": in_response_to,
+                        },
+                    }
+                }
+            }
+        }
+        resp = self.server.create_authn_response(
+            identity,
+            in_response_to,
+            self.destination,
+            self.audience,
+            name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=name_id or email),
+            authn={"class_ref": AUTHN_PASSWORD_PROTECTED},
+            sign_assertion=self.sign in ("assertion", "both"),
+            sign_response=self.sign in ("response", "both"),
+            sign_alg=self.sig_alg,
+            digest_alg=self.digest,
+            farg=farg,
+        )
+        # Unsigned results come back as a pysaml2 object, signed ones as a string.
+        if isinstance(resp, str):
+            return resp.encode("utf-8")
+        if isinstance(resp, bytes):
+            return resp
+        return resp.to_string()
+
+
+# --------------------------------------------------------------------------------------
+# `response`
+# --------------------------------------------------------------------------------------
+
+
+def cmd_response(args: argparse.Namespace) -> int:
+    server = build_server(issuer=args.issuer, key=args.key, cert=args.cert,
+                          sp_entity_id=args.audience, acs_url=args.acs,
+                          valid_seconds=args.valid_seconds, name_format=args.name_format)
+    maker = ResponseMaker(server, acs_url=args.acs, audience=args.audience, sign=args.sign,
+                          digest=args.digest, sig_alg=args.sig_alg,
+                          destination=None if args.no_destination else (args.destination or ""),
+                          ec_key=key_is_ec(args.key))
+
+    def one(_i: int) -> str:
+        xml = maker.make(email=args.email, name_id=args.name_id, given_name=args.given_name,
+                         family_name=args.family_name, in_response_to=args.in_response_to,
+                         email_attribute=not args.no_email_attribute)
+        return base64.b64encode(xml).decode("ascii")
+
+    # Each signature is an xmlsec1 subprocess; running several at once is what makes bulk
+    # generation fast.  Building the message objects is cheap and pysaml2 keeps no shared
+    # mutable state on this path (NameID given explicitly, no assertion store).
+    workers = max(1, min(args.count, os.cpu_count() or 1, 16)) if args.count > 1 else 1
+    out = open(args.out, "w", encoding="ascii") if args.out else sys.stdout
+    try:
+        if workers == 1:
+            for i in range(args.count):
+                out.write(one(i) + "\n")
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for line in pool.map(one, range(args.count)):
+                    out.write(line + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+# --------------------------------------------------------------------------------------
+# `serve`
+# --------------------------------------------------------------------------------------
+
+
+def load_users(path: str | None, specs: list[str] | None) -> dict[str, tuple[str, str]]:
+    """email(lowercased) -> (given, family).  File: JSON list of objects, or lines
+    `email:given:family` (# comments and blank lines ignored)."""
+    users: dict[str, tuple[str, str]] = {}
+
+    def add(email: str, given: str = "", family: str = "") -> None:
+        email = email.strip()
+        if email:
+            users[email.lower()] = (given.strip(), family.strip())
+
+    if path:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if isinstance(data, list):
+            for u in data:
+                add(u.get("email", ""), u.get("given_name", ""), u.get("family_name", ""))
+        else:
+            for line in text.splitlines():
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    add(*(line.split(":", 2) + ["", ""])[:3])
+    for spec in specs or []:
+        add(*(spec.split(":", 2) + ["", ""])[:3])
+    return users
+
+
+AUTOSUBMIT_JS = b"document.addEventListener('DOMContentLoaded',function(){document.forms[0].submit();});\n"
+
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{title}</title>{head}</head>
+<body>{body}</body></html>
+"""
+
+
+class IdPState:
+    """Shared state of the HTTP IdP."""
+
+    def __init__(self, args: argparse.Namespace, base_url: str, port: int):
+        self.base_url = base_url
+        self.acs_url = args.sp_acs
+        self.audience = args.sp_audience
+        self.users = load_users(args.users, args.user)
+        # Accept AuthnRequests addressed to either loopback spelling of our SSO URL.
+        sso_urls = [f"{base_url}/sso", f"http://localhost:{port}/sso"]
+        self.server = build_server(issuer=args.issuer or f"{base_url}/metadata", key=args.key,
+                                   cert=args.cert, sp_entity_id=args.sp_audience,
+                                   acs_url=args.sp_acs, valid_seconds=args.valid_seconds,
+                                   name_format=args.name_format, sso_urls=sso_urls)
+        self.maker = ResponseMaker(self.server, acs_url=args.sp_acs, audience=args.sp_audience,
+                                   sign=args.sign, digest=args.digest, sig_alg=args.sig_alg,
+                                   ec_key=key_is_ec(args.key))
+        # Serialises pysaml2 use (cheap; tests are not load tests) and guards `last_*`.
+        self.lock = threading.Lock()
+        self.last_response_b64 = ""
+        self.last_request_xml = ""
+        self.metadata_xml = str(entity_descriptor(self.server.config)).encode("utf-8")
+
+    def respond(self, email: str, in_response_to: str | None) -> str:
+        given, family = self.users.get(email.strip().lower(), ("", ""))
+        with self.lock:
+            xml = self.maker.make(email=email.strip(), given_name=given, family_name=family,
+                                  in_response_to=in_response_to)
+            b64 = base64.b64encode(xml).decode("ascii")
+            self.last_response_b64 = b64
+        return b64
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "samlidp/1"
+    state: IdPState  # set on the class by serve()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _send(self, code: int, body: bytes, ctype: str = "text/html; charset=utf-8") -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _page(self, code: int, title: str, body: str, head: str = "") -> None:
+        self._send(code, PAGE.format(title=html.escape(title), head=head, body=body).encode("utf-8"))
+
+    def _error(self, code: int, message: str) -> None:
+        self.log_message("error %d: %s", code, message)
+        self._page(code, "Error", f"<h1>Error</h1><p>{html.escape(message)}</p>")
+
+    def _post_form(self, email: str, in_response_to: str | None, relay_state: str | None) -> None:
+        """The HTTP-POST binding: a page that posts SAMLResponse (+RelayState) to the ACS."""
+        b64 = self.state.respond(email, in_response_to)
+        self.log_message("issued response for %r InResponseTo=%s RelayState=%r",
+                         email, in_response_to, relay_state)
+        e = html.escape
+        fields = f'<input type="hidden" name="SAMLResponse" value="{b64}">'
+        if relay_state is not None:
+            fields += f'<input type="hidden" name="RelayState" value="{e(relay_state)}">'
+        body = (f'<form method="post" action="{e(self.state.acs_url)}">{fields}'
+                '<noscript><p>JavaScript is off: press the button to continue.</p></noscript>'
+                '<input type="submit" value="Continue"></form>')
+        # External script rather than inline, so it also works where inline JS is blocked.
+        self._page(200, "Signing in…", body, head='<script src="/autosubmit.js"></script>')
+
+    def _login_form(self, in_response_to: str | None, relay_state: str | None, hint: str) -> None:
+        e = html.escape
+        hidden = ""
+        if in_response_to:
+            hidden += f'<input type="hidden" name="InResponseTo" value="{e(in_response_to)}">'
+        if relay_state is not None:
+            hidden += f'<input type="hidden" name="RelayState" value="{e(relay_state)}">'
+        known = "".join(f"<li>{e(u)}</li>" for u in sorted(self.state.users))
+        body = ('<h1>Test IdP sign-in</h1><form method="post" action="/login">'
+                f'<label>Email <input type="email" name="email" id="email" value="{e(hint)}" '
+                'required autofocus></label>'
+                f'{hidden}<input type="submit" id="submit" value="Sign in"></form>'
+                + (f"<p>Known users:</p><ul>{known}</ul>" if known else ""))
+        self._page(200, "Test IdP sign-in", body)
+
+    @staticmethod
+    def _one(q: dict[str, list[str]], name: str) -> str | None:
+        v = q.get(name)
+        return v[0] if v else None
+
+    # -- routes --------------------------------------------------------------------------
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self.do_GET()
+
+    def do_GET(self) -> None:  # noqa: N802
+        url = urlsplit(self.path)
+        q = parse_qs(url.query, keep_blank_values=True)
+        try:
+            if url.path == "/metadata":
+                self._send(200, self.state.metadata_xml, "application/samlmetadata+xml")
+            elif url.path == "/sso":
+                self._sso(q)
+            elif url.path == "/idp-initiated":
+                user = self._one(q, "user")
+                if not user:
+                    return self._error(400, "user= is required")
+                self._post_form(user, None, self._one(q, "relay_state"))
+            elif url.path == "/last-response":
+                self._send(200, self.state.last_response_b64.encode("ascii"), "text/plain; charset=us-ascii")
+            elif url.path == "/last-request":
+                self._send(200, self.state.last_request_xml.encode("utf-8"), "application/xml")
+            elif url.path == "/autosubmit.js":
+                self._send(200, AUTOSUBMIT_JS, "text/javascript")
+            elif url.path == "/":
+                self._page(200, "samlidp", '<h1>samlgate test IdP</h1><ul>'
+                           '<li><a href="/metadata">metadata</a></li>'
+                           '<li><a href="/last-response">last response</a></li></ul>')
+            else:
+                self._error(404, "not found")
+        except Exception as exc:  # a test IdP should answer, not hang up, on bugs
+            self.log_message("internal error: %r", exc)
+            self._error(500, f"internal error: {exc!r}")
+
+    def do_POST(self) -> None:  # noqa: N802
+        url = urlsplit(self.path)
+        if url.path != "/login":
+            return self._error(404, "not found")
+        length = int(self.headers.get("Content-Length") or 0)
+        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"), keep_blank_values=True)
+        email = (self._one(form, "email") or "").strip()
+        if not email:
+            return self._error(400, "email is required")
+        try:
+            self._post_form(email, self._one(form, "InResponseTo") or None, self._one(form, "RelayState"))
+        except Exception as exc:
+            self.log_message("internal error: %r", exc)
+            self._error(500, f"internal error: {exc!r}")
+
+    def _sso(self, q: dict[str, list[str]]) -> None:
+        saml_request = self._one(q, "SAMLRequest")
+        if not saml_request:
+            return self._error(400, "SAMLRequest is required")
+        relay_state = self._one(q, "RelayState")
+        try:
+            with self.state.lock:
+                req = self.state.server.parse_authn_request(saml_request, BINDING_HTTP_REDIRECT)
+                self.state.last_request_xml = req.xmlstr if isinstance(req.xmlstr, str) \
+                    else req.xmlstr.decode("utf-8", "replace")
+        except Exception as exc:
+            return self._error(400, f"could not parse AuthnRequest: {exc!r}")
+        msg = req.message
+        issuer = msg.issuer.text.strip() if msg.issuer is not None and msg.issuer.text else None
+        self.log_message("AuthnRequest ID=%s Issuer=%s ACS=%s", msg.id, issuer,
+                         msg.assertion_consumer_service_url)
+        # Like a real IdP we answer to the registered ACS, not to whatever the request names.
+        if issuer and issuer != self.state.audience:
+            self.log_message("warning: request Issuer %r != registered SP %r", issuer, self.state.audience)
+        if msg.assertion_consumer_service_url and msg.assertion_consumer_service_url != self.state.acs_url:
+            self.log_message("warning: request ACS %r != registered ACS %r",
+                             msg.assertion_consumer_service_url, self.state.acs_url)
+        user = self._one(q, "user")
+        if user:
+            self._post_form(user, msg.id, relay_state)
+        else:
+            self._login_form(msg.id, relay_state, self._one(q, "login_hint") or "")
+
+    def log_message(self, fmt: str, *args) -> None:
+        sys.stderr.write("samlidp: %s %s\n" % (self.address_string(), fmt % args))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    httpd = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    httpd.daemon_threads = True
+    port = httpd.server_address[1]  # --port 0 picks a free one
+    base_url = f"http://127.0.0.1:{port}"
+    Handler.state = IdPState(args, base_url, port)
+
+    def on_term(_signo, _frame):
+        # Raising out of serve_forever() in the main thread is the clean way out; calling
+        # httpd.shutdown() here would deadlock (it waits for this very thread).
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, on_term)
+    print(f"READY {base_url}", flush=True)
+    try:
+        httpd.serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        httpd.server_close()
+        sys.stderr.write("samlidp: stopped\n")
+    return 0
+
+
+# --------------------------------------------------------------------------------------
+# CLI
+# --------------------------------------------------------------------------------------
+
+
+def add_signing_args(p: argparse.ArgumentParser, sign_default: str) -> None:
+    p.add_argument("--sign", choices=SIGN_MODES, default=sign_default,
+                   help=f"what to sign (default {sign_default})")
+    p.add_argument("--digest", choices=sorted(DIGEST_ALGS), default="sha256")
+    p.add_argument("--sig-alg", choices=sorted(SIG_ALGS), default=None,
+                   help="default rsa-sha256, or ecdsa-sha256 for an EC key")
+    p.add_argument("--valid-seconds", type=int, default=300,
+                   help="lifetime of Conditions and SubjectConfirmationData (negative: already expired)")
+    p.add_argument("--name-format", choices=sorted(NAME_FORMATS), default="basic",
+                   help="attribute NameFormat")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="samlidp", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    p = sub.add_parser("keys", help="generate an IdP key and self-signed certificate")
+    p.add_argument("--out", required=True, help="directory for key.pem and cert.pem")
+    p.add_argument("--type", choices=("rsa", "ec"), default="rsa")
+    p.add_argument("--days", type=int, default=3650, help="validity; <= 0 makes an expired cert")
+    p.add_argument("--cn", default="samlgate test IdP", help="certificate subject CN")
+
+    p = sub.add_parser("response", help="print base64 SAMLResponse(s), one per line")
+    p.add_argument("--acs", required=True, help="Post-back URL (Recipient, Destination)")
+    p.add_argument("--audience", required=True, help="Audience URI (SP entity ID)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--key", required=True)
+    p.add_argument("--cert", required=True)
+    p.add_argument("--issuer", default="urn:samlgate:test-idp")
+    p.add_argument("--name-id", help="NameID value (default: --email)")
+    p.add_argument("--given-name")
+    p.add_argument("--family-name")
+    p.add_argument("--no-email-attribute", action="store_true",
+                   help="omit the email attribute (identity then comes from the NameID)")
+    p.add_argument("--in-response-to", help="AuthnRequest ID (omit for IdP-initiated)")
+    add_signing_args(p, "assertion")
+    d = p.add_mutually_exclusive_group()
+    d.add_argument("--destination", help="Response Destination (default: --acs)")
+    d.add_argument("--no-destination", action="store_true", help="omit the Destination attribute")
+    p.add_argument("--count", type=int, default=1, help="number of responses, each with fresh IDs")
+    p.add_argument("--out", help="write to FILE instead of stdout")
+
+    p = sub.add_parser("serve", help="run the HTTP test IdP on 127.0.0.1")
+    p.add_argument("--port", type=int, required=True, help="0 picks a free port (see READY line)")
+    p.add_argument("--key", required=True)
+    p.add_argument("--cert", required=True)
+    p.add_argument("--sp-acs", required=True)
+    p.add_argument("--sp-audience", required=True)
+    p.add_argument("--issuer", help="IdP entity ID (default: http://127.0.0.1:PORT/metadata)")
+    p.add_argument("--users", help="file: JSON [{email,given_name,family_name}] or lines email:given:family")
+    p.add_argument("--user", action="append", metavar="EMAIL:GIVEN:FAMILY", help="repeatable")
+    add_signing_args(p, "assertion")
+
+    args = ap.parse_args(argv)
+    # pysaml2 logs a lot at WARNING for harmless things; keep stderr readable.
+    logging.basicConfig(level=logging.ERROR)
+
+    if args.cmd == "keys":
+        key_path, cert_path = generate_keys(args.out, args.type, args.days, args.cn)
+        print(key_path)
+        print(cert_path)
+        return 0
+    if args.cmd == "response":
+        if args.count < 1:
+            ap.error("--count must be >= 1")
+        return cmd_response(args)
+    return cmd_serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
