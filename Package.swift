@@ -65,7 +65,7 @@ let package = Package(
 
         // MARK: Tests mirror the sources; shared fixtures live in Tests/Fixtures (found via #filePath).
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials"], swiftSettings: strictSettings),
-        .testTarget(name: "SAMLTests", dependencies: ["SAML", "Credentials"], swiftSettings: strictSettings),
+        .testTarget(name: "SAMLTests", dependencies: ["SAML", "Credentials", "XMLSecurity"], swiftSettings: strictSettings),
         .testTarget(name: "XMLSecurityTests", dependencies: ["XMLSecurity"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Credentials", .product(name: "GRDB", package: "GRDB.swift")],

@@ -8,11 +8,32 @@
 #include <libxml/valid.h>
 #include <libxml/xmlsave.h>
 #include <libxml/xmlschemas.h>
+#include <libxml/globals.h>
+#include <libxml/xpath.h>
+#include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
 
 /// `xmlFree` is a global function pointer exported as a macro-ish variable that Swift 6 rejects
 /// (mutable global state); this gives Swift a plain function that frees libxml2-owned memory.
 static inline void CXML2_free(void *pointer) {
     xmlFree(pointer);
+}
+
+/// libxml2's generic error handler type is variadic, which Swift cannot express; this no-op
+/// lets CXML2_silenceErrors install a handler that drops messages instead of printing them.
+static inline void CXML2_ignoreGenericError(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+
+/// Drops libxml2 messages that would otherwise go to stderr, for the calling thread and (through
+/// the xmlThrDef* defaults) for every thread that first touches libxml2 afterwards. Parser errors
+/// are still recorded per parser context (`xmlCtxtGetLastError`), which is how callers see them.
+static inline void CXML2_silenceErrors(void) {
+    xmlThrDefSetGenericErrorFunc(NULL, CXML2_ignoreGenericError);
+    xmlSetGenericErrorFunc(NULL, CXML2_ignoreGenericError);
+    xmlThrDefSetStructuredErrorFunc(NULL, NULL);
+    xmlSetStructuredErrorFunc(NULL, NULL);
 }
 
 #endif

@@ -40,14 +40,22 @@
 #include <xmlsec/keys.h>
 #include <xmlsec/keysmngr.h>
 #include <xmlsec/transforms.h>
+#include <xmlsec/membuf.h>
+#include <xmlsec/nodeset.h>
 #include <xmlsec/openssl/app.h>
 #include <xmlsec/openssl/crypto.h>
+#include <xmlsec/openssl/evp.h>
+#include <openssl/evp.h>
 
 /// The C `sizeof(xmlSecDSigCtx)` as the library's headers see it, so a test can prove the Swift
 /// import uses the same layout (a wrong define would silently shift every field).
 static inline unsigned long CXMLSec_sizeofDSigCtx(void) {
     return (unsigned long)sizeof(xmlSecDSigCtx);
 }
+
+/// `xmlSecSize` is a `#define` (unsigned int under XMLSEC_NO_SIZE_T), invisible to Swift; this typedef
+/// names it so Swift code can convert counts with `CXMLSec_Size(count)`.
+typedef xmlSecSize CXMLSec_Size;
 
 /// `xmlSecCheckVersion()` is a macro; Swift cannot see macros with arguments.
 static inline int CXMLSec_checkVersion(void) {

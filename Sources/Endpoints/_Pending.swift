@@ -1,1 +1,0 @@
-// The Endpoints module: filled in by later issues.

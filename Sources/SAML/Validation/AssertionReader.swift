@@ -1,0 +1,202 @@
+import Foundation
+import XMLSecurity
+
+/// Reads and checks a verified Assertion: issuer, conditions, subject confirmation, identity (rules 6–8, 10).
+///
+/// It is given only nodes a signature covered — the verified Assertion, and the Response when the
+/// Response was the signed element — and never searches the document again (rule 5).
+struct AssertionReader {
+    let validator: ResponseValidator
+    let assertion: XMLElement
+    /// The Response, when its signature was the one verified (its attributes are then trustworthy).
+    let signedResponse: XMLElement?
+    /// The Response as received, for consistency checks only (nothing is taken from it as truth).
+    let unsignedResponse: XMLElement
+    let signedElement: VerifiedResponse.SignedElement
+    let now: Date
+
+    private var skew: TimeInterval { validator.policy.clockSkew }
+    private var provider: ServiceProvider { validator.provider }
+
+    func read() -> Result<VerifiedResponse, Rejection> {
+        do {
+            return .success(try readOrThrow())
+        } catch let rejection as Rejection {
+            return .failure(rejection)
+        } catch {
+            return .failure(Rejection(.xml, "unexpected error: \(error)"))
+        }
+    }
+
+    private func readOrThrow() throws -> VerifiedResponse {
+        guard let assertionID = assertion.attribute("ID"), !assertionID.isEmpty else {
+            throw Rejection(.assertionCount, "the Assertion has no ID")
+        }
+        let issuer = try checkIssuer()
+        let conditionsEnd = try checkConditions()
+        let confirmation = try checkSubjectConfirmation()
+        let inResponseTo = try resolveInResponseTo(confirmationValue: confirmation.inResponseTo)
+        let nameID = try readNameID()
+        let attributes = try IdentityAttributes(assertion: assertion)
+        let authn = assertion.childElements(named: SAMLName.authnStatement).first
+        var sessionExpiry = now.addingTimeInterval(validator.policy.sessionLifetime)
+        if let limit = authn?.attribute("SessionNotOnOrAfter").flatMap(SAMLTime.parse), limit < sessionExpiry {
+            sessionExpiry = limit
+        }
+        guard sessionExpiry > now else {
+            throw Rejection(
+                .notOnOrAfter, "the IdP's SessionNotOnOrAfter has passed", expected: "after \(SAMLTime.format(now))",
+                actual: SAMLTime.format(sessionExpiry))
+        }
+        let validityEnd = [conditionsEnd, confirmation.notOnOrAfter].compactMap { $0 }.max() ?? confirmation.notOnOrAfter
+        let issueInstant =
+            (signedResponse ?? unsignedResponse).attribute("IssueInstant").flatMap(SAMLTime.parse)
+            ?? assertion.attribute("IssueInstant").flatMap(SAMLTime.parse)
+        return VerifiedResponse(
+            assertionID: assertionID, inResponseTo: inResponseTo, replayKeepUntil: validityEnd.addingTimeInterval(skew),
+            identity: attributes.email ?? nameID, nameID: nameID, email: attributes.email, givenName: attributes.givenName,
+            familyName: attributes.familyName, sessionIndex: authn?.attribute("SessionIndex"), sessionExpiry: sessionExpiry,
+            issueInstant: issueInstant, issuer: issuer, signedElement: signedElement)
+    }
+
+    /// Rule 6.
+    private func checkIssuer() throws -> String? {
+        let issuer = try assertion.childElements(named: SAMLName.issuer).first.map { element in
+            try text(of: element, check: .issuer, what: "Issuer")
+        }
+        guard let expected = validator.policy.entityID else { return issuer }
+        guard issuer == expected else {
+            throw Rejection(.issuer, "the Assertion's Issuer is not the configured IdP entity ID", expected: expected,
+                actual: issuer ?? "none")
+        }
+        // The Response's Issuer is optional; when present it must agree (read from the Response as received:
+        // a mismatch only ever causes a rejection, never acceptance).
+        if let responseIssuerElement = unsignedResponse.childElements(named: SAMLName.issuer).first {
+            let responseIssuer = try text(of: responseIssuerElement, check: .issuer, what: "Response Issuer")
+            guard responseIssuer == expected else {
+                throw Rejection(.issuer, "the Response's Issuer is not the configured IdP entity ID", expected: expected,
+                    actual: responseIssuer)
+            }
+        }
+        return issuer
+    }
+
+    /// Rule 7; returns the Conditions' NotOnOrAfter, if any.
+    private func checkConditions() throws -> Date? {
+        let all = assertion.childElements(named: SAMLName.conditions)
+        guard all.count == 1, let conditions = all.first else {
+            throw Rejection(.conditions, "the Assertion must have one Conditions element", expected: "1",
+                actual: String(all.count))
+        }
+        if let value = conditions.attribute("NotBefore") {
+            guard let notBefore = SAMLTime.parse(value) else {
+                throw Rejection(.notBefore, "Conditions NotBefore is not a valid time", actual: value)
+            }
+            guard notBefore <= now.addingTimeInterval(skew) else {
+                throw Rejection(.notBefore, "the Assertion is not valid yet (check the clocks)",
+                    expected: "NotBefore ≤ \(SAMLTime.format(now)) + \(Int(skew)) s", actual: value)
+            }
+        }
+        var notOnOrAfter: Date?
+        if let value = conditions.attribute("NotOnOrAfter") {
+            guard let date = SAMLTime.parse(value) else {
+                throw Rejection(.notOnOrAfter, "Conditions NotOnOrAfter is not a valid time", actual: value)
+            }
+            guard date > now.addingTimeInterval(-skew) else {
+                throw Rejection(.notOnOrAfter, "the Assertion has expired",
+                    expected: "NotOnOrAfter > \(SAMLTime.format(now)) − \(Int(skew)) s", actual: value)
+            }
+            notOnOrAfter = date
+        }
+        let restrictions = conditions.childElements(named: SAMLName.audienceRestriction)
+        guard !restrictions.isEmpty else {
+            throw Rejection(.audience, "the Assertion has no AudienceRestriction", expected: provider.audienceURI,
+                actual: "none")
+        }
+        for restriction in restrictions {
+            let audiences = try restriction.childElements(named: SAMLName.audience).map {
+                try text(of: $0, check: .audience, what: "Audience")
+            }
+            guard audiences.contains(provider.audienceURI) else {
+                throw Rejection(.audience, "our Audience URI is not in the AudienceRestriction",
+                    expected: provider.audienceURI, actual: audiences.isEmpty ? "none" : audiences.joined(separator: ", "))
+            }
+        }
+        return notOnOrAfter
+    }
+
+    /// Rule 8, stateless part: a bearer confirmation for our Post-back URL that has not expired.
+    private func checkSubjectConfirmation() throws -> (notOnOrAfter: Date, inResponseTo: String?) {
+        let subjects = assertion.childElements(named: SAMLName.subject)
+        guard subjects.count == 1, let subject = subjects.first else {
+            throw Rejection(.subjectConfirmation, "the Assertion must have one Subject", expected: "1",
+                actual: String(subjects.count))
+        }
+        var recipients: [String] = []
+        var lastProblem: Rejection?
+        for confirmation in subject.childElements(named: SAMLName.subjectConfirmation)
+        where confirmation.attribute("Method") == SAMLName.bearerMethod {
+            for data in confirmation.childElements(named: SAMLName.subjectConfirmationData) {
+                let recipient = data.attribute("Recipient")
+                recipients.append(recipient ?? "none")
+                guard recipient == provider.postbackURL else { continue }
+                guard let value = data.attribute("NotOnOrAfter"), let notOnOrAfter = SAMLTime.parse(value) else {
+                    lastProblem = Rejection(.subjectConfirmation, "the bearer SubjectConfirmationData has no valid NotOnOrAfter")
+                    continue
+                }
+                guard notOnOrAfter > now.addingTimeInterval(-skew) else {
+                    lastProblem = Rejection(.notOnOrAfter, "the bearer SubjectConfirmationData has expired",
+                        expected: "NotOnOrAfter > \(SAMLTime.format(now)) − \(Int(skew)) s", actual: value)
+                    continue
+                }
+                return (notOnOrAfter, data.attribute("InResponseTo"))
+            }
+        }
+        if let lastProblem { throw lastProblem }
+        throw Rejection(.subjectConfirmation, "no bearer SubjectConfirmation for our Post-back URL",
+            expected: "Recipient \(provider.postbackURL)", actual: recipients.isEmpty ? "none" : recipients.joined(separator: ", "))
+    }
+
+    /// Rule 8: InResponseTo from signed places only; the Response's copy must agree with the signed one.
+    private func resolveInResponseTo(confirmationValue: String?) throws -> String? {
+        let responseValue = unsignedResponse.attribute("InResponseTo")
+        if let responseValue, let confirmationValue, responseValue != confirmationValue {
+            throw Rejection(.inResponseTo, "the Response and the SubjectConfirmationData name different requests",
+                expected: confirmationValue, actual: responseValue)
+        }
+        if let confirmationValue { return confirmationValue }
+        guard let responseValue else { return nil }
+        // Only on the Response: trustworthy only when the Response itself was the signed element.
+        guard signedResponse != nil else {
+            throw Rejection(.inResponseTo,
+                "InResponseTo appears only on the unsigned Response; it must be in the signed SubjectConfirmationData",
+                actual: responseValue)
+        }
+        return responseValue
+    }
+
+    /// Rule 10: one NameID holding exactly one text node.
+    private func readNameID() throws -> String {
+        guard let subject = assertion.childElements(named: SAMLName.subject).first else {
+            throw Rejection(.nameID, "the Assertion has no Subject")
+        }
+        if !subject.childElements(named: SAMLName.encryptedID).isEmpty {
+            throw Rejection(.nameID, "encrypted NameIDs are not supported: turn off NameID encryption at the IdP")
+        }
+        let nameIDs = subject.childElements(named: SAMLName.nameID)
+        guard nameIDs.count == 1, let element = nameIDs.first else {
+            throw Rejection(.nameID, "the Subject must have exactly one NameID", expected: "1", actual: String(nameIDs.count))
+        }
+        let value = try text(of: element, check: .nameID, what: "NameID")
+        guard !value.isEmpty else { throw Rejection(.nameID, "the NameID is empty") }
+        return value
+    }
+
+    private func text(of element: XMLElement, check: ValidationCheck, what: String) throws -> String {
+        switch element.singleTextNode() {
+        case .success(let text): return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .failure(let problem):
+            throw Rejection(check, "the \(what) must be plain text: it \(problem)")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// What an account accepts from its IdP: the validation-relevant part of its SAML settings.
+///
+/// Kept separate from the store's settings type so the SAML module stays free of storage and can
+/// be tested with plain values.
+public struct IdentityProviderPolicy: Sendable, Hashable {
+    /// When set, the Assertion's Issuer (and the Response's, if present) must equal it.
+    public var entityID: String?
+    /// Accept SHA-1 signatures and digests.
+    public var allowSHA1: Bool
+    /// Accept responses that answer no AuthnRequest of ours.
+    public var allowIdPInitiated: Bool
+    /// Tolerance for clock differences, in seconds.
+    public var clockSkew: TimeInterval
+    /// The longest session, in seconds.
+    public var sessionLifetime: TimeInterval
+
+    /// Creates a policy; defaults follow the product contract.
+    public init(
+        entityID: String? = nil, allowSHA1: Bool = false, allowIdPInitiated: Bool = true, clockSkew: TimeInterval = 180,
+        sessionLifetime: TimeInterval = 8 * 3600
+    ) {
+        self.entityID = entityID
+        self.allowSHA1 = allowSHA1
+        self.allowIdPInitiated = allowIdPInitiated
+        self.clockSkew = clockSkew
+        self.sessionLifetime = sessionLifetime
+    }
+}

@@ -1,0 +1,177 @@
+import Credentials
+import Foundation
+import XMLSecurity
+
+/// Decides whether one SAMLResponse proves who the user is (SPEC.md "ACS validation rules").
+///
+/// Build one per account and settings version — it loads the IdP keys once — and share it between
+/// threads. ``verify(samlResponse:now:)`` is pure (input, settings, clock → verified response or
+/// rejection); ``complete(_:ledger:now:)`` adds the two stateful rules through a ``RequestLedger``,
+/// so callers can run those inside the same transaction that creates the session.
+public struct ResponseValidator: Sendable {
+    /// Our URLs, from the account's base URL.
+    public let provider: ServiceProvider
+    /// What the account accepts.
+    public let policy: IdentityProviderPolicy
+    let verifier: SignatureVerifier
+
+    /// Loads the IdP certificates' keys once.
+    /// - Throws: `XMLSecurityError.invalidKey` when a stored certificate carries no usable RSA or EC key.
+    public init(provider: ServiceProvider, policy: IdentityProviderPolicy, certificatesDER: [[UInt8]]) throws {
+        self.provider = provider
+        self.policy = policy
+        self.verifier = SignatureVerifier(
+            keys: try TrustedKeys(certificatesDER: certificatesDER), policy: SignaturePolicy(allowSHA1: policy.allowSHA1))
+    }
+
+    /// Applies every stateless rule to the `SAMLResponse` form value (base64).
+    public func verify(samlResponse: String?, now: Date) -> Result<VerifiedResponse, Rejection> {
+        guard let samlResponse, !samlResponse.isEmpty else {
+            return .failure(Rejection(.missingResponse, "the POST has no SAMLResponse field"))
+        }
+        guard let xml = StrictBase64.decode(samlResponse) else {
+            return .failure(Rejection(.base64, "SAMLResponse is not valid base64"))
+        }
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(parsing: xml, limits: .saml)
+        } catch {
+            return .failure(Rejection(.xml, "SAMLResponse is not acceptable XML: \(error)"))
+        }
+        let response = document.rootElement
+        var context = ResponseContext(response: response)
+        let result = verify(response: response, context: &context, now: now)
+        return result.mapError { rejection in
+            var annotated = rejection
+            annotated.issueInstant = context.issueInstant
+            annotated.claimedIdentity = rejection.claimedIdentity ?? context.claimedIdentity
+            return annotated
+        }
+    }
+
+    /// What is known about the message for the sign-in log even when it is rejected (never trusted).
+    struct ResponseContext {
+        var issueInstant: Date?
+        var claimedIdentity: String?
+
+        init(response: XMLElement) {
+            issueInstant = response.attribute("IssueInstant").flatMap(SAMLTime.parse)
+            let assertions = response.childElements(named: SAMLName.assertion)
+            if assertions.count == 1, let assertion = assertions.first {
+                if issueInstant == nil { issueInstant = assertion.attribute("IssueInstant").flatMap(SAMLTime.parse) }
+                let nameID = assertion.childElements(named: SAMLName.subject).first?.childElements(named: SAMLName.nameID).first
+                claimedIdentity = nameID.flatMap { try? $0.singleTextNode().get() }?.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+    }
+
+    private func verify(
+        response: XMLElement, context: inout ResponseContext, now: Date
+    ) -> Result<VerifiedResponse, Rejection> {
+        // Rule 2: a SAML 2.0 Response for us that reports success.
+        guard response.hasName(SAMLName.response) else {
+            return .failure(
+                Rejection(.root, "the message is not a SAML 2.0 Response", expected: "samlp:Response",
+                    actual: response.name.description))
+        }
+        guard response.attribute("Version") == "2.0" else {
+            return .failure(Rejection(.root, "unsupported SAML version", expected: "2.0", actual: response.attribute("Version") ?? "none"))
+        }
+        let destination = response.attribute("Destination")
+        if let destination, destination != provider.postbackURL {
+            return .failure(
+                Rejection(.destination, "the Response's Destination is not our Post-back URL", expected: provider.postbackURL,
+                    actual: destination))
+        }
+        if let failure = checkStatus(of: response) { return .failure(failure) }
+
+        // Rule 3: exactly one Assertion, in the clear, directly inside the Response.
+        let all = [response] + response.descendantElements
+        if all.contains(where: { $0.hasName(SAMLName.encryptedAssertion) }) {
+            return .failure(
+                Rejection(.assertionCount, "encrypted assertions are not supported: turn off assertion encryption at the IdP"))
+        }
+        let assertions = all.filter { $0.hasName(SAMLName.assertion) }
+        guard assertions.count == 1, let assertion = assertions.first else {
+            return .failure(
+                Rejection(.assertionCount, "the Response must contain exactly one Assertion", expected: "1",
+                    actual: String(assertions.count)))
+        }
+        guard assertion.parent == response else {
+            return .failure(Rejection(.assertionCount, "the Assertion is not a direct child of the Response"))
+        }
+
+        // Rules 4 and 5: a signature we trust, and from here on only the verified nodes are read.
+        let verifiedAssertion: XMLElement
+        let signedElement: VerifiedResponse.SignedElement
+        switch verifySignatures(response: response, assertion: assertion) {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let verified):
+            (verifiedAssertion, signedElement) = verified
+        }
+        let verifiedResponse = signedElement == .response ? response : nil
+        // Rule 2 (bindings §3.5.5.2): a signed Response must say where it was meant to go.
+        if signedElement == .response, destination == nil {
+            return .failure(
+                Rejection(.destination, "a signed Response must carry a Destination", expected: provider.postbackURL,
+                    actual: "none"))
+        }
+        return AssertionReader(
+            validator: self, assertion: verifiedAssertion, signedResponse: verifiedResponse, unsignedResponse: response,
+            signedElement: signedElement, now: now
+        ).read()
+    }
+
+    private func checkStatus(of response: XMLElement) -> Rejection? {
+        let code = response.childElements(named: SAMLName.status).first?.childElements(named: SAMLName.statusCode).first
+        let value = code?.attribute("Value")
+        guard value == SAMLName.successStatus else {
+            let nested = code?.childElements(named: SAMLName.statusCode).first?.attribute("Value")
+            let message = response.childElements(named: SAMLName.status).first?
+                .childElements(named: SAMLName.statusMessage).first.flatMap { try? $0.singleTextNode().get() }
+            let actual = [value ?? "no status", nested, message.map { "\"\($0)\"" }].compactMap { $0 }.joined(separator: " / ")
+            return Rejection(.status, "the IdP reported a failure", expected: SAMLName.successStatus, actual: actual)
+        }
+        return nil
+    }
+
+    /// Verifies whichever of the Assertion and the Response is signed; every signature present must be valid.
+    private func verifySignatures(
+        response: XMLElement, assertion: XMLElement
+    ) -> Result<(XMLElement, VerifiedResponse.SignedElement), Rejection> {
+        let assertionResult = verifier.verifyEnvelopedSignature(on: assertion)
+        let responseResult = verifier.verifyEnvelopedSignature(on: response)
+        func rejection(_ failure: SignatureFailure, on element: String) -> Rejection {
+            switch failure {
+            case .untrustedKey(let fingerprint):
+                let trusted = verifier.keys.fingerprints.map { $0.uppercased() }.joined(separator: ", ")
+                return Rejection(
+                    .signature,
+                    "the \(element) signature was made with a key that is not one of this account's certificates",
+                    expected: trusted.isEmpty ? "a configured certificate" : "SHA-256 \(trusted)",
+                    actual: fingerprint.map { "SHA-256 \($0.uppercased())" } ?? "an unknown key")
+            default:
+                return Rejection(.signature, "the \(element) signature is not acceptable: \(failure)")
+            }
+        }
+        switch (assertionResult, responseResult) {
+        case (.invalid(let failure), _) where failure != .noSignature:
+            return .failure(rejection(failure, on: "Assertion"))
+        case (_, .invalid(let failure)) where failure != .noSignature:
+            return .failure(rejection(failure, on: "Response"))
+        case (.valid(let verified), _):
+            return .success((verified.element, .assertion))
+        case (_, .valid(let verified)):
+            // The Assertion is read as the single Assertion child of the node the signature covered.
+            let inside = verified.element.childElements(named: SAMLName.assertion)
+            guard inside.count == 1, let assertion = inside.first else {
+                return .failure(Rejection(.assertionCount, "the signed Response does not contain exactly one Assertion"))
+            }
+            return .success((assertion, .response))
+        default:
+            return .failure(
+                Rejection(.signature, "neither the Assertion nor the Response is signed", expected: "a signature",
+                    actual: "none"))
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import XMLSecurity
+
+/// The SAML element names the validator reads, as namespace-qualified names (prefixes mean nothing).
+enum SAMLName {
+    static let response = QualifiedName.samlResponse
+    static let assertion = QualifiedName.samlAssertion
+    static let encryptedAssertion = QualifiedName(XMLNamespace.samlAssertion, "EncryptedAssertion")
+    static let issuer = QualifiedName(XMLNamespace.samlAssertion, "Issuer")
+    static let status = QualifiedName(XMLNamespace.samlProtocol, "Status")
+    static let statusCode = QualifiedName(XMLNamespace.samlProtocol, "StatusCode")
+    static let statusMessage = QualifiedName(XMLNamespace.samlProtocol, "StatusMessage")
+    static let subject = QualifiedName(XMLNamespace.samlAssertion, "Subject")
+    static let nameID = QualifiedName(XMLNamespace.samlAssertion, "NameID")
+    static let encryptedID = QualifiedName(XMLNamespace.samlAssertion, "EncryptedID")
+    static let subjectConfirmation = QualifiedName(XMLNamespace.samlAssertion, "SubjectConfirmation")
+    static let subjectConfirmationData = QualifiedName(XMLNamespace.samlAssertion, "SubjectConfirmationData")
+    static let conditions = QualifiedName(XMLNamespace.samlAssertion, "Conditions")
+    static let audienceRestriction = QualifiedName(XMLNamespace.samlAssertion, "AudienceRestriction")
+    static let audience = QualifiedName(XMLNamespace.samlAssertion, "Audience")
+    static let authnStatement = QualifiedName(XMLNamespace.samlAssertion, "AuthnStatement")
+    static let attributeStatement = QualifiedName(XMLNamespace.samlAssertion, "AttributeStatement")
+    static let attribute = QualifiedName(XMLNamespace.samlAssertion, "Attribute")
+    static let attributeValue = QualifiedName(XMLNamespace.samlAssertion, "AttributeValue")
+    static let encryptedAttribute = QualifiedName(XMLNamespace.samlAssertion, "EncryptedAttribute")
+
+    static let successStatus = "urn:oasis:names:tc:SAML:2.0:status:Success"
+    static let bearerMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+}

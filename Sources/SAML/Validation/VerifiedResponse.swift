@@ -1,0 +1,42 @@
+import Foundation
+
+/// A Response whose signature and stateless rules (SPEC rules 1–8 except the request lookup, and 10)
+/// passed; what remains is the stateful part: InResponseTo and replay (see ``ResponseValidator/complete(_:ledger:now:)``).
+///
+/// Every value here was read from the node the signature verified.
+public struct VerifiedResponse: Sendable, Hashable {
+    /// The Assertion's ID, the replay-cache key.
+    public let assertionID: String
+    /// The request this answers (from the signed SubjectConfirmationData, or the signed Response), or nil if unsolicited.
+    public let inResponseTo: String?
+    /// Until when the assertion ID must be remembered: its latest validity end plus the skew.
+    public let replayKeepUntil: Date
+    /// The identity to look up: the email attribute if sent, else the NameID (trimmed).
+    public let identity: String
+    /// The NameID, trimmed.
+    public let nameID: String
+    /// The email attribute, if sent.
+    public let email: String?
+    /// The given name attribute, if sent.
+    public let givenName: String?
+    /// The family name attribute, if sent.
+    public let familyName: String?
+    /// The IdP's SessionIndex, if sent (for a later single logout).
+    public let sessionIndex: String?
+    /// When the session must end: now + lifetime, or the IdP's SessionNotOnOrAfter if earlier.
+    public let sessionExpiry: Date
+    /// The IssueInstant of the Response (or of the Assertion), for the clock difference in the log.
+    public let issueInstant: Date?
+    /// The Assertion's Issuer.
+    public let issuer: String?
+    /// Which element's signature was verified: the Assertion's, or the Response's.
+    public let signedElement: SignedElement
+
+    /// The element whose signature proved the message.
+    public enum SignedElement: String, Sendable, Hashable {
+        /// The Assertion itself was signed (and verified).
+        case assertion
+        /// Only the Response containing it was signed (and verified).
+        case response
+    }
+}

@@ -1,0 +1,102 @@
+internal import CXML2
+
+/// A handle to one element of an `XMLDocument`.
+///
+/// It holds the node pointer plus a strong reference to the owning document, so the node cannot be
+/// freed while the handle exists. Two handles are equal when they name the same node: callers use
+/// that to prove they read from the node a signature covered, not from a look-alike.
+public struct XMLElement: Hashable {
+    let node: xmlNodePtr
+    /// The document that owns this element (kept alive by the handle).
+    public let document: XMLDocument
+
+    init(node: xmlNodePtr, document: XMLDocument) {
+        self.node = node
+        self.document = document
+    }
+
+    /// Same node, same handle.
+    public static func == (lhs: XMLElement, rhs: XMLElement) -> Bool {
+        lhs.node == rhs.node
+    }
+
+    /// Hashes the node identity.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(node)
+    }
+
+    /// The element name without prefix.
+    public var localName: String {
+        String(cString: node.pointee.name)
+    }
+
+    /// The element's namespace URI, or nil when it is in no namespace.
+    public var namespaceURI: String? {
+        node.pointee.ns?.pointee.href.map { String(cString: $0) }
+    }
+
+    /// The namespace URI plus local name, the form to compare element names with.
+    public var name: QualifiedName {
+        QualifiedName(namespaceURI, localName)
+    }
+
+    /// True when the element has this namespace URI and local name.
+    public func hasName(_ name: QualifiedName) -> Bool {
+        localName == name.localName && namespaceURI == name.namespaceURI
+    }
+
+    /// The value of an attribute, matched by local name and namespace URI (nil = no namespace, the
+    /// usual case for SAML attributes such as `ID` or `Destination`).
+    public func attribute(_ localName: String, namespace: String? = nil) -> String? {
+        guard let attribute = xmlHasNsProp(node, localName, namespace) else { return nil }
+        guard attribute.pointee.type == XML_ATTRIBUTE_NODE else { return nil }
+        guard let value = xmlNodeGetContent(UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self))
+        else { return "" }
+        defer { CXML2_free(value) }
+        return String(cString: value)
+    }
+
+    /// The element children in document order (text, comments and the like are skipped).
+    public var childElements: [XMLElement] {
+        var result: [XMLElement] = []
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                result.append(XMLElement(node: current, document: document))
+            }
+            child = current.pointee.next
+        }
+        return result
+    }
+
+    /// The element children with the given name, in document order.
+    public func childElements(named name: QualifiedName) -> [XMLElement] {
+        childElements.filter { $0.hasName(name) }
+    }
+
+    /// All elements below this one (not including it), depth-first in document order.
+    public var descendantElements: [XMLElement] {
+        var result: [XMLElement] = []
+        var stack = childElements.reversed() as [XMLElement]
+        while let element = stack.popLast() {
+            result.append(element)
+            stack.append(contentsOf: element.childElements.reversed())
+        }
+        return result
+    }
+
+    /// The parent element, or nil for the document element.
+    public var parent: XMLElement? {
+        guard let parent = node.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
+        return XMLElement(node: parent, document: document)
+    }
+
+    /// The element and its subtree as XML text, for debugging and logs (not for signing).
+    public var serializedXML: String {
+        guard let buffer = xmlBufferCreate() else { return "" }
+        defer { xmlBufferFree(buffer) }
+        xmlNodeDump(buffer, document.pointer, node, 0, 0)
+        guard let content = xmlBufferContent(buffer) else { return "" }
+        return String(cString: content)
+    }
+}

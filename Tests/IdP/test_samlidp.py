@@ -1,0 +1,361 @@
+"""Self-test of the test IdP: run with the venv's python, `python -m pytest Tests/IdP`.
+
+Signatures are checked with the xmlsec1 CLI, independently of pysaml2, so these tests
+show that what samlgate will receive is verifiable by a third implementation.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html.parser
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+import zlib
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SAMLIDP = os.path.join(HERE, "samlidp.py")
+
+NS = {
+    "samlp": "urn:oasis:names:tc:SAML:2.0:protocol",
+    "saml": "urn:oasis:names:tc:SAML:2.0:assertion",
+    "ds": "http://www.w3.org/2000/09/xmldsig#",
+    "md": "urn:oasis:names:tc:SAML:2.0:metadata",
+}
+ASSERTION_ID = "urn:oasis:names:tc:SAML:2.0:assertion:Assertion"
+RESPONSE_ID = "urn:oasis:names:tc:SAML:2.0:protocol:Response"
+ACS = "https://help.example.test/sso/acme/acs"
+AUDIENCE = "https://help.example.test/sso/acme/metadata"
+
+
+def run_idp(*args: str) -> str:
+    res = subprocess.run([sys.executable, SAMLIDP, *args], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    return res.stdout
+
+
+@pytest.fixture(scope="session")
+def rsa_keys(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rsa")
+    run_idp("keys", "--out", str(out))
+    return str(out / "key.pem"), str(out / "cert.pem")
+
+
+@pytest.fixture(scope="session")
+def ec_keys(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ec")
+    run_idp("keys", "--out", str(out), "--type", "ec")
+    return str(out / "key.pem"), str(out / "cert.pem")
+
+
+def make_response(keys, *extra: str) -> bytes:
+    key, cert = keys
+    out = run_idp("response", "--acs", ACS, "--audience", AUDIENCE, "--email", "ann@example.test",
+                  "--key", key, "--cert", cert, *extra)
+    lines = out.split()
+    assert len(lines) == 1
+    return base64.b64decode(lines[0], validate=True)
+
+
+def xmlsec_verify(xml: bytes, cert: str, tmp_path, *id_attrs: str, node_xpath: str | None = None) -> bool:
+    path = tmp_path / f"msg-{os.urandom(4).hex()}.xml"
+    path.write_bytes(xml)
+    cmd = ["xmlsec1", "--verify", "--pubkey-cert-pem", cert]
+    for attr in id_attrs:
+        cmd += ["--id-attr:ID", attr]
+    if node_xpath:
+        cmd += ["--node-xpath", node_xpath]
+    res = subprocess.run(cmd + [str(path)], capture_output=True, text=True)
+    return res.returncode == 0
+
+
+def check_common(root: ET.Element, *, in_response_to: str | None, email: str = "ann@example.test",
+                 acs: str = ACS, audience: str = AUDIENCE):
+    """What every response must carry; returns (assertion element, {name: [values]})."""
+    assert root.tag == f"{{{NS['samlp']}}}Response"
+    assert root.get("Version") == "2.0"
+    status = root.find("samlp:Status/samlp:StatusCode", NS)
+    assert status.get("Value") == "urn:oasis:names:tc:SAML:2.0:status:Success"
+    assertions = root.findall(".//saml:Assertion", NS)
+    assert len(assertions) == 1
+    a = assertions[0]
+    nameid = a.find("saml:Subject/saml:NameID", NS)
+    assert nameid.get("Format") == "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+    assert nameid.text == email
+    sc = a.find("saml:Subject/saml:SubjectConfirmation", NS)
+    assert sc.get("Method") == "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+    scd = sc.find("saml:SubjectConfirmationData", NS)
+    assert scd.get("Recipient") == acs
+    assert scd.get("NotOnOrAfter")
+    assert scd.get("InResponseTo") == in_response_to
+    assert root.get("InResponseTo") == in_response_to
+    audiences = [e.text for e in a.findall("saml:Conditions/saml:AudienceRestriction/saml:Audience", NS)]
+    assert audiences == [audience]
+    attrs = {e.get("Name"): [v.text for v in e.findall("saml:AttributeValue", NS)]
+             for e in a.findall("saml:AttributeStatement/saml:Attribute", NS)}
+    assert attrs["email"] == [email]
+    return a, attrs
+
+
+# --------------------------------------------------------------------------------------
+# `response`
+# --------------------------------------------------------------------------------------
+
+
+def test_assertion_signed_by_default(rsa_keys, tmp_path):
+    xml = make_response(rsa_keys, "--in-response-to", "_req1", "--given-name", "Ann",
+                        "--family-name", "Lee", "--issuer", "https://idp.example.test")
+    root = ET.fromstring(xml)
+    a, attrs = check_common(root, in_response_to="_req1")
+    assert root.get("Destination") == ACS
+    assert attrs == {"email": ["ann@example.test"], "given_name": ["Ann"], "family_name": ["Lee"]}
+    assert a.find("saml:Issuer", NS).text == "https://idp.example.test"
+    assert a.find("ds:Signature", NS) is not None
+    assert root.find("ds:Signature", NS) is None
+    sig = a.find("ds:Signature/ds:SignedInfo", NS)
+    assert sig.find("ds:SignatureMethod", NS).get("Algorithm").endswith("rsa-sha256")
+    assert sig.find("ds:Reference", NS).get("URI") == "#" + a.get("ID")
+    assert xmlsec_verify(xml, rsa_keys[1], tmp_path, ASSERTION_ID)
+
+
+def test_wrong_certificate_does_not_verify(rsa_keys, ec_keys, tmp_path):
+    xml = make_response(rsa_keys)
+    assert not xmlsec_verify(xml, ec_keys[1], tmp_path, ASSERTION_ID)
+
+
+def test_response_signed(rsa_keys, tmp_path):
+    xml = make_response(rsa_keys, "--sign", "response")
+    root = ET.fromstring(xml)
+    a, _ = check_common(root, in_response_to=None)
+    assert a.find("ds:Signature", NS) is None
+    assert root.find("ds:Signature", NS) is not None
+    assert xmlsec_verify(xml, rsa_keys[1], tmp_path, RESPONSE_ID)
+
+
+def test_both_signed(rsa_keys, tmp_path):
+    xml = make_response(rsa_keys, "--sign", "both")
+    root = ET.fromstring(xml)
+    check_common(root, in_response_to=None)
+    ids = (RESPONSE_ID, ASSERTION_ID)
+    assert xmlsec_verify(xml, rsa_keys[1], tmp_path, *ids)  # first Signature: the Response's
+    assert xmlsec_verify(xml, rsa_keys[1], tmp_path, *ids,
+                         node_xpath="//*[local-name()='Assertion']/*[local-name()='Signature']")
+
+
+def test_unsigned_and_no_destination(rsa_keys):
+    root = ET.fromstring(make_response(rsa_keys, "--sign", "none", "--no-destination"))
+    check_common(root, in_response_to=None)
+    assert root.find(".//ds:Signature", NS) is None
+    assert root.get("Destination") is None
+
+
+def test_ec_key_and_sha512(ec_keys, tmp_path):
+    xml = make_response(ec_keys, "--sign", "both", "--digest", "sha512")
+    assert b"ecdsa-sha256" in xml and b"xmlenc#sha512" in xml
+    assert xmlsec_verify(xml, ec_keys[1], tmp_path, RESPONSE_ID, ASSERTION_ID)
+
+
+def test_sha1_and_options(rsa_keys, tmp_path):
+    xml = make_response(rsa_keys, "--digest", "sha1", "--sig-alg", "rsa-sha1", "--name-id", "ANN-42",
+                        "--no-email-attribute", "--name-format", "unspecified",
+                        "--given-name", "Ann", "--destination", "https://elsewhere.test/acs")
+    root = ET.fromstring(xml)
+    assert b"xmldsig#rsa-sha1" in xml and b"xmldsig#sha1" in xml
+    assert root.get("Destination") == "https://elsewhere.test/acs"
+    a = root.find("saml:Assertion", NS)
+    assert a.find("saml:Subject/saml:NameID", NS).text == "ANN-42"
+    attr = a.findall("saml:AttributeStatement/saml:Attribute", NS)
+    assert [(e.get("Name"), e.get("NameFormat")) for e in attr] == [
+        ("given_name", "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified")]
+    assert xmlsec_verify(xml, rsa_keys[1], tmp_path, ASSERTION_ID)
+
+
+def test_validity_window(rsa_keys):
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    for secs in (600, -600):
+        a = ET.fromstring(make_response(rsa_keys, "--valid-seconds", str(secs))).find("saml:Assertion", NS)
+        for el in (a.find("saml:Conditions", NS), a.find(".//saml:SubjectConfirmationData", NS)):
+            noa = dt.datetime.strptime(el.get("NotOnOrAfter"), "%Y-%m-%dT%H:%M:%SZ")
+            assert abs((noa - now).total_seconds() - secs) < 30
+
+
+def test_count_gives_unique_ids(rsa_keys, tmp_path):
+    key, cert = rsa_keys
+    out = run_idp("response", "--acs", ACS, "--audience", AUDIENCE, "--email", "ann@example.test",
+                  "--key", key, "--cert", cert, "--count", "8")
+    lines = out.splitlines()
+    assert len(lines) == 8
+    ids = set()
+    for line in lines:
+        root = ET.fromstring(base64.b64decode(line, validate=True))
+        ids.add(root.get("ID"))
+        ids.add(root.find("saml:Assertion", NS).get("ID"))
+    assert len(ids) == 16
+    assert xmlsec_verify(base64.b64decode(lines[-1]), cert, tmp_path, ASSERTION_ID)
+
+
+# --------------------------------------------------------------------------------------
+# `serve`
+# --------------------------------------------------------------------------------------
+
+SP_ACS = "http://127.0.0.1:8/sso/acme/acs"
+SP_AUDIENCE = "http://127.0.0.1:8/sso/acme/metadata"
+SP = {"acs": SP_ACS, "audience": SP_AUDIENCE}
+
+
+@pytest.fixture(scope="module")
+def idp(rsa_keys):
+    key, cert = rsa_keys
+    proc = subprocess.Popen(
+        [sys.executable, SAMLIDP, "serve", "--port", "0", "--key", key, "--cert", cert,
+         "--sp-acs", SP_ACS, "--sp-audience", SP_AUDIENCE, "--user", "ann@example.test:Ann:Lee"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline().strip()
+    assert line.startswith("READY http://127.0.0.1:"), line
+    yield line.split()[1], proc
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+def get(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), e.read()
+
+
+def authn_request(base: str, req_id: str, destination: str | None = None) -> str:
+    """A minimal AuthnRequest, deflated + base64 as the HTTP-Redirect binding wants."""
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    xml = (f'<samlp:AuthnRequest xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" '
+           f'ID="{req_id}" Version="2.0" IssueInstant="{now}" '
+           f'Destination="{destination or base + "/sso"}" AssertionConsumerServiceURL="{SP_ACS}" '
+           'ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST">'
+           f"<saml:Issuer>{SP_AUDIENCE}</saml:Issuer></samlp:AuthnRequest>")
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return base64.b64encode(c.compress(xml.encode()) + c.flush()).decode()
+
+
+class Forms(html.parser.HTMLParser):
+    """Collects forms: [{'action':…, 'method':…, 'inputs': {name: value}, 'submit': bool}]."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.forms: list[dict] = []
+        self.scripts: list[dict] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": a.get("action"), "method": a.get("method"), "inputs": {}, "submit": False})
+        elif tag == "input" and self.forms:
+            if a.get("type") == "submit":
+                self.forms[-1]["submit"] = True
+            elif a.get("name"):
+                self.forms[-1]["inputs"][a["name"]] = a.get("value")
+        elif tag == "script":
+            self.scripts.append(a)
+
+
+def auto_post(body: bytes) -> dict:
+    p = Forms(body.decode())
+    assert len(p.forms) == 1
+    form = p.forms[0]
+    assert form["method"] == "post" and form["action"] == SP_ACS and form["submit"]
+    assert any(s.get("src") for s in p.scripts)  # auto-submit without inline script
+    return form["inputs"]
+
+
+def test_metadata(idp):
+    base, _ = idp
+    status, ctype, body = get(base + "/metadata")
+    assert status == 200 and "xml" in ctype
+    root = ET.fromstring(body)
+    assert root.tag == f"{{{NS['md']}}}EntityDescriptor"
+    assert root.get("entityID") == base + "/metadata"
+    sso = root.findall("md:IDPSSODescriptor/md:SingleSignOnService", NS)
+    assert (base + "/sso") in [e.get("Location") for e in sso]
+    assert root.find("md:IDPSSODescriptor/md:KeyDescriptor//ds:X509Certificate", NS).text
+
+
+def test_sso_user_shortcut(idp, rsa_keys, tmp_path):
+    base, _ = idp
+    q = urllib.parse.urlencode({"SAMLRequest": authn_request(base, "_sp_req_1"),
+                                "RelayState": "tok&<1>", "user": "ann@example.test"})
+    status, _, body = get(f"{base}/sso?{q}")
+    assert status == 200
+    inputs = auto_post(body)
+    assert inputs["RelayState"] == "tok&<1>"
+    xml = base64.b64decode(inputs["SAMLResponse"], validate=True)
+    _, attrs = check_common(ET.fromstring(xml), in_response_to="_sp_req_1", **SP)
+    assert attrs["given_name"] == ["Ann"] and attrs["family_name"] == ["Lee"]
+    assert xmlsec_verify(xml, rsa_keys[1], tmp_path, ASSERTION_ID)
+    assert get(base + "/last-response")[2].decode() == inputs["SAMLResponse"]
+    assert b"_sp_req_1" in get(base + "/last-request")[2]
+
+
+def test_sso_form_then_login(idp):
+    base, _ = idp
+    q = urllib.parse.urlencode({"SAMLRequest": authn_request(base, "_sp_req_2"),
+                                "RelayState": "r2", "login_hint": "bob@example.test"})
+    status, _, body = get(f"{base}/sso?{q}")
+    assert status == 200
+    form = Forms(body.decode()).forms[0]
+    assert form["action"] == "/login" and form["inputs"]["email"] == "bob@example.test"
+    data = dict(form["inputs"], email="Unknown@Example.test")  # unknown users still get a response
+    req = urllib.request.Request(base + "/login", data=urllib.parse.urlencode(data).encode())
+    with urllib.request.urlopen(req, timeout=30) as r:
+        inputs = auto_post(r.read())
+    assert inputs["RelayState"] == "r2"
+    root = ET.fromstring(base64.b64decode(inputs["SAMLResponse"]))
+    _, attrs = check_common(root, in_response_to="_sp_req_2", email="Unknown@Example.test", **SP)
+    assert set(attrs) == {"email"}
+
+
+def test_sso_destination_with_query(idp):
+    # An SP configured with SSO URL ".../sso?user=X" sends that as Destination.
+    base, _ = idp
+    dest = base + "/sso?user=ann@example.test"
+    q = urllib.parse.urlencode({"SAMLRequest": authn_request(base, "_sp_req_3", dest)})
+    status, _, body = get(f"{dest}&{q}")
+    assert status == 200
+    xml = base64.b64decode(auto_post(body)["SAMLResponse"])
+    check_common(ET.fromstring(xml), in_response_to="_sp_req_3", **SP)
+
+
+def test_idp_initiated(idp):
+    base, _ = idp
+    status, _, body = get(base + "/idp-initiated?user=ann@example.test&relay_state=/tickets/7")
+    assert status == 200
+    inputs = auto_post(body)
+    assert inputs["RelayState"] == "/tickets/7"
+    check_common(ET.fromstring(base64.b64decode(inputs["SAMLResponse"])), in_response_to=None, **SP)
+
+
+def test_bad_requests(idp):
+    base, _ = idp
+    assert get(base + "/sso")[0] == 400
+    assert get(base + "/sso?SAMLRequest=not-a-request")[0] == 400
+    assert get(base + "/nope")[0] == 404
+
+
+def test_sigterm_exits_cleanly(rsa_keys):
+    key, cert = rsa_keys
+    proc = subprocess.Popen(
+        [sys.executable, SAMLIDP, "serve", "--port", "0", "--key", key, "--cert", cert,
+         "--sp-acs", SP_ACS, "--sp-audience", SP_AUDIENCE],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout.readline().startswith("READY ")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0

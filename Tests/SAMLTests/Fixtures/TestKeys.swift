@@ -1,0 +1,37 @@
+import Credentials
+import Foundation
+import XMLSecurity
+
+/// The committed test key pairs (Tests/Fixtures/certificates), loaded once.
+enum TestKeys {
+    static func file(_ name: String) -> [UInt8] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/certificates/\(name)")
+        guard let data = FileManager.default.contents(atPath: url.path) else { fatalError("missing fixture \(url.path)") }
+        return [UInt8](data)
+    }
+
+    /// The DER of a PEM certificate fixture.
+    static func der(_ name: String) -> [UInt8] {
+        guard let certificate = try? CertificateImporter.certificates(from: file(name)).first else {
+            fatalError("fixture \(name) is not a certificate")
+        }
+        return certificate.der
+    }
+
+    static func signingKey(_ prefix: String) -> SigningKey {
+        do {
+            try XMLSecurity.initialize()
+            return try SigningKey(privateKeyPEM: file("\(prefix)-key.pem"), certificatePEM: file("\(prefix)-cert.pem"))
+        } catch {
+            fatalError("cannot load \(prefix) key: \(error)")
+        }
+    }
+
+    static let idpRSA = signingKey("idp-rsa")
+    static let idpEC = signingKey("idp-ec")
+    static let attacker = signingKey("attacker")
+    static let idpRSADER = der("idp-rsa-cert.pem")
+    static let idpECDER = der("idp-ec-cert.pem")
+    static let attackerDER = der("attacker-cert.pem")
+}

@@ -1,0 +1,51 @@
+import Testing
+import XMLSecurity
+
+/// IDs are registered only on the SAML elements, and any duplicate ID-like value is refused.
+@Suite(.timeLimit(.minutes(1)))
+struct XMLDocumentIDTests {
+    init() throws { try XMLSecurity.initialize() }
+
+    @Test func registersSAMLIDs() throws {
+        let document = try XMLDocument.parse(SAMLSamples.response())
+        try document.registerIDs()
+        try document.registerIDs()  // idempotent
+    }
+
+    static let duplicates: [(String, String)] = [
+        (
+            SAMLSamples.response().replacingFirst(SAMLSamples.responseID, with: SAMLSamples.assertionID),
+            SAMLSamples.assertionID
+        ),
+        (
+            SAMLSamples.response().replacingFirst(
+                "<saml:Subject>", with: "<saml:Subject ID=\"\(SAMLSamples.assertionID)\">"), SAMLSamples.assertionID
+        ),
+        (
+            SAMLSamples.response().replacingFirst(
+                "<saml:Subject>", with: "<saml:Subject xml:id=\"\(SAMLSamples.assertionID)\">"), SAMLSamples.assertionID
+        ),
+        (
+            SAMLSamples.response().replacingFirst(
+                "<saml:Subject>", with: "<saml:Subject Id=\"\(SAMLSamples.responseID)\">"), SAMLSamples.responseID
+        ),
+    ]
+
+    @Test(arguments: duplicates)
+    func duplicateIDsAreRejected(xml: String, id: String) throws {
+        let document = try XMLDocument.parse(xml)
+        #expect(throws: XMLSecurityError.duplicateID(id)) { try document.registerIDs() }
+    }
+
+    /// Only the listed elements are registered; signing and verifying bind the ID of the element they
+    /// are given themselves, so other element types work when a caller asks for them explicitly.
+    @Test func signingAndVerifyingBindTheirOwnElement() throws {
+        let document = try XMLDocument.parse("<r xmlns=\"urn:x\"><e ID=\"_e\"/></r>")
+        try document.registerIDs()
+        let options = SigningOptions(includeCertificate: false)
+        let signer = EnvelopedSigner(key: try Identities.idpRSA.signingKey(), options: options)
+        try signer.sign(document.rootElement.childElements[0])
+        let verifier = SignatureVerifier(keys: try Identities.idpRSA.trustedKeys())
+        #expect(verifier.verifyEnvelopedSignature(on: document.rootElement.childElements[0]).verified != nil)
+    }
+}

@@ -1,1 +1,0 @@
-// Filled in by the XMLSecurity work (issue 3).
