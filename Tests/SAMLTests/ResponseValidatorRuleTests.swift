@@ -1,0 +1,301 @@
+import Foundation
+import Testing
+
+@testable import SAML
+
+/// Rules 1, 2, 6–10: malformed input, wrong destination, time windows, audience, recipient,
+/// subject and attribute content — each attack sent, each rejection's check and values asserted.
+@Suite(.timeLimit(.minutes(1)))
+struct ResponseValidatorRuleTests {
+    // MARK: Rule 1 — malformed input answers 400.
+
+    @Test(arguments: [nil, ""])
+    func missingResponse(value: String?) throws {
+        let rejection = try #require(try Validation.run(value).rejection)
+        #expect(rejection.check == .missingResponse && rejection.isMalformed)
+    }
+
+    @Test(arguments: ["not base64!", "PHNhbWw+*", "PD94bWw", "PHNhbWw+\u{0}"])
+    func badBase64(value: String) throws {
+        let rejection = try #require(try Validation.run(value).rejection)
+        #expect(rejection.check == .base64 && rejection.isMalformed)
+    }
+
+    @Test func base64WithLineBreaksIsFine() throws {
+        let encoded = try ResponseBuilder().encoded()
+        var wrapped = ""
+        for (index, character) in encoded.enumerated() {
+            if index > 0, index % 76 == 0 { wrapped += "\r\n" }
+            wrapped.append(character)
+        }
+        #expect(try Validation.run(wrapped).accepted != nil)
+    }
+
+    @Test(arguments: ["just text", "<open>", "{\"json\": true}", "<a></b>"])
+    func notXML(text: String) throws {
+        let rejection = try #require(try Validation.run(Data(text.utf8).base64EncodedString()).rejection)
+        #expect(rejection.check == .xml && rejection.isMalformed)
+    }
+
+    @Test func doctypeWithInternalEntitiesIsRejected() throws {
+        let signed = try ResponseBuilder().signedXML()
+        let body = ResponseValidatorSignatureAttackTests.withoutDeclaration(signed)
+        let attack = "<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>" + body
+        let rejection = try #require(try Validation.run(Data(attack.utf8).base64EncodedString()).rejection)
+        #expect(rejection.check == .xml && rejection.reason.contains("DOCTYPE"), "\(rejection)")
+    }
+
+    @Test func externalEntityIsNeverRead() throws {
+        let secret = FileManager.default.temporaryDirectory.appendingPathComponent("xxe-\(UUID().uuidString)")
+        try Data("TOP-SECRET-CANARY".utf8).write(to: secret)
+        defer { try? FileManager.default.removeItem(at: secret) }
+        var builder = ResponseBuilder()
+        builder.nameIDContent = "&xxe;"
+        let xml = "<!DOCTYPE r [<!ENTITY xxe SYSTEM \"file://\(secret.path)\">]>" + builder.responseXML
+        let rejection = try #require(try Validation.run(Data(xml.utf8).base64EncodedString()).rejection)
+        #expect(rejection.check == .xml)
+        #expect(!rejection.description.contains("TOP-SECRET-CANARY"))
+    }
+
+    @Test func oneMegabyteResponseIsRejected() throws {
+        var builder = ResponseBuilder()
+        builder.extraResponseXML = "<!--" + String(repeating: "x", count: 1_048_576) + "-->"
+        let rejection = try #require(try Validation.run(Data(builder.responseXML.utf8).base64EncodedString()).rejection)
+        #expect(rejection.check == .xml && rejection.isMalformed, "\(rejection)")
+    }
+
+    // MARK: Rule 2 — Response, version, destination, status.
+
+    @Test func rootMustBeAResponse() throws {
+        let assertion = ResponseBuilder().assertionXML
+        let rejection = try #require(try Validation.run(Data(assertion.utf8).base64EncodedString()).rejection)
+        #expect(rejection.check == .root && rejection.actual?.contains("Assertion") == true)
+    }
+
+    @Test func versionMustBe20() throws {
+        var builder = ResponseBuilder()
+        builder.version = "1.1"
+        #expect(try Validation.run(builder).rejection?.check == .root)
+    }
+
+    @Test func wrongDestinationIsRejectedWithBothValues() throws {
+        var builder = ResponseBuilder()
+        builder.destination = "https://evil.example.com/acs"
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.check == .destination)
+        #expect(rejection.expected == ResponseBuilder.acs && rejection.actual == "https://evil.example.com/acs")
+        #expect(!rejection.isMalformed)
+    }
+
+    @Test func signedResponseWithoutDestinationIsRejected() throws {
+        var builder = ResponseBuilder()
+        builder.destination = nil
+        builder.signing = .response
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.check == .destination && rejection.actual == "none")
+    }
+
+    @Test func failureStatusIsShownToAdmins() throws {
+        var builder = ResponseBuilder()
+        builder.statusXML = """
+            <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder">\
+            <samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:AuthnFailed"/></samlp:StatusCode>\
+            <samlp:StatusMessage>User is not assigned to this application</samlp:StatusMessage></samlp:Status>
+            """
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.check == .status)
+        #expect(rejection.actual?.contains("status:Responder") == true)
+        #expect(rejection.actual?.contains("AuthnFailed") == true)
+        #expect(rejection.actual?.contains("User is not assigned") == true)
+    }
+
+    // MARK: Rule 3 — exactly one Assertion.
+
+    @Test func zeroAssertionsAreRejected() throws {
+        let builder = ResponseBuilder()
+        let xml = builder.responseXML.replacingOccurrences(of: builder.assertionXML, with: "")
+        let rejection = try #require(try Validation.run(Data(xml.utf8).base64EncodedString()).rejection)
+        #expect(rejection.check == .assertionCount && rejection.actual == "0")
+    }
+
+    @Test func twoAssertionsAreRejected() throws {
+        var builder = ResponseBuilder()
+        var second = builder
+        second.assertionID = "_second"
+        builder.extraResponseXML = second.assertionXML
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.check == .assertionCount && rejection.actual == "2")
+    }
+
+    @Test func encryptedAssertionIsRejectedClearly() throws {
+        var builder = ResponseBuilder()
+        builder.extraResponseXML = "<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\"/></saml:EncryptedAssertion>"
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.check == .assertionCount && rejection.reason.contains("encrypted"))
+    }
+
+    // MARK: Rule 6 — Issuer.
+
+    @Test func assertionIssuerMustMatchTheConfiguredEntityID() throws {
+        var builder = ResponseBuilder()
+        builder.assertionIssuer = "https://evil-idp.example.com"
+        let policy = IdentityProviderPolicy(entityID: ResponseBuilder.idpEntityID)
+        let rejection = try #require(try Validation.run(builder, policy: policy).rejection)
+        #expect(rejection.check == .issuer)
+        #expect(rejection.expected == ResponseBuilder.idpEntityID && rejection.actual == "https://evil-idp.example.com")
+        // Without an entity ID configured, any Issuer is accepted (the pinned key is the trust anchor).
+        #expect(try Validation.run(builder).accepted != nil)
+    }
+
+    @Test func responseIssuerMustAlsoMatchWhenPresent() throws {
+        var builder = ResponseBuilder()
+        builder.responseIssuer = "https://other.example.com"
+        let policy = IdentityProviderPolicy(entityID: ResponseBuilder.idpEntityID)
+        let rejection = try #require(try Validation.run(builder, policy: policy).rejection)
+        #expect(rejection.check == .issuer && rejection.actual == "https://other.example.com")
+        builder.responseIssuer = nil
+        #expect(try Validation.run(builder, policy: policy).accepted != nil)
+    }
+
+    // MARK: Rule 7 — Conditions and Audience.
+
+    @Test func conditionsAreRequired() throws {
+        var builder = ResponseBuilder()
+        builder.includeConditions = false
+        #expect(try Validation.run(builder).rejection?.check == .conditions)
+    }
+
+    @Test(arguments: [
+        (-100.0, true), (-179.0, true), (-181.0, false), (-3600.0, false),
+    ])
+    func notOnOrAfterWithinAndBeyondSkew(offset: Double, accepted: Bool) throws {
+        var builder = ResponseBuilder()
+        builder.notOnOrAfter = builder.now.addingTimeInterval(offset)
+        let result = try Validation.run(builder)
+        #expect((result.accepted != nil) == accepted, "\(String(describing: result.rejection))")
+        if !accepted { #expect(result.rejection?.check == .notOnOrAfter) }
+    }
+
+    @Test(arguments: [(100.0, true), (179.0, true), (181.0, false), (86_400.0, false)])
+    func notBeforeWithinAndBeyondSkew(offset: Double, accepted: Bool) throws {
+        var builder = ResponseBuilder()
+        builder.notBefore = builder.now.addingTimeInterval(offset)
+        builder.notOnOrAfter = builder.now.addingTimeInterval(offset + 600)
+        let result = try Validation.run(builder)
+        #expect((result.accepted != nil) == accepted, "\(String(describing: result.rejection))")
+        if !accepted { #expect(result.rejection?.check == .notBefore) }
+    }
+
+    @Test func skewComesFromSettings() throws {
+        var builder = ResponseBuilder()
+        builder.notOnOrAfter = builder.now.addingTimeInterval(-100)
+        #expect(try Validation.run(builder, policy: IdentityProviderPolicy(clockSkew: 30)).rejection?.check == .notOnOrAfter)
+    }
+
+    @Test func wrongAudienceIsRejectedWithBothValues() throws {
+        var builder = ResponseBuilder()
+        builder.audienceRestrictions = [["urn:foo"]]
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.check == .audience)
+        #expect(rejection.expected == ResponseBuilder.audience && rejection.actual == "urn:foo")
+        #expect(rejection.description.contains("expected https://help.example.com/sso/acme/metadata, got urn:foo"))
+    }
+
+    @Test(arguments: [[[String]](), [[]], [[ResponseBuilder.audience], ["urn:other"]]])
+    func missingAudienceOrOneRestrictionWithoutUsIsRejected(restrictions: [[String]]) throws {
+        var builder = ResponseBuilder()
+        builder.audienceRestrictions = restrictions
+        #expect(try Validation.run(builder).rejection?.check == .audience)
+    }
+
+    @Test func ourAudienceAmongOthersIsAccepted() throws {
+        var builder = ResponseBuilder()
+        builder.audienceRestrictions = [["urn:other", ResponseBuilder.audience]]
+        #expect(try Validation.run(builder).accepted != nil)
+    }
+
+    // MARK: Rule 8 — bearer SubjectConfirmation.
+
+    @Test func wrongRecipientIsRejected() throws {
+        var builder = ResponseBuilder()
+        builder.recipient = "https://evil.example.com/acs"
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.check == .subjectConfirmation)
+        #expect(rejection.actual == "https://evil.example.com/acs")
+        builder.recipient = nil
+        #expect(try Validation.run(builder).rejection?.check == .subjectConfirmation)
+    }
+
+    @Test func nonBearerConfirmationIsRejected() throws {
+        var builder = ResponseBuilder()
+        builder.confirmationMethod = "urn:oasis:names:tc:SAML:2.0:cm:holder-of-key"
+        #expect(try Validation.run(builder).rejection?.check == .subjectConfirmation)
+    }
+
+    @Test(arguments: [(-100.0, true), (-200.0, false)])
+    func confirmationExpiryWithinAndBeyondSkew(offset: Double, accepted: Bool) throws {
+        var builder = ResponseBuilder()
+        builder.confirmationNotOnOrAfter = builder.now.addingTimeInterval(offset)
+        let result = try Validation.run(builder)
+        #expect((result.accepted != nil) == accepted)
+        if !accepted { #expect(result.rejection?.check == .notOnOrAfter) }
+    }
+
+    @Test func confirmationWithoutNotOnOrAfterIsRejected() throws {
+        var builder = ResponseBuilder()
+        builder.confirmationNotOnOrAfter = nil
+        #expect(try Validation.run(builder).rejection?.check == .subjectConfirmation)
+    }
+
+    // MARK: Rule 10 — NameID and attributes.
+
+    @Test(arguments: [
+        "alice@example.com<!---->.evil.example", "alice@example.com<![CDATA[.evil.example]]>",
+        "alice@example.com<b>x</b>", "<!-- -->", "",
+    ])
+    func nameIDMustBeOnePlainTextNode(content: String) throws {
+        var builder = ResponseBuilder()
+        builder.attributes = []
+        builder.nameIDContent = content
+        let rejection = try #require(try Validation.run(builder).rejection, "\(content)")
+        #expect(rejection.check == .nameID, "\(rejection)")
+    }
+
+    @Test func commentInjectedInEmailAttributeIsRejected() throws {
+        var builder = ResponseBuilder()
+        builder.attributes = [("email", ["admin@example.com<!---->.evil.example"])]
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.check == .attribute && rejection.reason.contains("comment"), "\(rejection)")
+    }
+
+    @Test func attributeWithTwoValuesIsRejected() throws {
+        var builder = ResponseBuilder()
+        builder.attributes = [("email", ["alice@example.com", "admin@example.com"])]
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.check == .attribute && rejection.actual == "2")
+    }
+
+    @Test func sameAttributeUnderTwoNamesIsRejected() throws {
+        var builder = ResponseBuilder()
+        builder.attributes = [
+            ("email", ["alice@example.com"]),
+            ("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", ["admin@example.com"]),
+        ]
+        #expect(try Validation.run(builder).rejection?.check == .attribute)
+    }
+
+    @Test func unrelatedMultiValuedAttributesAreIgnored() throws {
+        var builder = ResponseBuilder()
+        builder.attributes += [("groups", ["a", "b", "<x/>"])]
+        #expect(try Validation.run(builder).accepted != nil)
+    }
+
+    @Test func rejectionsCarryIssueInstantAndClaimedIdentityForTheLog() throws {
+        var builder = ResponseBuilder()
+        builder.audienceRestrictions = [["urn:foo"]]
+        builder.attributes = []
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.issueInstant == builder.now)
+        #expect(rejection.claimedIdentity == "alice@example.com")
+    }
+}
