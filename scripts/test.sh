@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Runs every samlgate test: installs what is missing, builds, then runs the unit and CLI tests.
-# Exits non-zero on any failure.
+# Runs every samlgate test: installs what is missing, builds, then runs the test IdP's self-test
+# and the Swift suites (unit, CLI, attack battery, pysaml2 interop). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/swift-env.sh
 
 scripts/install-deps.sh
+
+echo "==> Test IdP (pysaml2) venv"
+SAMLGATE_IDP_PYTHON="$(Tests/IdP/setup.sh | tail -n 1)"
+export SAMLGATE_IDP_PYTHON
+"$SAMLGATE_IDP_PYTHON" -m pytest -q Tests/IdP
 
 echo "==> swift build --build-tests"
 swift build --build-tests
