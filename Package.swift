@@ -63,6 +63,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        .executableTarget(
+            name: "samlgate-bench",
+            dependencies: ["SAML", "Credentials", "XMLSecurity", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings),
+
         // MARK: Tests mirror the sources; shared fixtures live in Tests/Fixtures (found via #filePath).
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials"], swiftSettings: strictSettings),
         .testTarget(name: "SAMLTests", dependencies: ["SAML", "Credentials", "XMLSecurity"], swiftSettings: strictSettings),
