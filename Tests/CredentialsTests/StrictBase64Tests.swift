@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Credentials
@@ -24,5 +25,21 @@ struct StrictBase64Tests {
         #expect(a != b)
         #expect(a.count == 43)
         #expect(a.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+    }
+}
+
+/// The hand-written decoder agrees with Foundation's on every length and refuses misplaced padding.
+struct StrictBase64ConformanceTests {
+    @Test func matchesFoundationForAllShortInputs() {
+        for length in 1...64 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ length) }
+            let encoded = Data(bytes).base64EncodedString(options: [.lineLength64Characters, .endLineWithCarriageReturn])
+            #expect(StrictBase64.decode(encoded) == bytes, "length \(length)")
+        }
+    }
+
+    @Test(arguments: ["aGVs=bG8", "aGVsbG8==", "=", "====", "aGVsbG8=aGVs", "A", "AB", "ABC"])
+    func refusesMisplacedPaddingAndPartialGroups(text: String) {
+        #expect(StrictBase64.decode(text) == nil)
     }
 }
