@@ -266,3 +266,40 @@ struct CLITests {
         #expect(result.stdout.count > 100)
     }
 }
+
+/// `saml set --idp-metadata`: the IdP's metadata fills the settings; explicit options win.
+@Suite(.timeLimit(.minutes(1)))
+struct CLIMetadataTests {
+    @Test func idpMetadataFillsSSOURLEntityIDAndCertificates() throws {
+        let cli = try CLITests.acme()
+        let result = try cli.run(
+            "saml", "set", "--account", "acme", "--idp-metadata", CLI.fixture("metadata/idp.xml"), "--enable")
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try cli.run("saml", "show", "--account", "acme", "--json").json() as? [String: Any])
+        #expect(json["sso_url"] as? String == "https://example.okta.com/app/redirect/sso/saml")
+        #expect(json["idp_entity_id"] as? String == "http://www.okta.com/exk123")
+        #expect((json["certificates"] as? [Any])?.count == 1)
+        #expect(json["enabled"] as? Bool == true)
+    }
+
+    @Test func explicitOptionsWinOverMetadata() throws {
+        let cli = try CLITests.acme()
+        let result = try cli.run(
+            "saml", "set", "--account", "acme", "--idp-metadata", CLI.fixture("metadata/idp.xml"), "--sso-url",
+            "https://override.example.com/sso", "--cert", CLI.fixture("certificates/two.pem"))
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try cli.run("saml", "show", "--account", "acme", "--json").json() as? [String: Any])
+        #expect(json["sso_url"] as? String == "https://override.example.com/sso")
+        #expect((json["certificates"] as? [Any])?.count == 2)
+    }
+
+    @Test func badMetadataChangesNothing() throws {
+        let cli = try CLITests.acme()
+        let before = try cli.run("saml", "show", "--account", "acme", "--json").stdout
+        for file in ["metadata/no-redirect.xml", "certificates/garbage.txt", "certificates/rsa.pem"] {
+            let result = try cli.run("saml", "set", "--account", "acme", "--idp-metadata", CLI.fixture(file), "--enable")
+            #expect(result.status == 1 && result.stderr.hasPrefix("samlgate: error: "), "\(file): \(result.stderr)")
+        }
+        #expect(try cli.run("saml", "show", "--account", "acme", "--json").stdout == before)
+    }
+}

@@ -33,7 +33,8 @@ struct SAMLCommand: ParsableCommand {
             abstract: "Change SAML settings; options not given stay as they are.",
             discussion: """
                 --cert replaces the certificate list with the files given (repeat it for several, e.g. during a \
-                rollover). Files may be PEM (one or more BEGIN CERTIFICATE blocks), CER/DER, or bare base64 DER; \
+                rollover). --idp-metadata reads the SSO URL, entity ID and signing certificates from the IdP's metadata. \
+                Files may be PEM (one or more BEGIN CERTIFICATE blocks), CER/DER, or bare base64 DER; \
                 anything else is refused and nothing is changed. Enabling needs an SSO URL (https; http only on \
                 localhost) and at least one certificate. The whole change is saved in one transaction.
                 """)
@@ -52,6 +53,11 @@ struct SAMLCommand: ParsableCommand {
         var cert: [String] = []
         @Option(help: ArgumentHelp("Require this IdP Issuer (empty string: accept any).", valueName: "id"))
         var idpEntityID: String?
+        @Option(
+            help: ArgumentHelp(
+                "The IdP's SAML metadata XML: fills the SSO URL, IdP entity ID and certificates (explicit options win).",
+                valueName: "file"))
+        var idpMetadata: String?
         @Flag var enablement: Enablement?
         @Flag(name: .customLong("force"), inversion: .prefixedNo, help: "Force SAML sign-in (the owner keeps a password).")
         var force: Bool?
@@ -76,6 +82,21 @@ struct SAMLCommand: ParsableCommand {
                     }
                     return (name: path, bytes: [UInt8](data))
                 }
+            }
+            if let idpMetadata {
+                guard let data = FileManager.default.contents(atPath: idpMetadata) else {
+                    throw CLIError("cannot read IdP metadata file \(idpMetadata)")
+                }
+                let metadata: IdentityProviderMetadata
+                do {
+                    metadata = try IdentityProviderMetadata(xml: [UInt8](data))
+                } catch {
+                    throw CLIError("\(idpMetadata): \(error)")
+                }
+                change.ssoURL = change.ssoURL ?? metadata.ssoURL
+                change.idpEntityID = change.idpEntityID ?? metadata.entityID
+                change.certificateFiles = change.certificateFiles
+                    ?? metadata.certificates.enumerated().map { (name: "\(idpMetadata) certificate \($0.offset + 1)", bytes: $0.element.der) }
             }
             change.enabled = enablement.map { $0 == .enable }
             change.forceSAML = force

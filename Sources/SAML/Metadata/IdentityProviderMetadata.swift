@@ -1,0 +1,99 @@
+import Credentials
+import Foundation
+import XMLSecurity
+
+/// What an IdP's metadata tells us: its entity ID, its SSO URL (HTTP-Redirect) and its signing certificates.
+///
+/// Pasting or uploading the IdP's metadata is the least error-prone way to configure samlgate: the
+/// CLI's `saml set --idp-metadata` and the settings page both fill SSO URL, entity ID and
+/// certificates from it, for the admin to review before saving.
+public struct IdentityProviderMetadata: Sendable, Hashable {
+    /// The IdP's entityID.
+    public let entityID: String
+    /// The SingleSignOnService location for the HTTP-Redirect binding.
+    public let ssoURL: String
+    /// The signing certificates (KeyDescriptors with `use="signing"` or no `use`).
+    public let certificates: [Certificate]
+
+    static let redirectBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+    static let metadataNamespace = "urn:oasis:names:tc:SAML:2.0:metadata"
+
+    /// Parses metadata XML (an `EntityDescriptor`, or an `EntitiesDescriptor` holding exactly one IdP).
+    ///
+    /// Parsed with the same safe parser as responses (no DTD, no entities, no network), with a larger
+    /// size limit because federation metadata can be big.
+    public init(xml: [UInt8]) throws(MetadataError) {
+        try? XMLSecurity.initialize()
+        let document: XMLDocument
+        do {
+            document = try XMLDocument(parsing: xml, limits: ParsingLimits(maxBytes: 8 << 20, maxDepth: 64))
+        } catch {
+            throw .notXML("\(error)")
+        }
+        let name = { (local: String) in QualifiedName(Self.metadataNamespace, local) }
+        let root = document.rootElement
+        let entities: [XMLElement]
+        if root.hasName(name("EntityDescriptor")) {
+            entities = [root]
+        } else if root.hasName(name("EntitiesDescriptor")) {
+            entities = root.descendantElements.filter { $0.hasName(name("EntityDescriptor")) }
+        } else {
+            throw .notMetadata(root.name.description)
+        }
+        let idps = entities.filter { !$0.childElements(named: name("IDPSSODescriptor")).isEmpty }
+        guard idps.count == 1, let entity = idps.first, let descriptor = entity.childElements(named: name("IDPSSODescriptor")).first
+        else { throw .identityProviderCount(idps.count) }
+        guard let entityID = entity.attribute("entityID"), !entityID.isEmpty else { throw .missing("entityID") }
+        let redirect = descriptor.childElements(named: name("SingleSignOnService")).first {
+            $0.attribute("Binding") == Self.redirectBinding
+        }
+        guard let ssoURL = redirect?.attribute("Location"), !ssoURL.isEmpty else {
+            throw .missing("a SingleSignOnService with the HTTP-Redirect binding")
+        }
+        var certificates: [Certificate] = []
+        let x509Certificate = QualifiedName(XMLNamespace.xmlDSig, "X509Certificate")
+        for key in descriptor.childElements(named: name("KeyDescriptor")) where key.attribute("use") != "encryption" {
+            for element in key.descendantElements where element.hasName(x509Certificate) {
+                guard case .success(let text) = element.singleTextNode(), let der = StrictBase64.decode(text) else {
+                    throw .badCertificate("an X509Certificate is not base64 text")
+                }
+                do {
+                    certificates.append(try Certificate(der: der))
+                } catch {
+                    throw .badCertificate("\(error)")
+                }
+            }
+        }
+        guard !certificates.isEmpty else { throw .missing("a signing certificate (KeyDescriptor)") }
+        self.entityID = entityID
+        self.ssoURL = ssoURL
+        var seen = Set<String>()
+        self.certificates = certificates.filter { seen.insert($0.sha256).inserted }
+    }
+}
+
+/// Why IdP metadata could not be used.
+public enum MetadataError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Not acceptable XML.
+    case notXML(String)
+    /// The root element is not SAML metadata.
+    case notMetadata(String)
+    /// Not exactly one entity with an IDPSSODescriptor.
+    case identityProviderCount(Int)
+    /// A required part is missing.
+    case missing(String)
+    /// A certificate in the metadata is unusable.
+    case badCertificate(String)
+
+    /// One sentence for the admin.
+    public var description: String {
+        switch self {
+        case .notXML(let detail): "the IdP metadata is not acceptable XML: \(detail)"
+        case .notMetadata(let root): "the file is not SAML metadata (root element \(root))"
+        case .identityProviderCount(let count):
+            "the metadata must describe exactly one identity provider (found \(count))"
+        case .missing(let what): "the IdP metadata has no \(what)"
+        case .badCertificate(let detail): "the IdP metadata holds an unusable certificate: \(detail)"
+        }
+    }
+}

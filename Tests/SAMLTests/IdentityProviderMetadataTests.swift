@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+@testable import SAML
+
+/// Reading an IdP's metadata: entity ID, redirect SSO URL and signing certificates only.
+struct IdentityProviderMetadataTests {
+    static func fixture(_ name: String) -> [UInt8] {
+        TestKeys.file("../metadata/\(name)")
+    }
+
+    @Test func readsEntityIDRedirectURLAndSigningCertificates() throws {
+        let metadata = try IdentityProviderMetadata(xml: Self.fixture("idp.xml"))
+        #expect(metadata.entityID == "http://www.okta.com/exk123")
+        #expect(metadata.ssoURL == "https://example.okta.com/app/redirect/sso/saml")
+        #expect(metadata.certificates.map(\.der) == [TestKeys.idpRSADER])
+    }
+
+    @Test func refusesMetadataWithoutRedirectBinding() {
+        #expect(throws: MetadataError.missing("a SingleSignOnService with the HTTP-Redirect binding")) {
+            try IdentityProviderMetadata(xml: Self.fixture("no-redirect.xml"))
+        }
+    }
+
+    @Test func refusesSPMetadataAndOtherXML() throws {
+        let sp = ServiceProviderMetadata.xml(for: ServiceProvider(slug: "a", baseURL: "https://x.example"))
+        #expect(throws: MetadataError.identityProviderCount(0)) { try IdentityProviderMetadata(xml: Array(sp.utf8)) }
+        #expect(throws: MetadataError.self) { try IdentityProviderMetadata(xml: Array("<html/>".utf8)) }
+        #expect(throws: MetadataError.self) { try IdentityProviderMetadata(xml: Array("not xml".utf8)) }
+    }
+
+    @Test func refusesDoctype() {
+        let xml = "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"&e;\"/>"
+        #expect(throws: MetadataError.self) { try IdentityProviderMetadata(xml: Array(xml.utf8)) }
+    }
+}
