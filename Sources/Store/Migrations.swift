@@ -10,6 +10,11 @@ enum Migrations {
         migrator.registerMigration("0001-initial-schema") { db in
             try db.execute(sql: schemaV1)
         }
+        migrator.registerMigration("0002-settings-version") { db in
+            // A counter bumped by every settings save: the responder caches each account's parsed
+            // settings and keys, and one indexed read of this value tells it when to reload.
+            try db.execute(sql: "ALTER TABLE saml_settings ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+        }
         return migrator
     }
 

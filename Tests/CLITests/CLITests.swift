@@ -20,7 +20,7 @@ struct CLITests {
         let cli = try CLI(initialise: false)
         let first = try cli.run("init")
         #expect(first.status == 0)
-        #expect(first.stdout.contains("0001-initial-schema"))
+        #expect(first.stdout.contains("0001-initial-schema") && first.stdout.contains("0002-settings-version"))
         let second = try cli.run("init")
         #expect(second.status == 0 && second.stdout.contains("up to date"))
     }

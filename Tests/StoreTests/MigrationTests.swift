@@ -8,10 +8,10 @@ import Testing
 struct MigrationTests {
     @Test func migratesFromEmptyAndThenHasNothingToDo() throws {
         let temporary = try TemporaryStore(migrate: false)
-        #expect(throws: StoreError.schemaOutOfDate(missing: ["0001-initial-schema"], unknown: [])) {
+        #expect(throws: StoreError.schemaOutOfDate(missing: ["0001-initial-schema", "0002-settings-version"], unknown: [])) {
             try temporary.store.checkSchema()
         }
-        #expect(try temporary.store.migrate() == ["0001-initial-schema"])
+        #expect(try temporary.store.migrate() == ["0001-initial-schema", "0002-settings-version"])
         #expect(try temporary.store.migrate() == [])
         try temporary.store.checkSchema()
     }

@@ -136,3 +136,31 @@ enum CertificateImporterFixtures {
     static func rsa() throws -> [Certificate] { try CertificateImporter.certificates(from: read("rsa.pem")) }
     static func two() throws -> [Certificate] { try CertificateImporter.certificates(from: read("two.pem")) }
 }
+
+/// The settings version the responder's cache keys on.
+struct SettingsVersionTests {
+    @Test func everySaveBumpsTheVersion() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let first = try #require(try temporary.store.read { try $0.accountVersion(slug: "acme") })
+        #expect(first.0.id == id)
+        try temporary.store.write { try $0.saveSAMLSettings(accountID: id, SAMLSettings()) }
+        let second = try #require(try temporary.store.read { try $0.accountVersion(slug: "acme") })
+        #expect(second.1 == first.1 + 1)
+        #expect(try temporary.store.read { try $0.accountVersion(slug: "nope") } == nil)
+    }
+
+    @Test func loginFailuresAreCountedPerEmailInAWindow() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let now = Date()
+        try temporary.store.write { tx in
+            for offset in [-1000.0, -10, -5] {
+                try tx.recordLoginFailure(accountID: id, email: "A@example.com", now: now.addingTimeInterval(offset))
+            }
+        }
+        #expect(try temporary.store.read { try $0.loginFailures(accountID: id, email: "a@example.com", since: now.addingTimeInterval(-900)) } == 2)
+        try temporary.store.write { try $0.clearLoginFailures(accountID: id, email: "a@EXAMPLE.com") }
+        #expect(try temporary.store.read { try $0.loginFailures(accountID: id, email: "a@example.com", since: .distantPast) } == 0)
+    }
+}

@@ -27,6 +27,19 @@ extension StoreTransaction {
         return settings
     }
 
+    /// The account with `slug` and its settings version (bumped by every save), or nil: one indexed read,
+    /// cheap enough for every request, so cached settings are never stale.
+    public func accountVersion(slug: String) throws -> (Account, Int64)? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT a.id, a.slug, a.name, a.base_url, s.version FROM account a
+                JOIN saml_settings s ON s.account_id = a.id WHERE a.slug = ?
+                """,
+            arguments: [slug]
+        ).map { (Account(row: $0), $0["version"]) }
+    }
+
     /// Replaces the account's SAML settings and certificate list with `settings`.
     ///
     /// Callers validate first (see the Admin module); running inside ``Store/write(_:)`` makes the
@@ -35,7 +48,7 @@ extension StoreTransaction {
         try db.execute(
             sql: """
                 UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,
-                    allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, updated_at = ?
+                    allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, updated_at = ?, version = version + 1
                 WHERE account_id = ?
                 """,
             arguments: [
