@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: C libraries, one system module each (defines SwiftPM drops live in each shim.h).
@@ -40,7 +41,10 @@ let package = Package(
         .target(name: "Admin", dependencies: ["Store", "SAML", "Credentials"], swiftSettings: strictSettings),
         .target(
             name: "Endpoints",
-            dependencies: ["Admin", "SAML", "Store", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Admin", "SAML", "Store", "Credentials", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             swiftSettings: strictSettings),
         .target(
             name: "FastCGI", dependencies: ["CFCGI", "Endpoints", .product(name: "Logging", package: "swift-log")],
@@ -70,7 +74,13 @@ let package = Package(
 
         // MARK: Tests mirror the sources; shared fixtures live in Tests/Fixtures (found via #filePath).
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials"], swiftSettings: strictSettings),
-        .testTarget(name: "SAMLTests", dependencies: ["SAML", "Credentials", "XMLSecurity"], swiftSettings: strictSettings),
+        .target(
+            name: "TestSupport", dependencies: ["SAML", "Credentials", "XMLSecurity"], path: "Tests/TestSupport",
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "EndpointsTests", dependencies: ["Endpoints", "Store", "SAML", "Credentials", "TestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(name: "SAMLTests", dependencies: ["SAML", "Credentials", "XMLSecurity", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "XMLSecurityTests", dependencies: ["XMLSecurity"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Credentials", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,6 +1,21 @@
 #ifndef CXML2_SHIM_H
 #define CXML2_SHIM_H
 
+/*
+ * Debian's libxml2 is built with ICU, so <libxml/encoding.h> includes <unicode/ucnv.h>. Swift's
+ * Foundation carries its own ICU copy (_FoundationICU) whose UErrorCode differs from the system's,
+ * and any Swift module that sees both fails to build ("'UErrorCode' has different definitions in
+ * different modules"), intermittently with a warm module cache and always from a clean one.
+ * samlgate never uses ICU converters, so the include is suppressed and the two ICU names that
+ * libxml2's `struct _uconv_t` mentions are replaced by layout-identical stand-ins (a pointer to an
+ * opaque struct, and a 16-bit code unit); every libxml2 structure keeps its exact layout.
+ */
+#ifndef UCNV_H
+#define UCNV_H
+#endif
+#define UConverter struct samlgate_UConverter
+#define UChar unsigned short
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -12,6 +27,9 @@
 #include <libxml/xpath.h>
 #include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
+
+#undef UConverter
+#undef UChar
 
 /// `xmlFree` is a global function pointer exported as a macro-ish variable that Swift 6 rejects
 /// (mutable global state); this gives Swift a plain function that frees libxml2-owned memory.

@@ -29,6 +29,21 @@
 #define __XMLSEC_FUNCTION__ __func__
 #endif
 
+/*
+ * Debian's libxml2 is built with ICU, so <libxml/encoding.h> includes <unicode/ucnv.h>. Swift's
+ * Foundation carries its own ICU copy (_FoundationICU) whose UErrorCode differs from the system's,
+ * and any Swift module that sees both fails to build ("'UErrorCode' has different definitions in
+ * different modules"), intermittently with a warm module cache and always from a clean one.
+ * samlgate never uses ICU converters, so the include is suppressed and the two ICU names that
+ * libxml2's `struct _uconv_t` mentions are replaced by layout-identical stand-ins (a pointer to an
+ * opaque struct, and a 16-bit code unit); every libxml2 structure keeps its exact layout.
+ */
+#ifndef UCNV_H
+#define UCNV_H
+#endif
+#define UConverter struct samlgate_UConverter
+#define UChar unsigned short
+
 #include <libxml/tree.h>
 #include <libxml/parser.h>
 #include <xmlsec/xmlsec.h>
@@ -46,6 +61,9 @@
 #include <xmlsec/openssl/crypto.h>
 #include <xmlsec/openssl/evp.h>
 #include <openssl/evp.h>
+
+#undef UConverter
+#undef UChar
 
 /// The C `sizeof(xmlSecDSigCtx)` as the library's headers see it, so a test can prove the Swift
 /// import uses the same layout (a wrong define would silently shift every field).

@@ -1,5 +1,6 @@
 import Foundation
 import SAML
+import TestSupport
 
 /// Runs a built response through both validation phases, as the ACS endpoint will.
 enum Validation {

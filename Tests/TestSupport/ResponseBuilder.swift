@@ -4,50 +4,50 @@ import XMLSecurity
 
 /// Builds SAML Responses for the attack battery: a valid one by default, every part adjustable,
 /// signed with xmlsec like a real IdP would, then optionally tampered with as text.
-struct ResponseBuilder {
-    static let acs = "https://help.example.com/sso/acme/acs"
-    static let audience = "https://help.example.com/sso/acme/metadata"
-    static let idpEntityID = "https://idp.example.com/saml"
+public struct ResponseBuilder {
+    public static let acs = "https://help.example.com/sso/acme/acs"
+    public static let audience = "https://help.example.com/sso/acme/metadata"
+    public static let idpEntityID = "https://idp.example.com/saml"
 
-    enum Signing { case assertion, response, both, none }
+    public enum Signing: Sendable { case assertion, response, both, none }
 
-    var now = Date(timeIntervalSince1970: 1_796_054_400)  // 2026-11-30T16:00:00Z
-    var responseID = "_resp-" + UUID().uuidString
-    var assertionID = "_assert-" + UUID().uuidString
-    var destination: String? = acs
-    var responseInResponseTo: String?
-    var confirmationInResponseTo: String?
-    var responseIssuer: String? = idpEntityID
-    var assertionIssuer = idpEntityID
-    var statusXML = #"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>"#
-    var version = "2.0"
+    public var now = Date(timeIntervalSince1970: 1_796_054_400)  // 2026-11-30T16:00:00Z
+    public var responseID = "_resp-" + UUID().uuidString
+    public var assertionID = "_assert-" + UUID().uuidString
+    public var destination: String? = acs
+    public var responseInResponseTo: String?
+    public var confirmationInResponseTo: String?
+    public var responseIssuer: String? = idpEntityID
+    public var assertionIssuer = idpEntityID
+    public var statusXML = #"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>"#
+    public var version = "2.0"
     /// Raw XML inside NameID (so tests can inject comments or elements).
-    var nameIDContent = "alice@example.com"
-    var includeConditions = true
-    var notBefore: Date?
-    var notOnOrAfter: Date?
-    var audienceRestrictions: [[String]] = [[audience]]
-    var confirmationMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
-    var recipient: String? = acs
-    var confirmationNotOnOrAfter: Date?
-    var sessionNotOnOrAfter: Date?
+    public var nameIDContent = "alice@example.com"
+    public var includeConditions = true
+    public var notBefore: Date?
+    public var notOnOrAfter: Date?
+    public var audienceRestrictions: [[String]] = [[audience]]
+    public var confirmationMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+    public var recipient: String? = acs
+    public var confirmationNotOnOrAfter: Date?
+    public var sessionNotOnOrAfter: Date?
     /// Attribute name → raw XML of each AttributeValue's content.
-    var attributes: [(name: String, values: [String])] = [
+    public var attributes: [(name: String, values: [String])] = [
         ("email", ["alice@example.com"]), ("given_name", ["Alice"]), ("family_name", ["Liddell"]),
     ]
     /// Extra XML placed in the Response after the Assertion (e.g. a second Assertion).
-    var extraResponseXML = ""
-    var signing = Signing.assertion
-    var key = TestKeys.idpRSA
-    var options = SigningOptions()
+    public var extraResponseXML = ""
+    public var signing = Signing.assertion
+    public var key = TestKeys.idpRSA
+    public var options = SigningOptions()
 
-    init() {
+    public init() {
         notBefore = now.addingTimeInterval(-60)
         notOnOrAfter = now.addingTimeInterval(300)
         confirmationNotOnOrAfter = now.addingTimeInterval(300)
     }
 
-    var assertionXML: String {
+    public var assertionXML: String {
         let t = SAMLTime.format
         var xml = #"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="\#(assertionID)" Version="2.0" IssueInstant="\#(t(now))">"#
         xml += "<saml:Issuer>\(assertionIssuer)</saml:Issuer>"
@@ -84,7 +84,7 @@ struct ResponseBuilder {
         return xml + "</saml:Assertion>"
     }
 
-    var responseXML: String {
+    public var responseXML: String {
         var xml = #"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="\#(responseID)" Version="\#(version)" IssueInstant="\#(SAMLTime.format(now))""#
         if let destination { xml += " Destination=\"\(destination)\"" }
         if let responseInResponseTo { xml += " InResponseTo=\"\(responseInResponseTo)\"" }
@@ -94,7 +94,7 @@ struct ResponseBuilder {
     }
 
     /// The signed document as XML text.
-    func signedXML() throws -> String {
+    public func signedXML() throws -> String {
         let document = try XMLDocument(parsing: Array(responseXML.utf8))
         let response = document.rootElement
         let issuerName = QualifiedName(XMLNamespace.samlAssertion, "Issuer")
@@ -111,27 +111,29 @@ struct ResponseBuilder {
     }
 
     /// The signed document, base64-encoded as the POST binding sends it.
-    func encoded() throws -> String {
+    public func encoded() throws -> String {
         Data(try signedXML().utf8).base64EncodedString()
     }
 
     /// The signed document after a text edit (tampering after signing), base64-encoded.
-    func encoded(tampering edit: (String) -> String) throws -> String {
+    public func encoded(tampering edit: (String) -> String) throws -> String {
         Data(edit(try signedXML()).utf8).base64EncodedString()
     }
 }
 
 /// A ledger in memory, standing in for the store's request and replay tables.
-final class MemoryLedger: RequestLedger {
-    var pending: [String: String?] = [:]
-    var seen: Set<String> = []
+public final class MemoryLedger: RequestLedger {
+    public var pending: [String: String?] = [:]
+    public var seen: Set<String> = []
 
-    func consumeRequest(id requestID: String, now: Date) throws -> String?? {
+    public init() {}
+
+    public func consumeRequest(id requestID: String, now: Date) throws -> String?? {
         guard let returnPath = pending.removeValue(forKey: requestID) else { return nil }
         return .some(returnPath)
     }
 
-    func recordAssertion(id assertionID: String, keepUntil: Date) throws -> Bool {
+    public func recordAssertion(id assertionID: String, keepUntil: Date) throws -> Bool {
         seen.insert(assertionID).inserted
     }
 }

@@ -1,0 +1,39 @@
+import Store
+import Synchronization
+
+/// Per-account settings and IdP keys, cached across requests and threads.
+///
+/// Each request reads the account row and its settings version (one indexed query); only when the
+/// version changed — a save by the CLI or the settings page — are settings and certificates
+/// reloaded and keys parsed again. So a change takes effect on the next request, and no request
+/// pays for certificate parsing.
+final class AccountDirectory: Sendable {
+    private let store: Store
+    private let cache = Mutex<[String: AccountContext]>([:])
+
+    init(store: Store) {
+        self.store = store
+    }
+
+    /// The current context of account `slug`, or nil when no such account exists.
+    func context(slug: String) throws -> AccountContext? {
+        guard let (account, version) = try store.read({ try $0.accountVersion(slug: slug) }) else {
+            cache.withLock { _ = $0.removeValue(forKey: slug) }
+            return nil
+        }
+        if let cached = cache.withLock({ $0[slug] }), cached.version == version, cached.account == account {
+            return cached
+        }
+        let settings = try store.read { try $0.samlSettings(accountID: account.id) }
+        let context = AccountContext(account: account, version: version, settings: settings)
+        cache.withLock { $0[slug] = context }
+        return context
+    }
+
+    /// The context of the only account, for the Authorizer role when no account is named.
+    func onlyAccount() throws -> AccountContext? {
+        let accounts = try store.read { try $0.accounts() }
+        guard accounts.count == 1 else { return nil }
+        return try context(slug: accounts[0].slug)
+    }
+}

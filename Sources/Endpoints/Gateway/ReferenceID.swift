@@ -1,0 +1,12 @@
+import Credentials
+
+/// Short reference ids shown on error pages and stored in the sign-in log, so a user's screenshot
+/// leads an admin straight to the log row.
+enum ReferenceID {
+    private static let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+    /// `SG-` plus 10 characters from an unambiguous alphabet (50 random bits).
+    static func make() -> String {
+        "SG-" + String(SecureRandom.bytes(10).map { alphabet[Int($0) % alphabet.count] })
+    }
+}

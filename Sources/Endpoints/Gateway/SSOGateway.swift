@@ -1,0 +1,133 @@
+import Foundation
+import SAML
+import Store
+import Synchronization
+
+/// samlgate's HTTP endpoints (SPEC.md "HTTP endpoints"): request in, response out.
+///
+/// The FastCGI and CGI transports call ``handle(_:)`` from many threads; tests call it directly.
+/// Routing uses only the request path; every URL it emits comes from the account's stored base URL.
+public final class SSOGateway: HTTPHandler {
+    let store: Store
+    let directory: AccountDirectory
+    let pages = PageRenderer()
+    let clock: @Sendable () -> Date
+    private let lastPrune: Mutex<Date>
+
+    /// How long an AuthnRequest stays answerable.
+    static let requestLifetime: TimeInterval = 10 * 60
+    /// Password attempts allowed per account and email in ``rateLimitWindow``.
+    static let rateLimitAttempts = 5
+    /// The password rate-limit window.
+    static let rateLimitWindow: TimeInterval = 15 * 60
+
+    /// Serves the accounts in `store`; `clock` is replaceable for tests.
+    public init(store: Store, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.directory = AccountDirectory(store: store)
+        self.clock = clock
+        self.lastPrune = Mutex(.distantPast)
+    }
+
+    /// Answers one request; never throws and never crashes on bad input.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        do {
+            if request.role == .authorizer {
+                return try authorize(request)
+            }
+            return try route(request)
+        } catch StoreError.busy {
+            let reference = ReferenceID.make()
+            var response = pages.error(
+                status: 503, title: "Busy", message: "The sign-in service is busy. Please try again in a moment.",
+                reference: reference)
+            response.headers.append(("Retry-After", "2"))
+            response.logMetadata = ["outcome": "busy", "reference": reference]
+            return response
+        } catch {
+            let reference = ReferenceID.make()
+            var response = pages.error(
+                status: 500, title: "Something went wrong", message: "The sign-in service hit an unexpected error.",
+                reference: reference)
+            response.logMetadata = ["outcome": "error", "reference": reference, "error": "\(error)"]
+            return response
+        }
+    }
+
+    private func route(_ request: HTTPRequest) throws -> HTTPResponse {
+        guard let route = Route(path: request.path), let context = try directory.context(slug: route.slug) else {
+            return notFound()
+        }
+        var response = try dispatch(request, route: route, context: context)
+        response.logMetadata["account"] = context.account.slug
+        return response
+    }
+
+    private func dispatch(_ request: HTTPRequest, route: Route, context: AccountContext) throws -> HTTPResponse {
+        if request.bodyTooLarge {
+            if route.endpoint == .acs {
+                let reference = ReferenceID.make()
+                try logRejection(context, Rejection(.size, "the POST body is over 256 KiB"), reference: reference, request: request)
+                return pages.error(status: 413, title: "Request too large", message: "The sign-in message is too large.",
+                    reference: reference).with(outcome: "rejected", reference: reference)
+            }
+            return pages.error(status: 413, title: "Request too large", message: "The request body is too large.")
+        }
+        switch (route.endpoint, request.method) {
+        case (.metadata, "GET"), (.metadata, "HEAD"): return metadata(context)
+        case (.login, "GET"), (.login, "HEAD"): return try login(request, context: context)
+        case (.login, "POST"): return try passwordLogin(request, context: context)
+        case (.acs, "POST"): return try acs(request, context: context)
+        case (.auth, "GET"), (.auth, "HEAD"): return try auth(request, context: context)
+        case (.logout, "POST"): return try logout(request, context: context)
+        case (.settings, "GET"), (.settings, "POST"):
+            return pages.error(status: 404, title: "Not available yet", message: "The settings page is not available yet; use the samlgate CLI.")
+        default:
+            var response = pages.error(status: 405, title: "Method not allowed", message: "This address does not accept \(request.method).")
+            response.headers.append(("Allow", Self.allowedMethods(route.endpoint)))
+            return response
+        }
+    }
+
+    static func allowedMethods(_ endpoint: Route.Endpoint) -> String {
+        switch endpoint {
+        case .metadata, .auth: "GET, HEAD"
+        case .login, .settings: "GET, HEAD, POST"
+        case .acs, .logout: "POST"
+        }
+    }
+
+    func notFound() -> HTTPResponse {
+        pages.error(status: 404, title: "Not found", message: "There is no sign-in page at this address.")
+    }
+
+    /// Deletes expired sessions, requests and replay entries at most every ten minutes, inside a write
+    /// the request makes anyway.
+    func pruneIfDue(_ transaction: StoreTransaction, now: Date) throws {
+        let due = lastPrune.withLock { last -> Bool in
+            guard now.timeIntervalSince(last) >= 600 else { return false }
+            last = now
+            return true
+        }
+        if due { try transaction.pruneExpired(now: now) }
+    }
+}
+
+extension HTTPResponse {
+    /// Adds the outcome and reference to the log line.
+    func with(outcome: String, reference: String? = nil) -> HTTPResponse {
+        var copy = self
+        copy.logMetadata["outcome"] = outcome
+        if let reference { copy.logMetadata["reference"] = reference }
+        return copy
+    }
+
+    /// A redirect (`302`/`303`) with no-store caching.
+    static func redirect(_ status: Int, to location: String, headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        HTTPResponse(
+            status: status,
+            headers: [("Location", location), ("Cache-Control", "no-store"), ("Content-Type", "text/plain; charset=utf-8")]
+                + headers,
+            body: Array("Redirecting to \(location)\n".utf8))
+    }
+}

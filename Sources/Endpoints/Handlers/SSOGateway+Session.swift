@@ -1,0 +1,68 @@
+import Foundation
+import SAML
+import Store
+
+extension SSOGateway {
+    /// The session behind the request's cookie for `context`, if valid.
+    func currentSession(_ request: HTTPRequest, context: AccountContext) throws -> SessionIdentity? {
+        guard let token = Cookies.value(named: context.cookieName, in: request.headers["cookie"]), token.count <= 128 else {
+            return nil
+        }
+        let now = clock()
+        guard let (user, session) = try store.read({ try $0.session(accountID: context.account.id, token: token, now: now) })
+        else { return nil }
+        return SessionIdentity(account: context.account, user: user, session: session)
+    }
+
+    /// `GET …/auth`: the nginx `auth_request` check — 204 with identity headers, or 401.
+    func auth(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
+        guard let identity = try currentSession(request, context: context) else {
+            return HTTPResponse(status: 401, headers: [("Cache-Control", "no-store")]).with(outcome: "anonymous")
+        }
+        let headers = identity.fields.map { (name: $0.header, value: HeaderValue.sanitized($0.value)) }
+        var response = HTTPResponse(status: 204, headers: headers + [("Cache-Control", "no-store")])
+        response.logMetadata = ["outcome": "authenticated", "email": identity.user.email]
+        return response
+    }
+
+    /// `POST …/logout`: ends the session and clears the cookie.
+    func logout(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
+        if let token = Cookies.value(named: context.cookieName, in: request.headers["cookie"]) {
+            try store.write { _ = try $0.deleteSession(accountID: context.account.id, token: token) }
+        }
+        let clear = Cookies.setCookie(name: context.cookieName, value: "", maxAge: 0, secure: context.secureCookies)
+        return HTTPResponse.redirect(303, to: ReturnPath.home(baseURL: context.account.baseURL), headers: [("Set-Cookie", clear)])
+            .with(outcome: "signed_out")
+    }
+
+    /// The FastCGI Authorizer role (Apache `FcgidAuthorizer`): 200 with `Variable-SAMLGATE_*` lets the
+    /// request through with the identity in the app's environment; otherwise a redirect to sign in.
+    func authorize(_ request: HTTPRequest) throws -> HTTPResponse {
+        let named = request.parameters["SAMLGATE_ACCOUNT"].flatMap { $0.isEmpty ? nil : $0 }
+        let context = try named.map { try directory.context(slug: $0) } ?? directory.onlyAccount()
+        guard let context else {
+            return pages.error(status: 403, title: "Not configured", message: "No samlgate account protects this address.")
+                .with(outcome: "no_account")
+        }
+        if let identity = try currentSession(request, context: context) {
+            let headers = identity.fields.map { (name: "Variable-\($0.variable)", value: HeaderValue.sanitized($0.value)) }
+            var response = HTTPResponse(status: 200, headers: headers)
+            response.logMetadata = ["outcome": "authorized", "email": identity.user.email, "account": context.account.slug]
+            return response
+        }
+        var target = request.path
+        if !request.query.isEmpty { target += "?" + request.query }
+        let location = context.provider.loginURL + "?return_to=" + URLEncoding.queryValue(target)
+        var response = HTTPResponse.redirect(302, to: location)
+        response.logMetadata = ["outcome": "anonymous", "account": context.account.slug]
+        return response
+    }
+}
+
+/// Header values built from user data (names come from the IdP) must not break the response.
+enum HeaderValue {
+    /// `value` with control characters (CR, LF, …) replaced by spaces.
+    static func sanitized(_ value: String) -> String {
+        String(String.UnicodeScalarView(value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import SAML
+import Store
+
+extension SSOGateway {
+    /// Writes a rejected SAML attempt to the account's sign-in log (its own short transaction).
+    func logRejection(_ context: AccountContext, _ rejection: Rejection, reference: String, request: HTTPRequest) throws {
+        let entry = logEntry(for: rejection, reference: reference, request: request)
+        try store.write { try $0.appendLog(accountID: context.account.id, entry) }
+    }
+
+    func logEntry(for rejection: Rejection, reference: String, request: HTTPRequest) -> SignInLogEntry {
+        let now = clock()
+        return SignInLogEntry(
+            time: now, outcome: .rejected, method: .saml, email: rejection.claimedIdentity,
+            reason: "\(rejection.check.rawValue): \(rejection.reason)", reference: reference,
+            failedCheck: rejection.check.rawValue, expected: rejection.expected, actual: rejection.actual,
+            clockOffset: rejection.issueInstant.map { Int(now.timeIntervalSince($0).rounded()) },
+            clientAddress: request.remoteAddress)
+    }
+
+    /// The browser's page for a rejected SAML response: short, with the reference; no internals.
+    func rejectionPage(_ rejection: Rejection, reference: String, context: AccountContext) -> HTTPResponse {
+        let message: String
+        switch rejection.check {
+        case .user:
+            message = rejection.reason
+        case .notBefore, .notOnOrAfter:
+            message = "The sign-in message from your identity provider has expired or is not valid yet. Please try again."
+        case .replay, .inResponseTo:
+            message = "This sign-in link was already used or has expired. Please sign in again."
+        case .disabled:
+            message = "Single sign-on is not enabled for \(context.account.name)."
+        default:
+            message = "The sign-in message from your identity provider could not be accepted."
+        }
+        return pages.error(
+            status: rejection.isMalformed ? 400 : 403, title: "Sign-in failed", message: message, reference: reference,
+            retryURL: context.provider.loginURL
+        ).with(outcome: "rejected", reference: reference)
+    }
+}

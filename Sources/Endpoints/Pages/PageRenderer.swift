@@ -1,0 +1,55 @@
+import Credentials
+import Foundation
+import Mustache
+
+/// Renders samlgate's HTML pages with the security headers every page carries.
+///
+/// Headers: a Content-Security-Policy allowing nothing but the one inline stylesheet (by hash) and
+/// same-origin form posts, no framing, no referrer, no caching — pages carry CSRF tokens and
+/// sign-in state.
+struct PageRenderer: Sendable {
+    private let library: MustacheLibrary
+    let contentSecurityPolicy: String
+
+    init() {
+        var library = MustacheLibrary()
+        do {
+            try library.register(PageTemplates.error, named: "error")
+            try library.register(PageTemplates.signIn, named: "signIn")
+        } catch {
+            preconditionFailure("a built-in page template does not parse: \(error)")
+        }
+        self.library = library
+        let styleHash = Data(SHA256.digest(Array(PageTemplates.stylesheet.utf8))).base64EncodedString()
+        contentSecurityPolicy =
+            "default-src 'none'; style-src 'sha256-\(styleHash)'; img-src 'self' data:; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'"
+    }
+
+    /// Headers for every HTML page.
+    var securityHeaders: [(name: String, value: String)] {
+        [
+            ("Content-Type", "text/html; charset=utf-8"), ("Content-Security-Policy", contentSecurityPolicy),
+            ("X-Frame-Options", "DENY"), ("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
+    }
+
+    /// A page from template `name` rendered with `values`.
+    func page(_ name: String, status: Int, values: [String: Any], extraHeaders: [(name: String, value: String)] = [])
+        -> HTTPResponse
+    {
+        let html = library.render(values, withTemplate: name) ?? "<!doctype html><title>Error</title>"
+        return HTTPResponse(status: status, headers: securityHeaders + extraHeaders, body: Array(html.utf8))
+    }
+
+    /// A short error page: a title, one human sentence, and the reference id that names the log row.
+    func error(status: Int, title: String, message: String, reference: String? = nil, retryURL: String? = nil)
+        -> HTTPResponse
+    {
+        var values: [String: Any] = ["title": title, "message": message]
+        if let reference { values["reference"] = reference }
+        if let retryURL { values["retryURL"] = retryURL }
+        return page("error", status: status, values: values)
+    }
+}
