@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "samlgate-fcgi",
             dependencies: [
-                "FastCGI", "Endpoints", "Store",
+                "FastCGI", "Endpoints", "Store", "SAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -81,6 +81,7 @@ let package = Package(
             name: "EndpointsTests", dependencies: ["Endpoints", "Store", "SAML", "Credentials", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(name: "SAMLTests", dependencies: ["SAML", "Credentials", "XMLSecurity", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "Endpoints"], swiftSettings: strictSettings),
         .testTarget(name: "XMLSecurityTests", dependencies: ["XMLSecurity"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Credentials", .product(name: "GRDB", package: "GRDB.swift")],

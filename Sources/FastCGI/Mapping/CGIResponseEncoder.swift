@@ -1,0 +1,52 @@
+public import Endpoints
+
+/// Serialises an ``HTTPResponse`` as a CGI response (RFC 3875 §6): `Status:` line, headers, blank line, body.
+///
+/// The same bytes serve FastCGI's Responder and Authorizer roles and plain CGI. For the
+/// Authorizer, status 200 grants access and `Variable-NAME: value` headers become `NAME` in the
+/// environment of the protected request (FastCGI spec §6.3; mod_fcgid strips the prefix);
+/// any other status denies access and the web server sends this very response to the client.
+public enum CGIResponseEncoder {
+    /// The whole response as bytes.
+    ///
+    /// Header names that are not HTTP tokens are dropped, and CR/LF/NUL in values become spaces,
+    /// so a value derived from user input can never split the response. A `Content-Length` is
+    /// added when the handler gave none (except for 1xx/204/304), which lets the web server keep
+    /// the client connection alive without chunking.
+    public static func encode(_ response: HTTPResponse) -> [UInt8] {
+        var head = "Status: \(response.status) \(response.reasonPhrase)\r\n"
+        var hasLength = false
+        for (name, value) in response.headers {
+            guard isToken(name), name.lowercased() != "status" else { continue }
+            if name.lowercased() == "content-length" { hasLength = true }
+            head += "\(name): \(sanitized(value))\r\n"
+        }
+        let bodyAllowed = response.status >= 200 && response.status != 204 && response.status != 304
+        if !hasLength && bodyAllowed {
+            head += "Content-Length: \(response.body.count)\r\n"
+        }
+        head += "\r\n"
+        var bytes = Array(head.utf8)
+        if bodyAllowed { bytes += response.body }
+        return bytes
+    }
+
+    /// RFC 9110 token characters.
+    static func isToken(_ name: String) -> Bool {
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    true
+                default:
+                    "!#$%&'*+-.^_`|~".utf8.contains(byte)
+                }
+            }
+    }
+
+    private static func sanitized(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else { return value }
+        return String(value.map { $0 == "\r" || $0 == "\n" || $0 == "\r\n" || $0 == "\0" ? " " : $0 })
+    }
+}

@@ -1,0 +1,89 @@
+internal import CFCGI
+
+/// One libfcgi `FCGX_Request`, owned by the single worker thread that accepts into it.
+///
+/// libfcgi keeps the connection, the parameter block and the stream buffers inside it; this
+/// class is their only Swift owner and frees them (closing any kept connection) in `deinit`.
+/// Not `Sendable`: it never leaves its thread.
+final class FCGXRequest {
+    private let request: UnsafeMutablePointer<FCGX_Request>
+
+    /// Prepares a request that accepts on the listening descriptor `listener`.
+    init(listener: Int32) throws(FastCGIError) {
+        request = .allocate(capacity: 1)
+        request.initialize(to: FCGX_Request())
+        let rc = FCGX_InitRequest(request, listener, 0)
+        guard rc == 0 else {
+            request.deallocate()
+            throw .libraryInitFailed(code: rc)
+        }
+    }
+
+    deinit {
+        FCGX_Free(request, 1)
+        request.deinitialize(count: 1)
+        request.deallocate()
+    }
+
+    /// Waits for the next request (finishing the previous one); 0 on success, a negative errno otherwise.
+    ///
+    /// libfcgi retries by itself on protocol errors and on aborted connections; what comes back
+    /// negative is an accept failure (EMFILE, or EINVAL once `stop()` shut the socket down).
+    func accept() -> Int32 {
+        FCGX_Accept_r(request)
+    }
+
+    /// Flushes the response, sends END_REQUEST, and closes the connection unless the web server asked to keep it.
+    func finish() {
+        FCGX_Finish_r(request)
+    }
+
+    /// The connection kept open for the next request (nginx `fastcgi_keep_conn on`), or nil.
+    ///
+    /// Reads a field fcgiapp.h marks private (`ipcFd`); it has been stable since libfcgi 2.4.0.
+    var keptConnection: Int32? {
+        request.pointee.ipcFd >= 0 ? request.pointee.ipcFd : nil
+    }
+
+    /// Makes `finish()` close the connection even if the web server asked to keep it
+    /// (after a body we could not drain, the stream is out of step).
+    func closeConnectionAfterRequest() {
+        request.pointee.keepConnection = 0
+    }
+
+    /// The parameters of the accepted request (`FCGI_ROLE` included), by name.
+    func parameters() -> [String: String] {
+        var result: [String: String] = [:]
+        guard var entry = request.pointee.envp else { return result }
+        while let pointer = entry.pointee {
+            let pair = String(cString: pointer)
+            if let equals = pair.firstIndex(of: "=") {
+                result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            }
+            entry += 1
+        }
+        return result
+    }
+
+    /// Reads body bytes into `buffer`: the count, 0 at end of input, -1 on a stream error.
+    func readInput(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        let got = FCGX_GetStr(base.assumingMemoryBound(to: CChar.self), Int32(buffer.count), request.pointee.in)
+        if got == 0 && FCGX_GetError(request.pointee.in) != 0 { return -1 }
+        return Int(got)
+    }
+
+    /// Writes `bytes` to the STDOUT stream; false once the web server has gone away.
+    func write(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self) else { return true }
+            var offset = 0
+            while offset < raw.count {
+                let count = min(64 * 1024, raw.count - offset)
+                guard FCGX_PutStr(base + offset, Int32(count), request.pointee.out) == count else { return false }
+                offset += count
+            }
+            return FCGX_FFlush(request.pointee.out) == 0
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Endpoints
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension FastCGIServer {
+    /// One worker thread: accept, serve, finish, until `stop()`.
+    ///
+    /// An accept error that is not ours (EMFILE, ENFILE, ENOMEM…) is logged and retried with a
+    /// back-off up to one second: the process must outlive a burst of file-descriptor exhaustion.
+    func workerLoop(index: Int) {
+        let logger = configuration.logger
+        let request: FCGXRequest
+        do {
+            request = try FCGXRequest(listener: socket.descriptor)
+        } catch {
+            logger.error("worker could not start", metadata: ["worker": "\(index)", "error": "\(error)"])
+            return
+        }
+        var backoffMilliseconds = 50
+        while !isStopping {
+            if let connection = request.keptConnection, !waitForNextRequest(on: connection) { break }
+            let rc = request.accept()
+            guard rc >= 0 else {
+                if isStopping { break }
+                logger.warning(
+                    "accept failed; retrying",
+                    metadata: ["worker": "\(index)", "error": "\(rc > -9000 ? SystemError.message(-rc) : "libfcgi \(rc)")"])
+                usleep(UInt32(backoffMilliseconds * 1000))
+                backoffMilliseconds = min(backoffMilliseconds * 2, 1000)
+                continue
+            }
+            backoffMilliseconds = 50
+            serve(request)
+            request.finish()
+        }
+    }
+
+    /// Waits until the kept-alive `connection` has data (or closed) or the server stops; false when stopping.
+    ///
+    /// Without this a worker idling on nginx's kept connection would sit in `read` through a shutdown.
+    private func waitForNextRequest(on connection: Int32) -> Bool {
+        var fds = [
+            pollfd(fd: connection, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wake.readDescriptor, events: Int16(POLLIN), revents: 0),
+        ]
+        while true {
+            let ready = poll(&fds, 2, -1)
+            if ready < 0 && errno == EINTR { continue }
+            return fds[1].revents == 0
+        }
+    }
+
+    /// Reads one accepted request, runs the handler, writes the response, logs one line.
+    private func serve(_ request: FCGXRequest) {
+        let start = ContinuousClock.now
+        let logger = configuration.logger
+        let parameters = request.parameters()
+        let plan = BodyPlan(
+            contentLength: parameters["CONTENT_LENGTH"], limit: configuration.maximumBodySize, missingLength: .readToEnd)
+        let outcome = BodyReader.read(plan, limit: configuration.maximumBodySize) { request.readInput(into: $0) }
+
+        var extra: [String: String] = [:]
+        let httpRequest: HTTPRequest
+        let response: HTTPResponse
+        do throws(FastCGIError) {
+            switch outcome {
+            case .complete(let body):
+                httpRequest = try CGIRequestMapping.request(parameters: parameters, body: body)
+                response = handler.handle(httpRequest)
+            case .tooLarge(let drained):
+                if !drained {
+                    request.closeConnectionAfterRequest()
+                    extra["body"] = "not_drained"
+                }
+                httpRequest = try CGIRequestMapping.request(parameters: parameters, bodyTooLarge: true)
+                response = handler.handle(httpRequest)
+            case .truncated(let expected, let received):
+                // The web server gave up mid-body; nobody is waiting for a real answer.
+                request.closeConnectionAfterRequest()
+                extra["body"] = "truncated \(received)/\(expected)"
+                httpRequest = try CGIRequestMapping.request(parameters: parameters, bodyTooLarge: false)
+                response = HTTPResponse(status: 400, body: Array("Incomplete request body.\n".utf8))
+            }
+        } catch {
+            let fallback = HTTPRequest(method: parameters["REQUEST_METHOD"] ?? "-", path: parameters["REQUEST_URI"] ?? "-")
+            let response = HTTPResponse(status: 500, body: Array("\(error)\n".utf8))
+            _ = request.write(CGIResponseEncoder.encode(response))
+            RequestLog.record(
+                logger, request: fallback, response: response, duration: ContinuousClock.now - start,
+                extra: ["error": "\(error)"])
+            return
+        }
+        if !request.write(CGIResponseEncoder.encode(response)) {
+            extra["client_gone"] = "true"
+        }
+        RequestLog.record(logger, request: httpRequest, response: response, duration: ContinuousClock.now - start, extra: extra)
+    }
+}

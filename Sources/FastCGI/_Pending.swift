@@ -1,1 +1,0 @@
-// The FastCGI module: filled in by later issues.

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Endpoints
+import FastCGI
+import Foundation
+import Logging
+import SAML
+import Store
+
+/// `samlgate-fcgi`: the FastCGI responder (and Authorizer) behind nginx or Apache, or a plain CGI program.
+@main
+struct SamlgateFCGI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "samlgate-fcgi",
+        abstract: "Serve samlgate's SSO endpoints over FastCGI (nginx fastcgi_pass, Apache mod_fcgid) or CGI.",
+        discussion: """
+            Without --listen it accepts on file descriptor 0, as mod_fcgid and spawn-fcgi start it. Started as a \
+            plain CGI program (fd 0 not a socket, GATEWAY_INTERFACE set) it serves that one request and exits; \
+            the database then comes from $SAMLGATE_DB. One log line per request goes to stderr; SIGTERM stops \
+            it after in-flight requests finish.
+            """)
+
+    @Option(help: ArgumentHelp("Path of the SQLite database (default: $SAMLGATE_DB, else \(Store.defaultPath)).", valueName: "path"))
+    var db: String?
+
+    @Option(help: ArgumentHelp("unix:PATH or HOST:PORT (default: the socket on fd 0).", valueName: "address"))
+    var listen: String?
+
+    @Option(help: "Worker threads (default: cores × 2).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// CGI servers may pass words from the query string as arguments, so CGI mode is decided before
+    /// any argument parsing; everything else goes through ArgumentParser.
+    static func main() {
+        LoggingSystem.bootstrap { LogfmtLogHandler(label: $0) }
+        if CGIServer.isPlainCGI() {
+            serveCGI()
+            return
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as StoreError {
+            fail("\(error)")
+        } catch let error as FastCGIError {
+            fail("\(error)")
+        } catch let error as ServerStartError {
+            fail(error.message)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    func run() throws {
+        let gateway = try Self.makeGateway(databasePath: Store.resolvePath(db))
+        let target: ListenTarget = try listen.map { try ListenTarget(parsing: $0) } ?? .standardInput
+        var configuration = FastCGIServer.Configuration(listen: target, logger: Logger(label: "samlgate-fcgi"))
+        if let threads { configuration.threadCount = threads }
+        let server = try FastCGIServer(configuration: configuration, handler: gateway)
+        Logger(label: "samlgate-fcgi").info(
+            "samlgate-fcgi started",
+            metadata: ["listen": "\(target)", "threads": "\(configuration.threadCount)", "db": "\(Store.resolvePath(db))"])
+        try server.run()
+    }
+
+    /// Opens the store (refusing an outdated schema) and initializes xmlsec on the main thread, before workers start.
+    static func makeGateway(databasePath: String) throws -> SSOGateway {
+        do {
+            try SAMLRuntime.initialize()
+        } catch {
+            throw ServerStartError(message: "cannot initialize xmlsec: \(error)")
+        }
+        let store = try Store(path: databasePath)
+        try store.checkSchema()
+        return SSOGateway(store: store)
+    }
+
+    private static func serveCGI() {
+        let path = Store.resolvePath(nil)
+        do {
+            _ = CGIServer.serveOne(handler: try makeGateway(databasePath: path), logger: Logger(label: "samlgate-cgi"))
+        } catch {
+            // Still a valid CGI answer: the web server shows a 503, the reason goes to its error log.
+            FileHandle.standardError.write(Data("samlgate-fcgi: error: \(error)\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("Status: 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\nThe sign-in service is not available.\n".utf8))
+        }
+    }
+
+    private static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("samlgate-fcgi: error: \(message)\n".utf8))
+        Foundation.exit(1)
+    }
+}
+
+/// A start-up failure with a message for the admin.
+struct ServerStartError: Error {
+    let message: String
+}

@@ -1,1 +1,0 @@
-print("samlgate-fcgi: not implemented yet")

@@ -1,0 +1,104 @@
+"""Session fixtures: one samlgate database, responder, IdP, echo app and nginx for the nginx suite."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import harness
+
+
+@pytest.fixture(scope="session")
+def bins() -> Path:
+    return harness.bin_dir()
+
+
+@pytest.fixture(scope="session")
+def python_for_idp() -> str:
+    return os.environ.get("SAMLGATE_IDP_PYTHON") or str(harness.REPO / ".venv" / "bin" / "python")
+
+
+@pytest.fixture(scope="session")
+def work():
+    folder = Path(tempfile.mkdtemp(prefix="samlgate-e2e-"))
+    os.chmod(folder, 0o755)
+    yield folder
+    if os.environ.get("SAMLGATE_KEEP_E2E"):
+        print(f"kept {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def processes():
+    started = harness.Processes()
+    yield started
+    started.stop_all()
+
+
+@pytest.fixture(scope="session")
+def nginx_site(bins, python_for_idp, work, processes):
+    """nginx on a free port with the shipped snippets, samlgate-fcgi on a unix socket, the IdP and the app."""
+    port = harness.free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    db = work / "nginx.db"
+    cli = harness.Samlgate(bins, db)
+    cli("init")
+    cli("account", "add", "acme", "--base-url", base_url, "--name", "Acme Help")
+    cli("user", "add", "--account", "acme", "--email", "owner@example.com", "--role", "owner", "--password-stdin",
+        stdin="owner passphrase\n")
+    cli("user", "add", "--account", "acme", "--email", "alice@example.com", "--role", "user",
+        "--given-name", "Alice", "--family-name", "Old")
+    cli("user", "add", "--account", "acme", "--email", "carol@example.com", "--role", "admin", "--password-stdin",
+        stdin="carol passphrase\n")
+    acs = f"{base_url}/sso/acme/acs"
+    audience = f"{base_url}/sso/acme/metadata"
+    idp = harness.start_idp(processes, python_for_idp, work, acs, audience,
+                            ["alice@example.com:Alice:Liddell", "mallory@example.com:Mal:Lory"])
+    cli("saml", "set", "--account", "acme", "--sso-url", f"{idp}/sso", "--cert", str(harness.IDP_CERT), "--enable")
+
+    socket_path = work / "samlgate.sock"
+    processes.start("samlgate-fcgi", [str(bins / "samlgate-fcgi"), "--db", str(db), "--listen", f"unix:{socket_path}",
+                                      "--threads", "4"], work / "samlgate-fcgi.log")
+    harness.wait_for_path(socket_path)
+    app, app_port = harness.start_echo_app()
+
+    prefix = work / "nginx"
+    (prefix / "logs").mkdir(parents=True)
+    # The shipped snippet includes `fastcgi_params` relative to the configuration, as in /etc/nginx.
+    shutil.copy("/etc/nginx/fastcgi_params", prefix / "fastcgi_params")
+    conf = prefix / "nginx.conf"
+    conf.write_text(f"""
+user root;
+worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log info;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {prefix}/logs/access.log;
+    client_body_temp_path {prefix}/body;
+    fastcgi_temp_path {prefix}/fastcgi;
+    proxy_temp_path {prefix}/proxy;
+    upstream samlgate {{ server unix:{socket_path}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        include {harness.REPO}/nginx/samlgate.conf;
+        include {harness.REPO}/nginx/samlgate-sign-in.conf;
+        location /app/ {{
+            include {harness.REPO}/nginx/samlgate-protect.conf;
+            proxy_pass http://127.0.0.1:{app_port};
+        }}
+    }}
+}}
+""")
+    processes.start("nginx", ["nginx", "-c", str(conf), "-p", str(prefix)], work / "nginx.log")
+    harness.wait_for_port(port)
+    yield {"base_url": base_url, "idp": idp, "cli": cli, "db": db, "work": work}
+    app.shutdown()

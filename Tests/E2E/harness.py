@@ -1,0 +1,165 @@
+"""Processes for samlgate's end-to-end tests: real nginx, Apache, the responder and the pysaml2 IdP.
+
+Everything listens on 127.0.0.1 with ports chosen at run time, lives in one temporary folder, and is
+stopped at the end of the test session. Nothing here mocks what a user would run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "Tests" / "Fixtures" / "certificates"
+IDP_KEY = FIXTURES / "idp-rsa-key.pem"
+IDP_CERT = FIXTURES / "idp-rsa-cert.pem"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+def wait_for_path(path: Path, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"{path} did not appear after {timeout}s")
+
+
+def bin_dir() -> Path:
+    env = os.environ.get("SAMLGATE_BIN_DIR")
+    if env:
+        return Path(env)
+    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=REPO, capture_output=True, text=True, check=True)
+    return Path(out.stdout.strip())
+
+
+@dataclass
+class Processes:
+    """Started processes, stopped (SIGTERM, then SIGKILL) in reverse order."""
+
+    running: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+
+    def start(self, name: str, args: list[str], log: Path, **kwargs) -> subprocess.Popen:
+        handle = open(log, "ab")
+        process = subprocess.Popen(args, stdout=kwargs.pop("stdout", handle), stderr=handle, **kwargs)
+        self.running.append((name, process))
+        return process
+
+    def stop_all(self) -> None:
+        for name, process in reversed(self.running):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for name, process in reversed(self.running):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.running.clear()
+
+
+class EchoApp(BaseHTTPRequestHandler):
+    """The protected application: echoes the identity headers it received as JSON."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+        body = json.dumps(
+            {
+                "path": self.path,
+                "headers": {k: v for k, v in self.headers.items() if k.lower().startswith("x-samlgate")},
+            }
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def start_echo_app() -> tuple[ThreadingHTTPServer, int]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoApp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+class Samlgate:
+    """The CLI against one database."""
+
+    def __init__(self, bins: Path, db: Path):
+        self.bins = bins
+        self.db = db
+
+    def __call__(self, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [str(self.bins / "samlgate"), *args, "--db", str(self.db)],
+            input=stdin, capture_output=True, text=True,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"samlgate {' '.join(args)} failed: {result.stderr}")
+        return result
+
+    def json(self, *args: str):
+        return json.loads(self(*args, "--json").stdout)
+
+
+def start_idp(processes: Processes, python: str, work: Path, acs: str, audience: str, users: list[str]) -> str:
+    """Starts `samlidp.py serve` and returns its base URL."""
+    args = [python, str(REPO / "Tests" / "IdP" / "samlidp.py"), "serve", "--port", "0",
+            "--key", str(IDP_KEY), "--cert", str(IDP_CERT), "--sp-acs", acs, "--sp-audience", audience]
+    for user in users:
+        args += ["--user", user]
+    process = processes.start("idp", args, work / "idp.log", stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline().strip()
+    if not line.startswith("READY "):
+        raise RuntimeError(f"test IdP did not start: {line!r}; see {work / 'idp.log'}")
+    return line.split(" ", 1)[1]
+
+
+def form_fields(html: str) -> tuple[str, dict[str, str]]:
+    """The action and hidden fields of the first form in an HTML page (the IdP's auto-post page)."""
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.action = None
+            self.fields: dict[str, str] = {}
+
+        def handle_starttag(self, tag, attrs):
+            attributes = dict(attrs)
+            if tag == "form" and self.action is None:
+                self.action = attributes.get("action")
+            if tag == "input" and attributes.get("name"):
+                self.fields[attributes["name"]] = attributes.get("value") or ""
+
+    parser = Parser()
+    parser.feed(html)
+    return parser.action, parser.fields
