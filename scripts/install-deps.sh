@@ -6,8 +6,8 @@ set -euo pipefail
 packages=(
     # build
     pkg-config libfcgi-dev libssl-dev libxml2-dev libxmlsec1-dev libxmlsec1-openssl libsqlite3-dev zlib1g-dev
-    # tests: certificate and signature tooling
-    openssl xmlsec1 libxml2-utils
+    # tests: certificate and signature tooling, the test IdP's venv, real web servers for end-to-end tests
+    openssl xmlsec1 libxml2-utils python3-venv nginx apache2 libapache2-mod-fcgid
 )
 if [[ $# -gt 0 ]]; then packages+=("$@"); fi
 
