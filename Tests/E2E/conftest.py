@@ -67,38 +67,6 @@ def nginx_site(bins, python_for_idp, work, processes):
     harness.wait_for_path(socket_path)
     app, app_port = harness.start_echo_app()
 
-    prefix = work / "nginx"
-    (prefix / "logs").mkdir(parents=True)
-    # The shipped snippet includes `fastcgi_params` relative to the configuration, as in /etc/nginx.
-    shutil.copy("/etc/nginx/fastcgi_params", prefix / "fastcgi_params")
-    conf = prefix / "nginx.conf"
-    conf.write_text(f"""
-user root;
-worker_processes 1;
-daemon off;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/error.log info;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log {prefix}/logs/access.log;
-    client_body_temp_path {prefix}/body;
-    fastcgi_temp_path {prefix}/fastcgi;
-    proxy_temp_path {prefix}/proxy;
-    upstream samlgate {{ server unix:{socket_path}; }}
-    server {{
-        listen 127.0.0.1:{port};
-        server_name localhost;
-        include {harness.REPO}/nginx/samlgate.conf;
-        include {harness.REPO}/nginx/samlgate-sign-in.conf;
-        location /app/ {{
-            include {harness.REPO}/nginx/samlgate-protect.conf;
-            proxy_pass http://127.0.0.1:{app_port};
-        }}
-    }}
-}}
-""")
-    processes.start("nginx", ["nginx", "-c", str(conf), "-p", str(prefix)], work / "nginx.log")
-    harness.wait_for_port(port)
+    harness.start_nginx(processes, work, port, socket_path, app_port)
     yield {"base_url": base_url, "idp": idp, "cli": cli, "db": db, "work": work}
     app.shutdown()

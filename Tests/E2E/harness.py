@@ -131,8 +131,14 @@ class Samlgate:
 
 
 def start_idp(processes: Processes, python: str, work: Path, acs: str, audience: str, users: list[str]) -> str:
-    """Starts `samlidp.py serve` and returns its base URL."""
-    args = [python, str(REPO / "Tests" / "IdP" / "samlidp.py"), "serve", "--port", "0",
+    """Starts `samlidp.py serve` on a free port and returns its base URL."""
+    return start_idp_on_port(processes, python, work, 0, acs, audience, users)
+
+
+def start_idp_on_port(processes: Processes, python: str, work: Path, port: int, acs: str, audience: str,
+                      users: list[str]) -> str:
+    """Starts `samlidp.py serve` on `port` (0: any free one) and returns its base URL."""
+    args = [python, str(REPO / "Tests" / "IdP" / "samlidp.py"), "serve", "--port", str(port),
             "--key", str(IDP_KEY), "--cert", str(IDP_CERT), "--sp-acs", acs, "--sp-audience", audience]
     for user in users:
         args += ["--user", user]
@@ -163,3 +169,48 @@ def form_fields(html: str) -> tuple[str, dict[str, str]]:
     parser = Parser()
     parser.feed(html)
     return parser.action, parser.fields
+
+
+def start_nginx(processes: Processes, work: Path, port: int, socket_path: Path, app_port: int,
+                account: str = "acme") -> None:
+    """Runs nginx on 127.0.0.1:`port` with the shipped snippets (nginx/*.conf) in front of the app on
+    `app_port`, `/app/` protected by samlgate account `account`."""
+    prefix = work / "nginx"
+    (prefix / "logs").mkdir(parents=True, exist_ok=True)
+    # The shipped snippets include `fastcgi_params` relative to the configuration, as in /etc/nginx,
+    # and name the account `acme`: the demo substitutes its own, as an admin would.
+    shutil.copy("/etc/nginx/fastcgi_params", prefix / "fastcgi_params")
+    snippets = {}
+    for name in ["samlgate.conf", "samlgate-protect.conf", "samlgate-sign-in.conf"]:
+        text = (REPO / "nginx" / name).read_text().replace("/sso/acme/", f"/sso/{account}/")
+        (prefix / name).write_text(text)
+        snippets[name] = prefix / name
+    conf = prefix / "nginx.conf"
+    conf.write_text(f"""
+user root;
+worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log info;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {prefix}/logs/access.log;
+    client_body_temp_path {prefix}/body;
+    fastcgi_temp_path {prefix}/fastcgi;
+    proxy_temp_path {prefix}/proxy;
+    upstream samlgate {{ server unix:{socket_path}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+        include {snippets["samlgate.conf"]};
+        include {snippets["samlgate-sign-in.conf"]};
+        location /app/ {{
+            include {snippets["samlgate-protect.conf"]};
+            proxy_pass http://127.0.0.1:{app_port};
+        }}
+    }}
+}}
+""")
+    processes.start("nginx", ["nginx", "-c", str(conf), "-p", str(prefix)], work / "nginx.log")
+    wait_for_port(port)
