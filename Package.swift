@@ -81,7 +81,10 @@ let package = Package(
             name: "EndpointsTests", dependencies: ["Endpoints", "Store", "SAML", "Credentials", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(name: "SAMLTests", dependencies: ["SAML", "Credentials", "XMLSecurity", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "Endpoints"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FastCGITests",
+            dependencies: ["FastCGI", "Endpoints", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
         .testTarget(name: "XMLSecurityTests", dependencies: ["XMLSecurity"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Credentials", .product(name: "GRDB", package: "GRDB.swift")],

@@ -28,8 +28,19 @@ struct SamlgateFCGI: ParsableCommand {
     @Option(help: "Worker threads (default: cores × 2).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp(
+        "With unix:PATH, the socket's permissions in octal (default 660: owner and group only).", valueName: "mode"))
+    var socketMode: String?
+
+    @Option(help: ArgumentHelp(
+        "With unix:PATH, give the socket to this group (e.g. www-data, the web server's group).", valueName: "group"))
+    var socketGroup: String?
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let socketMode, UInt16(socketMode, radix: 8).map({ $0 <= 0o777 }) != true {
+            throw ValidationError("--socket-mode must be octal permissions such as 660")
+        }
     }
 
     /// CGI servers may pass words from the query string as arguments, so CGI mode is decided before
@@ -56,7 +67,16 @@ struct SamlgateFCGI: ParsableCommand {
 
     func run() throws {
         let gateway = try Self.makeGateway(databasePath: Store.resolvePath(db))
-        let target: ListenTarget = try listen.map { try ListenTarget(parsing: $0) } ?? .standardInput
+        var target: ListenTarget = try listen.map { try ListenTarget(parsing: $0) } ?? .standardInput
+        if case .unixSocket(let path, let permissions, let group) = target {
+            // Anyone who can connect can speak for the web server (the Authorizer role trusts it), so the
+            // socket is owner+group only unless the admin says otherwise.
+            target = .unixSocket(
+                path: path, permissions: socketMode.flatMap { UInt16($0, radix: 8) } ?? permissions,
+                group: socketGroup ?? group)
+        } else if socketMode != nil || socketGroup != nil {
+            throw ValidationError("--socket-mode and --socket-group apply only to --listen unix:PATH")
+        }
         var configuration = FastCGIServer.Configuration(listen: target, logger: Logger(label: "samlgate-fcgi"))
         if let threads { configuration.threadCount = threads }
         let server = try FastCGIServer(configuration: configuration, handler: gateway)

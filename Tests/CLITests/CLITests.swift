@@ -303,3 +303,52 @@ struct CLIMetadataTests {
         #expect(try cli.run("saml", "show", "--account", "acme", "--json").stdout == before)
     }
 }
+
+/// The responder refuses to start on a database whose schema it does not match, with one clear line.
+@Suite(.timeLimit(.minutes(1)))
+struct ResponderStartTests {
+    static var responder: URL { CLI.binary.deletingLastPathComponent().appendingPathComponent("samlgate-fcgi") }
+
+    static func run(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = responder
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "GATEWAY_INTERFACE")
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    @Test func refusesAnUnmigratedDatabase() throws {
+        let cli = try CLI(initialise: false)
+        FileManager.default.createFile(atPath: cli.databasePath, contents: Data())
+        let (status, errors) = try Self.run(["--db", cli.databasePath, "--listen", "127.0.0.1:1"])
+        #expect(status == 1)
+        #expect(errors.contains("schema is out of date") && errors.contains("samlgate init"), "\(errors)")
+    }
+
+    @Test func refusesAMissingDatabase() throws {
+        let cli = try CLI(initialise: false)
+        let (status, errors) = try Self.run(["--db", cli.databasePath, "--listen", "127.0.0.1:1"])
+        #expect(status == 1 && errors.contains("no samlgate database"))
+    }
+
+    @Test func helpExplainsTheModes() throws {
+        let process = Process()
+        process.executableURL = Self.responder
+        process.arguments = ["--help"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(text.contains("--listen") && text.contains("CGI") && text.contains("--socket-group"))
+    }
+}

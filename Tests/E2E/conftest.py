@@ -70,3 +70,27 @@ def nginx_site(bins, python_for_idp, work, processes):
     harness.start_nginx(processes, work, port, socket_path, app_port)
     yield {"base_url": base_url, "idp": idp, "cli": cli, "db": db, "work": work}
     app.shutdown()
+
+
+@pytest.fixture(scope="session")
+def apache_site(bins, python_for_idp, work, processes):
+    """Apache + mod_fcgid (responder and access checker) and mod_cgid (CGI mode), one database with two
+    accounts: `acme` served by mod_fcgid, `cgi` served by the same binary as a plain CGI program."""
+    port = harness.free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    cgi_base = f"{base_url}/cgi-bin/samlgate-fcgi"
+    folder = work / "apache-db"
+    folder.mkdir()
+    db = folder / "samlgate.db"
+    cli = harness.Samlgate(bins, db)
+    cli("init")
+    for slug, base in [("acme", base_url), ("cgi", cgi_base)]:
+        cli("account", "add", slug, "--base-url", base)
+        cli("user", "add", "--account", slug, "--email", "owner@example.com", "--role", "owner")
+        cli("user", "add", "--account", slug, "--email", "alice@example.com", "--role", "user")
+    idp = harness.start_idp(processes, python_for_idp, work, f"{base_url}/sso/acme/acs", f"{base_url}/sso/acme/metadata",
+                            ["alice@example.com:Alice:Liddell"])
+    for slug in ["acme", "cgi"]:
+        cli("saml", "set", "--account", slug, "--sso-url", f"{idp}/sso", "--cert", str(harness.IDP_CERT), "--enable")
+    harness.start_apache(processes, work, port, bins / "samlgate-fcgi", db)
+    yield {"base_url": base_url, "cgi_base": cgi_base, "idp": idp, "cli": cli, "work": work}

@@ -214,3 +214,77 @@ http {{
 """)
     processes.start("nginx", ["nginx", "-c", str(conf), "-p", str(prefix)], work / "nginx.log")
     wait_for_port(port)
+
+
+APP_CGI = """#!/usr/bin/env python3
+import json, os
+print("Content-Type: application/json")
+print()
+print(json.dumps({k: v for k, v in os.environ.items() if k.startswith("SAMLGATE_")}))
+"""
+
+
+def start_apache(processes: Processes, work: Path, port: int, binary: Path, db: Path) -> None:
+    """Runs Apache 2.4 (event MPM, User www-data) on 127.0.0.1:`port` with the shipped snippets:
+    apache/samlgate.conf (mod_fcgid responder + access checker protecting /app, a CGI app printing
+    its SAMLGATE_* environment) and apache/samlgate-cgi.conf (the binary as a plain CGI program)."""
+    root = work / "apache"
+    for folder in ["fcgid", "app", "bin", "logs"]:
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    shutil.copy(binary, root / "bin" / "samlgate-fcgi")
+    app = root / "app" / "index.py"
+    app.write_text(APP_CGI)
+    app.chmod(0o755)
+    # Apache runs its children as www-data: they need the binary, and the database and its folder writable.
+    for path in [root, root / "bin", root / "app", root / "logs"]:
+        path.chmod(0o755)
+    shutil.chown(root / "fcgid", "www-data", "www-data")
+    shutil.chown(db.parent, "www-data", "www-data")
+    for suffix in ["", "-wal", "-shm"]:
+        candidate = Path(str(db) + suffix)
+        if candidate.exists():
+            shutil.chown(candidate, "www-data", "www-data")
+
+    def shipped(name: str) -> str:
+        return ((REPO / "apache" / name).read_text()
+                .replace("/usr/local/bin/samlgate-fcgi", str(root / "bin" / "samlgate-fcgi"))
+                .replace("/var/lib/samlgate/samlgate.db", str(db)))
+
+    (root / "samlgate.conf").write_text(shipped("samlgate.conf"))
+    (root / "samlgate-cgi.conf").write_text(shipped("samlgate-cgi.conf"))
+    modules = "/usr/lib/apache2/modules"
+    conf = root / "httpd.conf"
+    conf.write_text(f"""
+ServerRoot {root}
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile {root}/httpd.pid
+User www-data
+Group www-data
+ErrorLog {root}/logs/error.log
+LogLevel info
+LoadModule mpm_event_module {modules}/mod_mpm_event.so
+LoadModule authz_core_module {modules}/mod_authz_core.so
+LoadModule alias_module {modules}/mod_alias.so
+LoadModule env_module {modules}/mod_env.so
+LoadModule setenvif_module {modules}/mod_setenvif.so
+LoadModule headers_module {modules}/mod_headers.so
+LoadModule mime_module {modules}/mod_mime.so
+LoadModule cgid_module {modules}/mod_cgid.so
+LoadModule fcgid_module {modules}/mod_fcgid.so
+ScriptSock {root}/cgid.sock
+FcgidIPCDir {root}/fcgid
+FcgidProcessTableFile {root}/fcgid/shm
+FcgidMaxRequestLen 1048576
+TypesConfig /etc/mime.types
+Include {root}/samlgate.conf
+Include {root}/samlgate-cgi.conf
+ScriptAlias /app {app}
+<Directory {root}/app>
+    Require all granted
+</Directory>
+""")
+    processes.start("apache", ["apache2", "-f", str(conf), "-DFOREGROUND"], work / "apache.log",
+                    env={**os.environ, "APACHE_RUN_DIR": str(root), "APACHE_LOCK_DIR": str(root),
+                         "APACHE_LOG_DIR": str(root / "logs")})
+    wait_for_port(port)

@@ -26,14 +26,22 @@ final class ByteSource {
 }
 
 @Suite struct BodyPlanTests {
-    @Test(arguments: [
-        (nil, BodyPlan.readToEnd), ("", .readToEnd), ("0", .empty), ("10", .read(10)), ("100", .read(100)),
-        ("101", .tooLarge(discard: 101)), ("-1", .tooLarge(discard: nil)), ("+5", .tooLarge(discard: nil)),
-        (" 5", .tooLarge(discard: nil)), ("abc", .tooLarge(discard: nil)),
-        ("99999999999999999999999", .tooLarge(discard: nil)),
-    ] as [(String?, BodyPlan)])
+    @Test(
+        arguments: [
+            (nil, BodyPlan.readToEnd), ("", .readToEnd), ("0", .empty), ("10", .read(10)), ("100", .read(100)),
+            ("101", .tooLarge(discard: 101)), ("-1", .tooLarge(discard: nil)), ("+5", .tooLarge(discard: nil)),
+            (" 5", .tooLarge(discard: nil)), ("abc", .tooLarge(discard: nil)),
+            ("99999999999999999999999", .tooLarge(discard: nil)),
+        ] as [(String?, BodyPlan)])
     func fromContentLength(length: String?, plan: BodyPlan) {
         #expect(BodyPlan(contentLength: length, limit: 100, missingLength: .readToEnd) == plan)
+    }
+
+    @Test func authorizerNeverReadsABody() {
+        #expect(FastCGIServer.bodyPlan(["FCGI_ROLE": "AUTHORIZER"], limit: 10) == .empty)
+        #expect(FastCGIServer.bodyPlan(["FCGI_ROLE": "AUTHORIZER", "CONTENT_LENGTH": "5"], limit: 10) == .empty)
+        #expect(FastCGIServer.bodyPlan(["FCGI_ROLE": "RESPONDER"], limit: 10) == .readToEnd)
+        #expect(FastCGIServer.bodyPlan(["FCGI_ROLE": "RESPONDER", "CONTENT_LENGTH": "5"], limit: 10) == .read(5))
     }
 
     @Test func cgiWithoutLengthHasNoBody() {

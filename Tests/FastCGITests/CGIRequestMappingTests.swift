@@ -21,8 +21,10 @@ import Testing
 
     @Test func contentTypeAndLengthBecomeHeaders() throws {
         let request = try CGIRequestMapping.request(
-            parameters: ["REQUEST_METHOD": "POST", "REQUEST_URI": "/acs", "CONTENT_TYPE": "application/x-www-form-urlencoded",
-                         "CONTENT_LENGTH": "3"],
+            parameters: [
+                "REQUEST_METHOD": "POST", "REQUEST_URI": "/acs", "CONTENT_TYPE": "application/x-www-form-urlencoded",
+                "CONTENT_LENGTH": "3",
+            ],
             body: [1, 2, 3])
         #expect(request.headers["content-type"] == "application/x-www-form-urlencoded")
         #expect(request.headers["content-length"] == "3")
@@ -48,18 +50,19 @@ import Testing
         #expect(request.body.isEmpty)
     }
 
-    @Test(arguments: [
-        (["REQUEST_URI": "/a/b?x=1"], "/a/b", "x=1"),
-        (["REQUEST_URI": "/a%20b/c?"], "/a%20b/c", ""),
-        (["REQUEST_URI": "http://evil.example/sso/acme/acs?q"], "/sso/acme/acs", "q"),
-        (["REQUEST_URI": "https://h"], "/", ""),
-        (["REQUEST_URI": "/p#frag"], "/p", ""),
-        (["DOCUMENT_URI": "/doc/uri"], "/doc/uri", ""),
-        (["SCRIPT_NAME": "/sso", "PATH_INFO": "/acme/metadata"], "/sso/acme/metadata", ""),
-        (["SCRIPT_NAME": "", "PATH_INFO": ""], "/", ""),
-        ([:], "/", ""),
-        (["REQUEST_URI": "/a?from=uri", "QUERY_STRING": "from=qs"], "/a", "from=qs"),
-    ] as [([String: String], String, String)])
+    @Test(
+        arguments: [
+            (["REQUEST_URI": "/a/b?x=1"], "/a/b", "x=1"),
+            (["REQUEST_URI": "/a%20b/c?"], "/a%20b/c", ""),
+            (["REQUEST_URI": "http://evil.example/sso/acme/acs?q"], "/sso/acme/acs", "q"),
+            (["REQUEST_URI": "https://h"], "/", ""),
+            (["REQUEST_URI": "/p#frag"], "/p", ""),
+            (["DOCUMENT_URI": "/doc/uri"], "/doc/uri", ""),
+            (["SCRIPT_NAME": "/sso", "PATH_INFO": "/acme/metadata"], "/sso/acme/metadata", ""),
+            (["SCRIPT_NAME": "", "PATH_INFO": ""], "/", ""),
+            ([:], "/", ""),
+            (["REQUEST_URI": "/a?from=uri", "QUERY_STRING": "from=qs"], "/a", "from=qs"),
+        ] as [([String: String], String, String)])
     func pathAndQuery(parameters: [String: String], path: String, query: String) throws {
         let request = try CGIRequestMapping.request(parameters: parameters)
         #expect(request.path == path)

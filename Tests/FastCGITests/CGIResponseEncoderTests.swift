@@ -10,10 +10,12 @@ import Testing
 
     @Test func statusHeadersBlankLineBody() {
         let response = HTTPResponse(
-            status: 303, headers: [("Location", "/x"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")], body: Array("hi".utf8))
+            status: 303, headers: [("Location", "/x"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")],
+            body: Array("hi".utf8))
         #expect(
             text(response)
-                == "Status: 303 See Other\r\nLocation: /x\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nhi")
+                == "Status: 303 See Other\r\nLocation: /x\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nhi"
+        )
     }
 
     @Test func keepsTheHandlersContentLength() {

@@ -25,8 +25,9 @@ import Testing
         defer { _ = running.stopAndWait() }
         let body = (0..<150_000).map { UInt8($0 % 256) }  // several STDIN records
         let reply = try running.client().request(
-            params: cgiParams(method: "POST", uri: "/sso/acme/acs", body: body.count,
-                              extra: [("CONTENT_TYPE", "application/x-www-form-urlencoded")]),
+            params: cgiParams(
+                method: "POST", uri: "/sso/acme/acs", body: body.count,
+                extra: [("CONTENT_TYPE", "application/x-www-form-urlencoded")]),
             stdin: body)
         #expect(reply.status == 200)
         #expect(reply.body == body)
@@ -73,6 +74,16 @@ import Testing
         #expect(running.recorder.requests.allSatisfy { $0.role == .authorizer })
     }
 
+    @Test func authorizerWithoutStdinLikeModFcgid() throws {
+        let running = try RunningServer()
+        defer { _ = running.stopAndWait() }
+        let start = ContinuousClock.now
+        let reply = try running.client().request(
+            role: .authorizer, params: [("REQUEST_URI", "/app/"), ("HTTP_COOKIE", "user=alice")], sendsStdin: false)
+        #expect(reply.status == 200)
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+
     @Test func filterRoleGets500AndTheServerLivesOn() throws {
         let running = try RunningServer()
         defer { _ = running.stopAndWait() }
@@ -90,7 +101,8 @@ import Testing
         // A params record with lengths pointing far past its end (the CVE-2025-23016 shape).
         let lying = try running.client()
         try lying.writeAll(FastCGITestClient.record(type: 1, id: 1, content: [0, 1, 0, 0, 0, 0, 0, 0]))
-        try lying.writeAll(FastCGITestClient.record(type: 4, id: 1, content: [0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF]))
+        try lying.writeAll(
+            FastCGITestClient.record(type: 4, id: 1, content: [0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF]))
         try lying.writeAll(FastCGITestClient.record(type: 4, id: 1, content: []))
         #expect(lying.isClosedByServer())
         #expect(try running.client().request(params: cgiParams(uri: "/still-alive")).status == 200)
@@ -105,7 +117,8 @@ import Testing
         for index in 0..<8 {
             group.enter()
             Thread {
-                let status = (try? running.client().request(params: cgiParams(uri: "/sleep?ms=300&i=\(index)")))?.status ?? -1
+                let status =
+                    (try? running.client().request(params: cgiParams(uri: "/sleep?ms=300&i=\(index)")))?.status ?? -1
                 statuses.withLock { $0.append(status) }
                 group.leave()
             }.start()
@@ -166,7 +179,8 @@ import Testing
         let first = try RunningServer()
         defer { _ = first.stopAndWait() }
         #expect(throws: FastCGIError.socketPathInUse(path: first.path, reason: "another process is listening on it")) {
-            _ = try FastCGIServer(configuration: .init(listen: .unixSocket(path: first.path)), handler: TestHandler(recorder: Recorder()))
+            _ = try FastCGIServer(
+                configuration: .init(listen: .unixSocket(path: first.path)), handler: TestHandler(recorder: Recorder()))
         }
         // A leftover socket file nobody listens on.
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -174,11 +188,14 @@ import Testing
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path.utf8) }
         _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         close(fd)
         let server = try FastCGIServer(
-            configuration: .init(listen: .unixSocket(path: path, permissions: 0o666)), handler: TestHandler(recorder: Recorder()))
+            configuration: .init(listen: .unixSocket(path: path, permissions: 0o666)),
+            handler: TestHandler(recorder: Recorder()))
         var info = stat()
         #expect(stat(path, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o666)
@@ -188,15 +205,36 @@ import Testing
         _ = FileManager.default.createFile(atPath: file, contents: Data("keep".utf8))
         defer { unlink(file) }
         #expect(throws: FastCGIError.socketPathInUse(path: file, reason: "the path exists and is not a socket")) {
-            _ = try FastCGIServer(configuration: .init(listen: .unixSocket(path: file)), handler: TestHandler(recorder: Recorder()))
+            _ = try FastCGIServer(
+                configuration: .init(listen: .unixSocket(path: file)), handler: TestHandler(recorder: Recorder()))
         }
         #expect(FileManager.default.contents(atPath: file) == Data("keep".utf8))
+    }
+
+    @Test func socketPermissionsAndGroup() throws {
+        let path = "/tmp/fcgi-test-\(getpid())-group.sock"
+        let server = try FastCGIServer(
+            configuration: .init(listen: .unixSocket(path: path, permissions: 0o660, group: "root")),
+            handler: TestHandler(recorder: Recorder()))
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o660)
+        #expect(info.st_gid == 0)
+        _ = server
+        let missing = "/tmp/fcgi-test-\(getpid())-nogroup.sock"
+        #expect(throws: FastCGIError.socketPathInUse(path: missing, reason: "no such group 'no-such-group-x'")) {
+            _ = try FastCGIServer(
+                configuration: .init(listen: .unixSocket(path: missing, group: "no-such-group-x")),
+                handler: TestHandler(recorder: Recorder()))
+        }
+        #expect(access(missing, F_OK) != 0)
     }
 
     @Test func standardInputMustBeAListeningSocket() {
         // The test runner's fd 0 is a terminal, /dev/null or a pipe: never a listening socket.
         #expect(throws: FastCGIError.standardInputNotListening) {
-            _ = try FastCGIServer(configuration: .init(listen: .standardInput), handler: TestHandler(recorder: Recorder()))
+            _ = try FastCGIServer(
+                configuration: .init(listen: .standardInput), handler: TestHandler(recorder: Recorder()))
         }
     }
 }

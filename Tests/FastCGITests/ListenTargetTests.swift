@@ -12,7 +12,9 @@ import Testing
         #expect(try ListenTarget(parsing: text) == target)
     }
 
-    @Test(arguments: [":9000", "9000", "host:", "host:0", "host:70000", "unix:", "unix:relative.sock", "a:b:9000", "[::1]:9000", ""])
+    @Test(arguments: [
+        ":9000", "9000", "host:", "host:0", "host:70000", "unix:", "unix:relative.sock", "a:b:9000", "[::1]:9000", "",
+    ])
     func rejects(text: String) {
         #expect(throws: FastCGIError.invalidListenTarget(text)) { try ListenTarget(parsing: text) }
     }

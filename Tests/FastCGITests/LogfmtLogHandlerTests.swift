@@ -7,9 +7,14 @@ import Testing
     @Test func leadingKeysFirstThenSorted() {
         let line = LogfmtLogHandler.format(
             timestamp: "T", level: .info, message: "request",
-            metadata: ["outcome": "ok", "status": "200", "path": "/sso/a/acs", "method": "POST", "duration_ms": "1.5",
-                       "account": "acme"])
-        #expect(line == "ts=T level=info msg=request method=POST path=/sso/a/acs status=200 duration_ms=1.5 account=acme outcome=ok")
+            metadata: [
+                "outcome": "ok", "status": "200", "path": "/sso/a/acs", "method": "POST", "duration_ms": "1.5",
+                "account": "acme",
+            ])
+        #expect(
+            line
+                == "ts=T level=info msg=request method=POST path=/sso/a/acs status=200 duration_ms=1.5 account=acme outcome=ok"
+        )
     }
 
     @Test(arguments: [

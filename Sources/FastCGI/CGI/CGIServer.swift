@@ -3,9 +3,9 @@ public import Endpoints
 public import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Plain CGI: one request from the environment and stdin, one response on stdout, then return.
@@ -69,7 +69,8 @@ public enum CGIServer {
             request = (try? CGIRequestMapping.request(parameters: parameters, body: body)) ?? fallback(parameters)
             response = handler.handle(request)
         case .tooLarge:
-            request = (try? CGIRequestMapping.request(parameters: parameters, bodyTooLarge: true)) ?? fallback(parameters)
+            request =
+                (try? CGIRequestMapping.request(parameters: parameters, bodyTooLarge: true)) ?? fallback(parameters)
             response = handler.handle(request)
         case .truncated(let expected, let received):
             extra["body"] = "truncated \(received)/\(expected)"
@@ -79,12 +80,13 @@ public enum CGIServer {
         if let code = writeAll(CGIResponseEncoder.encode(response), to: output) {
             extra["client_gone"] = SystemError.message(code)
         }
-        RequestLog.record(logger, request: request, response: response, duration: ContinuousClock.now - start, extra: extra)
+        RequestLog.record(
+            logger, request: request, response: response, duration: ContinuousClock.now - start, extra: extra)
         return response
     }
 
     private static func fallback(_ parameters: [String: String]) -> HTTPRequest {
-        HTTPRequest(method: parameters["REQUEST_METHOD"] ?? "GET", path: parameters["REQUEST_URI"] ?? "/")
+        HTTPRequest(method: parameters["REQUEST_METHOD"] ?? "GET", path: CGIRequestMapping.requestTarget(parameters).path)
     }
 
     /// Writes everything; the errno on failure.

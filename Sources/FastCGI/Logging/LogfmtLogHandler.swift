@@ -1,9 +1,9 @@
 public import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A swift-log handler writing one `key=value` line per event to stderr.
@@ -76,7 +76,9 @@ public struct LogfmtLogHandler: LogHandler {
     static func quoted(_ value: String) -> String {
         let plain =
             !value.isEmpty
-            && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && $0 != "\"" && $0 != "=" && $0 != "\\" }
+            && value.unicodeScalars.allSatisfy {
+                $0.value > 0x20 && $0.value != 0x7F && $0 != "\"" && $0 != "=" && $0 != "\\"
+            }
         if plain { return value }
         var out = "\""
         for scalar in value.unicodeScalars {

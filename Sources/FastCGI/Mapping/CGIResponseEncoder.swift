@@ -3,9 +3,11 @@ public import Endpoints
 /// Serialises an ``HTTPResponse`` as a CGI response (RFC 3875 §6): `Status:` line, headers, blank line, body.
 ///
 /// The same bytes serve FastCGI's Responder and Authorizer roles and plain CGI. For the
-/// Authorizer, status 200 grants access and `Variable-NAME: value` headers become `NAME` in the
-/// environment of the protected request (FastCGI spec §6.3; mod_fcgid strips the prefix);
-/// any other status denies access and the web server sends this very response to the client.
+/// Authorizer, status 200 (without `Location`) grants access and `Variable-NAME: value` headers
+/// become `NAME` in the environment of the protected request (FastCGI spec §6.3). Any other
+/// status denies access; the spec has the web server relay our response, but mod_fcgid answers
+/// 401 with Apache's own page instead (use `ErrorDocument 401` to send users to sign-in), and it
+/// also copies the `Variable-` headers into the client's response (strip them with mod_headers).
 public enum CGIResponseEncoder {
     /// The whole response as bytes.
     ///

@@ -2,9 +2,9 @@ import Endpoints
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension FastCGIServer {
@@ -29,7 +29,9 @@ extension FastCGIServer {
                 if isStopping { break }
                 logger.warning(
                     "accept failed; retrying",
-                    metadata: ["worker": "\(index)", "error": "\(rc > -9000 ? SystemError.message(-rc) : "libfcgi \(rc)")"])
+                    metadata: [
+                        "worker": "\(index)", "error": "\(rc > -9000 ? SystemError.message(-rc) : "libfcgi \(rc)")",
+                    ])
                 usleep(UInt32(backoffMilliseconds * 1000))
                 backoffMilliseconds = min(backoffMilliseconds * 2, 1000)
                 continue
@@ -55,13 +57,20 @@ extension FastCGIServer {
         }
     }
 
+    /// The body plan for a request: an Authorizer gets no body at all (FastCGI spec §6.3; mod_fcgid
+    /// sends neither CONTENT_LENGTH nor a single STDIN record, so reading would wait for its
+    /// 40 s timeout). A Responder without a length reads to the end of its STDIN stream.
+    static func bodyPlan(_ parameters: [String: String], limit: Int) -> BodyPlan {
+        guard parameters["FCGI_ROLE"] != "AUTHORIZER" else { return .empty }
+        return BodyPlan(contentLength: parameters["CONTENT_LENGTH"], limit: limit, missingLength: .readToEnd)
+    }
+
     /// Reads one accepted request, runs the handler, writes the response, logs one line.
     private func serve(_ request: FCGXRequest) {
         let start = ContinuousClock.now
         let logger = configuration.logger
         let parameters = request.parameters()
-        let plan = BodyPlan(
-            contentLength: parameters["CONTENT_LENGTH"], limit: configuration.maximumBodySize, missingLength: .readToEnd)
+        let plan = Self.bodyPlan(parameters, limit: configuration.maximumBodySize)
         let outcome = BodyReader.read(plan, limit: configuration.maximumBodySize) { request.readInput(into: $0) }
 
         var extra: [String: String] = [:]
@@ -87,7 +96,8 @@ extension FastCGIServer {
                 response = HTTPResponse(status: 400, body: Array("Incomplete request body.\n".utf8))
             }
         } catch {
-            let fallback = HTTPRequest(method: parameters["REQUEST_METHOD"] ?? "-", path: parameters["REQUEST_URI"] ?? "-")
+            let fallback = HTTPRequest(
+                method: parameters["REQUEST_METHOD"] ?? "-", path: CGIRequestMapping.requestTarget(parameters).path)
             let response = HTTPResponse(status: 500, body: Array("\(error)\n".utf8))
             _ = request.write(CGIResponseEncoder.encode(response))
             RequestLog.record(
@@ -98,6 +108,7 @@ extension FastCGIServer {
         if !request.write(CGIResponseEncoder.encode(response)) {
             extra["client_gone"] = "true"
         }
-        RequestLog.record(logger, request: httpRequest, response: response, duration: ContinuousClock.now - start, extra: extra)
+        RequestLog.record(
+            logger, request: httpRequest, response: response, duration: ContinuousClock.now - start, extra: extra)
     }
 }

@@ -3,9 +3,9 @@ public import Endpoints
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A FastCGI responder (and authorizer) serving an ``HTTPHandler`` on a fixed pool of threads.

@@ -1,9 +1,9 @@
 internal import CFCGI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The one listening socket every worker accepts on; owns the descriptor (except fd 0) and a unix socket's file.
@@ -25,7 +25,9 @@ final class ListeningSocket: Sendable {
         case .tcp(let host, let port):
             guard !host.isEmpty else { throw .invalidListenTarget(target.description) }
             let fd = FCGX_OpenSocket("\(host):\(port)", backlog)
-            guard fd >= 0 else { throw .listenFailed(target: target.description, call: "FCGX_OpenSocket", errno: errno) }
+            guard fd >= 0 else {
+                throw .listenFailed(target: target.description, call: "FCGX_OpenSocket", errno: errno)
+            }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             descriptor = fd
             ownsDescriptor = true

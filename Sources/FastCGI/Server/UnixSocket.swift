@@ -1,14 +1,15 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Creating a listening unix socket the way an operator expects (libfcgi's own helper neither
 /// removes a stale file nor sets permissions, and treats any path with a `:` as TCP).
 enum UnixSocket {
     /// Binds and listens on `path`, replacing a stale socket file, then applies `permissions` and `group`.
-    static func listen(path: String, backlog: Int32, permissions: UInt16, group: String?) throws(FastCGIError) -> Int32 {
+    static func listen(path: String, backlog: Int32, permissions: UInt16, group: String?) throws(FastCGIError) -> Int32
+    {
         let target = "unix:\(path)"
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -25,7 +26,9 @@ enum UnixSocket {
         guard fd >= 0 else { throw .listenFailed(target: target, call: "socket", errno: errno) }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard bound == 0 else {
             let code = errno

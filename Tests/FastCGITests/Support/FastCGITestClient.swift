@@ -59,7 +59,9 @@ final class FastCGITestClient {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: unixPath.utf8) }
         let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard rc == 0 else {
             let code = errno
@@ -75,21 +77,31 @@ final class FastCGITestClient {
     /// Sends one request and reads the reply up to END_REQUEST.
     func request(
         role: Role = .responder, params: [(String, String)], stdin: [UInt8] = [], requestID: UInt16 = 1,
-        keepConnection: Bool = false
+        keepConnection: Bool = false, sendsStdin: Bool = true
     ) throws -> Reply {
-        try sendRequest(role: role, params: params, stdin: stdin, requestID: requestID, keepConnection: keepConnection)
+        try sendRequest(
+            role: role, params: params, stdin: stdin, requestID: requestID, keepConnection: keepConnection,
+            sendsStdin: sendsStdin)
         return try readReply()
     }
 
-    func sendRequest(role: Role, params: [(String, String)], stdin: [UInt8], requestID: UInt16, keepConnection: Bool) throws {
+    /// `sendsStdin: false` mimics mod_fcgid's Authorizer requests, which carry no STDIN records at all.
+    func sendRequest(
+        role: Role, params: [(String, String)], stdin: [UInt8], requestID: UInt16, keepConnection: Bool,
+        sendsStdin: Bool = true
+    ) throws {
         var out: [UInt8] = []
         let roleBytes = [UInt8(role.rawValue >> 8), UInt8(role.rawValue & 0xFF), keepConnection ? 1 : 0, 0, 0, 0, 0, 0]
         out += Self.record(type: 1, id: requestID, content: roleBytes)
         var encoded: [UInt8] = []
-        for (name, value) in params { encoded += Self.length(name.utf8.count) + Self.length(value.utf8.count) + Array(name.utf8) + Array(value.utf8) }
+        for (name, value) in params {
+            encoded +=
+                Self.length(name.utf8.count) + Self.length(value.utf8.count) + Array(name.utf8) + Array(value.utf8)
+        }
         for chunk in Self.chunks(encoded) { out += Self.record(type: 4, id: requestID, content: chunk) }
         out += Self.record(type: 4, id: requestID, content: [])
         try writeAll(out)
+        guard sendsStdin else { return }
         for chunk in Self.chunks(stdin) { try writeAll(Self.record(type: 5, id: requestID, content: chunk)) }
         try writeAll(Self.record(type: 5, id: requestID, content: []))
     }
@@ -105,7 +117,8 @@ final class FastCGITestClient {
             switch type {
             case 6: reply.stdout += content
             case 3:
-                reply.appStatus = UInt32(content[0]) << 24 | UInt32(content[1]) << 16 | UInt32(content[2]) << 8 | UInt32(content[3])
+                reply.appStatus =
+                    UInt32(content[0]) << 24 | UInt32(content[1]) << 16 | UInt32(content[2]) << 8 | UInt32(content[3])
                 reply.protocolStatus = content[4]
                 reply.ended = true
             default: break
@@ -117,7 +130,9 @@ final class FastCGITestClient {
     func writeAll(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard written > 0 else { throw ClientError(description: "send: errno \(errno)") }
             offset += written
         }
@@ -144,12 +159,17 @@ final class FastCGITestClient {
 
     static func record(type: UInt8, id: UInt16, content: [UInt8]) -> [UInt8] {
         let padding = (8 - content.count % 8) % 8
-        return [1, type, UInt8(id >> 8), UInt8(id & 0xFF), UInt8(content.count >> 8), UInt8(content.count & 0xFF), UInt8(padding), 0]
+        return [
+            1, type, UInt8(id >> 8), UInt8(id & 0xFF), UInt8(content.count >> 8), UInt8(content.count & 0xFF),
+            UInt8(padding), 0,
+        ]
             + content + [UInt8](repeating: 0, count: padding)
     }
 
     static func length(_ value: Int) -> [UInt8] {
-        value < 128 ? [UInt8(value)] : [UInt8(value >> 24) | 0x80, UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+        value < 128
+            ? [UInt8(value)]
+            : [UInt8(value >> 24) | 0x80, UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
     }
 
     static func chunks(_ bytes: [UInt8]) -> [[UInt8]] {

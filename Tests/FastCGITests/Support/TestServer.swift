@@ -84,12 +84,16 @@ final class RunningServer: @unchecked Sendable {
 }
 
 /// Standard CGI parameters for a request.
-func cgiParams(method: String = "GET", uri: String, body: Int? = nil, extra: [(String, String)] = []) -> [(String, String)] {
+func cgiParams(method: String = "GET", uri: String, body: Int? = nil, extra: [(String, String)] = []) -> [(
+    String, String
+)] {
     var params: [(String, String)] = [
         ("REQUEST_METHOD", method), ("REQUEST_URI", uri), ("SCRIPT_NAME", "/x"), ("SERVER_PROTOCOL", "HTTP/1.1"),
         ("GATEWAY_INTERFACE", "CGI/1.1"), ("REMOTE_ADDR", "127.0.0.1"),
     ]
-    if let question = uri.firstIndex(of: "?") { params.append(("QUERY_STRING", String(uri[uri.index(after: question)...]))) }
+    if let question = uri.firstIndex(of: "?") {
+        params.append(("QUERY_STRING", String(uri[uri.index(after: question)...])))
+    }
     if let body { params.append(("CONTENT_LENGTH", "\(body)")) }
     return params + extra
 }
