@@ -328,7 +328,7 @@ struct ResponderStartTests {
 
     @Test func refusesAnUnmigratedDatabase() throws {
         let cli = try CLI(initialise: false)
-        FileManager.default.createFile(atPath: cli.databasePath, contents: Data())
+        #expect(FileManager.default.createFile(atPath: cli.databasePath, contents: Data()))
         let (status, errors) = try Self.run(["--db", cli.databasePath, "--listen", "127.0.0.1:1"])
         #expect(status == 1)
         #expect(errors.contains("schema is out of date") && errors.contains("samlgate init"), "\(errors)")

@@ -288,3 +288,16 @@ ScriptAlias /app {app}
                     env={**os.environ, "APACHE_RUN_DIR": str(root), "APACHE_LOCK_DIR": str(root),
                          "APACHE_LOG_DIR": str(root / "logs")})
     wait_for_port(port)
+
+
+def idp_initiated(site: dict, user: str, relay_state: str | None = None) -> tuple[str, dict[str, str]]:
+    """Asks the test IdP for an unsolicited (IdP-initiated) response for `user`: the auto-post form's
+    action and fields, as a browser would submit them."""
+    import requests
+
+    url = f"{site['idp']}/idp-initiated?user={urllib.parse.quote(user)}"
+    if relay_state:
+        url += f"&relay_state={urllib.parse.quote(relay_state)}"
+    page = requests.get(url, timeout=10)
+    page.raise_for_status()
+    return form_fields(page.text)

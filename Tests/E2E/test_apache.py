@@ -11,15 +11,6 @@ import requests
 import harness
 
 
-def idp_initiated(site, user: str, relay_state: str | None = None) -> tuple[str, dict[str, str]]:
-    url = f"{site['idp']}/idp-initiated?user={urllib.parse.quote(user)}"
-    if relay_state:
-        url += f"&relay_state={urllib.parse.quote(relay_state)}"
-    page = requests.get(url, timeout=10)
-    page.raise_for_status()
-    return harness.form_fields(page.text)
-
-
 def test_mod_fcgid_sign_in_and_access_checker(apache_site):
     base = apache_site["base_url"]
     anonymous = requests.get(f"{base}/app", allow_redirects=False, timeout=20)
@@ -27,7 +18,7 @@ def test_mod_fcgid_sign_in_and_access_checker(apache_site):
     assert "/sso/acme/login" in anonymous.text
 
     session = requests.Session()
-    action, fields = idp_initiated(apache_site, "alice@example.com", relay_state="/app")
+    action, fields = harness.idp_initiated(apache_site, "alice@example.com", relay_state="/app")
     assert action == f"{base}/sso/acme/acs"
     response = session.post(action, data=fields, allow_redirects=False, timeout=20)
     assert response.status_code == 303, response.text
@@ -47,7 +38,7 @@ def test_mod_fcgid_metadata_and_replay(apache_site):
     base = apache_site["base_url"]
     metadata = requests.get(f"{base}/sso/acme/metadata", timeout=20)
     assert metadata.status_code == 200 and f'{base}/sso/acme/acs' in metadata.text
-    action, fields = idp_initiated(apache_site, "alice@example.com")
+    action, fields = harness.idp_initiated(apache_site, "alice@example.com")
     assert requests.post(action, data=fields, allow_redirects=False, timeout=20).status_code == 303
     replay = requests.post(action, data=fields, allow_redirects=False, timeout=20)
     assert replay.status_code == 403 and re.search(r"SG-[A-Z0-9]{10}", replay.text)

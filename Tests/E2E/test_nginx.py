@@ -9,15 +9,6 @@ import requests
 import harness
 
 
-def idp_initiated(site, user: str, relay_state: str | None = None) -> tuple[str, dict[str, str]]:
-    url = f"{site['idp']}/idp-initiated?user={urllib.parse.quote(user)}"
-    if relay_state:
-        url += f"&relay_state={urllib.parse.quote(relay_state)}"
-    page = requests.get(url, timeout=10)
-    page.raise_for_status()
-    return harness.form_fields(page.text)
-
-
 def post_form(action: str, fields: dict[str, str], session: requests.Session | None = None) -> requests.Response:
     return (session or requests).post(action, data=fields, allow_redirects=False, timeout=10)
 
@@ -36,7 +27,7 @@ def test_idp_initiated_sign_in_reaches_the_protected_app(nginx_site):
     assert anonymous.status_code == 302
     assert "/sso/acme/login?return_to=/app/tickets" in anonymous.headers["Location"]
 
-    action, fields = idp_initiated(nginx_site, "alice@example.com", relay_state="/app/tickets")
+    action, fields = harness.idp_initiated(nginx_site, "alice@example.com", relay_state="/app/tickets")
     assert action == f"{base}/sso/acme/acs"
     response = post_form(action, fields, session)
     assert response.status_code == 303, response.text
@@ -61,7 +52,7 @@ def test_idp_initiated_sign_in_reaches_the_protected_app(nginx_site):
 def test_client_cannot_spoof_identity_headers(nginx_site):
     base = nginx_site["base_url"]
     session = requests.Session()
-    action, fields = idp_initiated(nginx_site, "alice@example.com")
+    action, fields = harness.idp_initiated(nginx_site, "alice@example.com")
     assert post_form(action, fields, session).status_code == 303
     app = session.get(f"{base}/app/", headers={"X-Samlgate-Email": "owner@example.com", "X-Samlgate-Role": "owner"},
                       timeout=10)
@@ -96,7 +87,7 @@ def test_sp_initiated_sign_in_and_replay(nginx_site):
 
 
 def test_unknown_user_is_refused_with_a_reference_in_the_log(nginx_site):
-    action, fields = idp_initiated(nginx_site, "mallory@example.com")
+    action, fields = harness.idp_initiated(nginx_site, "mallory@example.com")
     response = post_form(action, fields)
     assert response.status_code == 403
     reference = re.search(r"SG-[A-Z0-9]{10}", response.text).group(0)
@@ -130,11 +121,11 @@ def test_cli_settings_change_takes_effect_without_restart(nginx_site):
     cli = nginx_site["cli"]
     cli("saml", "set", "--account", "acme", "--disable")
     try:
-        action, fields = idp_initiated(nginx_site, "alice@example.com")
+        action, fields = harness.idp_initiated(nginx_site, "alice@example.com")
         assert post_form(action, fields).status_code == 403
     finally:
         cli("saml", "set", "--account", "acme", "--enable")
-    action, fields = idp_initiated(nginx_site, "alice@example.com")
+    action, fields = harness.idp_initiated(nginx_site, "alice@example.com")
     assert post_form(action, fields).status_code == 303
 
 
@@ -147,7 +138,7 @@ def test_oversized_post_is_refused(nginx_site):
 def test_logout_ends_the_session(nginx_site):
     base = nginx_site["base_url"]
     session = requests.Session()
-    action, fields = idp_initiated(nginx_site, "alice@example.com")
+    action, fields = harness.idp_initiated(nginx_site, "alice@example.com")
     assert post_form(action, fields, session).status_code == 303
     assert session.get(f"{base}/sso/acme/auth", timeout=10).status_code == 204
     assert session.post(f"{base}/sso/acme/logout", allow_redirects=False, timeout=10).status_code == 303
