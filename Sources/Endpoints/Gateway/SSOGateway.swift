@@ -80,8 +80,7 @@ public final class SSOGateway: HTTPHandler {
         case (.acs, "POST"): return try acs(request, context: context)
         case (.auth, "GET"), (.auth, "HEAD"): return try auth(request, context: context)
         case (.logout, "POST"): return try logout(request, context: context)
-        case (.settings, "GET"), (.settings, "POST"):
-            return pages.error(status: 404, title: "Not available yet", message: "The settings page is not available yet; use the samlgate CLI.")
+        case (.settings, "GET"), (.settings, "HEAD"), (.settings, "POST"): return try settings(request, context: context)
         default:
             var response = pages.error(status: 405, title: "Method not allowed", message: "This address does not accept \(request.method).")
             response.headers.append(("Allow", Self.allowedMethods(route.endpoint)))

@@ -16,14 +16,18 @@ struct PageRenderer: Sendable {
         do {
             try library.register(PageTemplates.error, named: "error")
             try library.register(PageTemplates.signIn, named: "signIn")
+            try library.register(SettingsTemplate.page, named: "settings")
         } catch {
             preconditionFailure("a built-in page template does not parse: \(error)")
         }
         self.library = library
-        let styleHash = Data(SHA256.digest(Array(PageTemplates.stylesheet.utf8))).base64EncodedString()
+        func hash(_ text: String) -> String {
+            "'sha256-" + Data(SHA256.digest(Array(text.utf8))).base64EncodedString() + "'"
+        }
+        let styles = [PageTemplates.stylesheet, SettingsTemplate.stylesheet].map(hash).joined(separator: " ")
         contentSecurityPolicy =
-            "default-src 'none'; style-src 'sha256-\(styleHash)'; img-src 'self' data:; form-action 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'"
+            "default-src 'none'; style-src \(styles); script-src \(hash(SettingsTemplate.script)); img-src 'self' data:; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     }
 
     /// Headers for every HTML page.

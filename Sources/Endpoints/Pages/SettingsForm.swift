@@ -1,0 +1,158 @@
+import Admin
+import Credentials
+import Foundation
+import SAML
+import Store
+
+/// The settings form's state: what the admin entered (kept on errors), errors by field, and the
+/// certificates it would save.
+struct SettingsForm {
+    var enabled: Bool
+    var ssoURL: String
+    var idpEntityID: String
+    var forceSAML: Bool
+    var allowSHA1: Bool
+    var allowIdPInitiated: Bool
+    var clockSkew: String
+    var sessionLifetime: String
+    var certificates: [Certificate]
+    var pendingCertificates: [Certificate] = []
+    var removed: Set<String> = []
+    var uploads: [(name: String, bytes: [UInt8])] = []
+    var idpMetadata = ""
+    var errors: [String: String] = [:]
+    var saved = false
+    var metadataOpen = false
+    var testResult: (String, Bool)?
+
+    /// The form as the stored settings fill it.
+    init(settings: SAMLSettings) {
+        enabled = settings.enabled
+        ssoURL = settings.ssoURL ?? ""
+        idpEntityID = settings.idpEntityID ?? ""
+        forceSAML = settings.forceSAML
+        allowSHA1 = settings.allowSHA1
+        allowIdPInitiated = settings.allowIdPInitiated
+        clockSkew = String(settings.clockSkew)
+        sessionLifetime = String(settings.sessionLifetime)
+        certificates = settings.certificates
+    }
+
+    /// The form as posted (unchecked boxes are absent, so false).
+    init(posted form: MultipartForm, current: SAMLSettings) {
+        self.init(settings: current)
+        enabled = form.single("enabled") != nil
+        ssoURL = (form.single("sso_url") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        idpEntityID = (form.single("idp_entity_id") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        forceSAML = form.single("force_saml") != nil
+        allowSHA1 = form.single("allow_sha1") != nil
+        allowIdPInitiated = form.single("allow_idp_initiated") != nil
+        clockSkew = (form.single("clock_skew") ?? clockSkew).trimmingCharacters(in: .whitespaces)
+        sessionLifetime = (form.single("session_lifetime") ?? sessionLifetime).trimmingCharacters(in: .whitespaces)
+        removed = Set(form.all("remove_certificate"))
+        uploads = form.files("certificate").map { (name: $0.filename ?? "certificate", bytes: $0.bytes) }
+        idpMetadata = form.single("idp_metadata") ?? ""
+        for value in form.all("pending_certificate") {
+            if let der = StrictBase64.decode(value), let certificate = try? Certificate(der: der) {
+                pendingCertificates.append(certificate)
+            }
+        }
+    }
+
+    /// Fills SSO URL, entity ID and pending certificates from the pasted metadata, for review.
+    mutating func loadMetadata() {
+        metadataOpen = true
+        do {
+            let metadata = try IdentityProviderMetadata(xml: Array(idpMetadata.utf8))
+            ssoURL = metadata.ssoURL
+            idpEntityID = metadata.entityID
+            let known = Set(certificates.map(\.sha256))
+            pendingCertificates = metadata.certificates.filter { !known.contains($0.sha256) }
+            metadataOpen = false
+        } catch {
+            errors["idp_metadata"] = "\(error)"
+        }
+    }
+
+    /// The settings to save, or nil with `errors` filled. Nothing is written by this.
+    mutating func validatedSettings(current: SAMLSettings) -> SAMLSettings? {
+        var settings = current
+        settings.enabled = enabled
+        settings.ssoURL = ssoURL.isEmpty ? nil : ssoURL
+        settings.idpEntityID = idpEntityID.isEmpty ? nil : idpEntityID
+        settings.forceSAML = forceSAML
+        settings.allowSHA1 = allowSHA1
+        settings.allowIdPInitiated = allowIdPInitiated
+        if let skew = Int(clockSkew) { settings.clockSkew = skew } else { errors["clock_skew"] = "Enter a number of seconds." }
+        if let lifetime = Int(sessionLifetime) {
+            settings.sessionLifetime = lifetime
+        } else {
+            errors["session_lifetime"] = "Enter a number of seconds."
+        }
+        var list = current.certificates.filter { !removed.contains($0.sha256) } + pendingCertificates
+        for upload in uploads {
+            do {
+                list += try CertificateImporter.certificates(from: upload.bytes)
+            } catch {
+                errors["certificate"] = "\(upload.name): \(error)"
+            }
+        }
+        var seen = Set<String>()
+        settings.certificates = list.filter { seen.insert($0.sha256).inserted }
+        if errors.isEmpty {
+            do {
+                try SettingsValidator.validate(settings)
+            } catch let error as SettingsError {
+                errors[error.field] = error.description
+            } catch {
+                errors["enabled"] = "\(error)"
+            }
+        }
+        return errors.isEmpty ? settings : nil
+    }
+
+    func templateValues(now: Date) -> [String: Any] {
+        var values: [String: Any] = [
+            "enabled": enabled, "ssoURL": ssoURL, "idpEntityID": idpEntityID, "forceSAML": forceSAML,
+            "allowSHA1": allowSHA1, "allowIdPInitiated": allowIdPInitiated, "clockSkew": clockSkew,
+            "sessionLifetime": sessionLifetime, "idpMetadata": idpMetadata, "errors": errors, "saved": saved,
+            "metadataOpen": metadataOpen || errors["idp_metadata"] != nil,
+            "certificates": certificates.map { Self.certificateValues($0, now: now) },
+            "pendingCertificates": pendingCertificates.map { certificate -> [String: Any] in
+                var values = Self.certificateValues(certificate, now: now)
+                values["base64"] = Data(certificate.der).base64EncodedString()
+                return values
+            },
+        ]
+        if !errors.isEmpty { values["formError"] = "Nothing was saved: please correct the fields marked below." }
+        if let (text, ok) = testResult {
+            values["testResult"] = text
+            values["testClass"] = ok ? "success" : "error"
+        }
+        return values
+    }
+
+    static func certificateValues(_ certificate: Certificate, now: Date) -> [String: Any] {
+        [
+            "subject": certificate.subject, "sha256": certificate.sha256,
+            "notAfter": SAMLTime.format(certificate.notAfter).replacingOccurrences(of: "T", with: " "),
+            "expired": certificate.isExpired(at: now), "expiresSoon": certificate.expiresSoon(at: now),
+            "daysLeft": max(0, Int(certificate.notAfter.timeIntervalSince(now) / 86_400)),
+        ]
+    }
+
+    static func logRow(_ entry: SignInLogEntry) -> [String: Any] {
+        var row: [String: Any] = [
+            "time": SAMLTime.format(entry.time).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""),
+            "email": entry.email ?? "—", "outcome": entry.outcome.rawValue,
+            "resultClass": entry.outcome == .accepted ? "ok" : "bad", "reason": entry.reason, "reference": entry.reference,
+        ]
+        if let check = entry.failedCheck { row["check"] = check.replacingOccurrences(of: "_", with: " ") }
+        if let expected = entry.expected { row["expected"] = expected }
+        if let actual = entry.actual { row["actual"] = actual }
+        if let offset = entry.clockOffset, abs(offset) >= 1 {
+            row["clock"] = "Our clock is \(abs(offset)) s \(offset > 0 ? "ahead of" : "behind") the IdP's IssueInstant."
+        }
+        return row
+    }
+}

@@ -1,0 +1,192 @@
+import Credentials
+import Endpoints
+import Foundation
+import SAML
+import Store
+import TestSupport
+import Testing
+
+/// The Authentication settings page at handler level: roles, CSRF, validation, all-or-nothing saves.
+@Suite(.timeLimit(.minutes(1)))
+struct SettingsPageTests {
+    /// A multipart/form-data body: fields, then files.
+    static func multipart(_ fields: [(String, String)], files: [(String, String, [UInt8])] = []) -> (String, [UInt8]) {
+        let boundary = "----samlgate\(UUID().uuidString)"
+        var body: [UInt8] = []
+        for (name, value) in fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        for (name, filename, bytes) in files {
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+            body += bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        return ("multipart/form-data; boundary=\(boundary)", body)
+    }
+
+    /// A session cookie for `email` signed in with a password (the owner or carol the admin).
+    static func signedIn(_ harness: GatewayHarness, _ email: String, _ password: String) throws -> String {
+        let (cookie, token) = try SSOGatewayPasswordTests.csrf(harness)
+        let response = harness.post(
+            "/sso/acme/login", form: [("csrf_token", token), ("email", email), ("password", password)], cookie: cookie)
+        return try #require(GatewayHarness.sessionCookie(response))
+    }
+
+    static func csrfToken(_ page: HTTPResponse) throws -> String {
+        String(try #require(GatewayHarness.text(page).firstMatch(of: /name="csrf_token" value="([^"]+)"/)?.1))
+    }
+
+    static func save(
+        _ harness: GatewayHarness, cookie: String, fields: [(String, String)], files: [(String, String, [UInt8])] = [],
+        csrf: String? = nil
+    ) throws -> HTTPResponse {
+        let token = try csrf ?? csrfToken(harness.get("/sso/acme/settings", cookie: cookie))
+        let (contentType, body) = multipart([("csrf_token", token)] + fields, files: files)
+        return harness.gateway.handle(
+            HTTPRequest(method: "POST", path: "/sso/acme/settings", headers: ["cookie": cookie, "content-type": contentType], body: body))
+    }
+
+    static let baseFields: [(String, String)] = [
+        ("action", "save"), ("enabled", "on"), ("sso_url", "https://idp.example.com/sso"), ("idp_entity_id", ""),
+        ("allow_idp_initiated", "on"), ("clock_skew", "180"), ("session_lifetime", "28800"),
+    ]
+
+    @Test func anonymousVisitorsAreSentToSignInAndUsersAreRefused() throws {
+        let harness = try GatewayHarness()
+        let anonymous = harness.get("/sso/acme/settings")
+        #expect(anonymous.status == 302)
+        #expect(anonymous.header("Location")?.contains("return_to=https%3A%2F%2Fhelp.example.com%2Fsso%2Facme%2Fsettings") == true)
+        let alice = try #require(GatewayHarness.sessionCookie(harness.postACS(try ResponseBuilder.valid().encoded())))
+        #expect(harness.get("/sso/acme/settings", cookie: alice).status == 403)
+    }
+
+    @Test func ownerAndAdminSeeTheTwoURLsCertificatesAndLog() throws {
+        let harness = try GatewayHarness()
+        _ = harness.postACS(try ResponseBuilder.valid(email: "ghost@example.com").encoded())
+        for (email, password) in [("owner@example.com", GatewayHarness.ownerPassword), ("carol@example.com", GatewayHarness.carolPassword)] {
+            let cookie = try Self.signedIn(harness, email, password)
+            let page = harness.get("/sso/acme/settings", cookie: cookie)
+            #expect(page.status == 200)
+            let html = GatewayHarness.text(page)
+            #expect(html.contains("https://help.example.com/sso/acme/acs"))
+            #expect(html.contains("https://help.example.com/sso/acme/metadata"))
+            #expect(html.contains(try Certificate(der: TestKeys.idpRSADER).sha256))
+            #expect(html.contains("ghost@example.com") && html.contains("There is no user ghost@example.com"))
+            #expect(page.header("Content-Security-Policy")?.contains("script-src 'sha256-") == true)
+        }
+    }
+
+    @Test func saveRequiresTheSessionBoundCSRFToken() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let before = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
+        for token in ["", "forged", SettingsCSRFProbe.token(for: "another-session")] {
+            let response = try Self.save(harness, cookie: cookie, fields: Self.baseFields + [("force_saml", "on")], csrf: token)
+            #expect(response.status == 403)
+        }
+        #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) } == before)
+    }
+
+    @Test func savingUpdatesSettingsInOneGo() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let response = try Self.save(
+            harness, cookie: cookie,
+            fields: Self.baseFields.filter { $0.0 != "idp_entity_id" } + [("force_saml", "on"), ("idp_entity_id", "urn:idp")],
+            files: [("certificate", "idp.cer", TestKeys.file("rsa.cer")), ("certificate", "ec.pem", TestKeys.file("idp-ec-cert.pem"))])
+        #expect(response.status == 303)
+        #expect(response.header("Location") == "https://help.example.com/sso/acme/settings?saved=1")
+        let settings = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
+        #expect(settings.forceSAML && settings.idpEntityID == "urn:idp")
+        // rsa.cer is the certificate already configured: kept once. The EC one is added.
+        #expect(settings.certificates.count == 2)
+        #expect(GatewayHarness.text(harness.get("/sso/acme/settings", query: "saved=1", cookie: cookie)).contains("Settings saved."))
+    }
+
+    @Test(arguments: [
+        ([("sso_url", "http://idp.example.com/sso")], "sso_url", "it must use https"),
+        ([("clock_skew", "nine")], "clock_skew", "Enter a number"),
+        ([("clock_skew", "99999")], "clock_skew", "clock skew must be between"),
+        ([("idp_entity_id", "has space")], "idp_entity_id", "invalid IdP entity ID"),
+    ])
+    func invalidFieldsAreShownAndNothingIsSaved(overrides: [(String, String)], field: String, message: String) throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let before = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
+        let names = Set(overrides.map(\.0))
+        let fields = Self.baseFields.filter { !names.contains($0.0) } + overrides + [("force_saml", "on")]
+        let response = try Self.save(harness, cookie: cookie, fields: fields)
+        #expect(response.status == 422)
+        let html = GatewayHarness.text(response)
+        #expect(html.contains(message), "\(field)")
+        #expect(html.contains("Nothing was saved"))
+        for (_, value) in overrides { #expect(html.contains(value), "entered value \(value) kept") }
+        #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) } == before)
+    }
+
+    @Test func aWrongCertificateFileChangesNothing() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let before = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
+        let response = try Self.save(
+            harness, cookie: cookie, fields: Self.baseFields + [("force_saml", "on")],
+            files: [("certificate", "good.pem", TestKeys.file("rsa.pem")), ("certificate", "key.pem", TestKeys.file("private-key.pem"))])
+        #expect(response.status == 422)
+        #expect(GatewayHarness.text(response).contains("The certificate must be in PEM or CER format"))
+        #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) } == before)
+    }
+
+    @Test func enablingWithoutCertificatesIsRefused() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let sha = try Certificate(der: TestKeys.idpRSADER).sha256
+        let response = try Self.save(harness, cookie: cookie, fields: Self.baseFields + [("remove_certificate", sha)])
+        #expect(response.status == 422)
+        #expect(GatewayHarness.text(response).contains("without at least one IdP signing certificate"))
+        #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }.certificates.count == 1)
+    }
+
+    @Test func metadataFillsTheFormForReviewThenSaves() throws {
+        let harness = try GatewayHarness { $0.certificates = []; $0.enabled = false; $0.ssoURL = nil }
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let metadata = String(decoding: TestKeys.file("../metadata/idp.xml"), as: UTF8.self)
+        let review = try Self.save(harness, cookie: cookie, fields: [("action", "load_metadata"), ("idp_metadata", metadata)])
+        #expect(review.status == 200)
+        let html = GatewayHarness.text(review)
+        #expect(html.contains("value=\"https://example.okta.com/app/redirect/sso/saml\""))
+        #expect(html.contains("value=\"http://www.okta.com/exk123\"") && html.contains("added on save"))
+        #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }.certificates.isEmpty)
+        let pending = try #require(html.firstMatch(of: /name="pending_certificate" value="([^"]+)"/)?.1)
+        let saved = try Self.save(
+            harness, cookie: cookie,
+            fields: [("action", "save"), ("enabled", "on"), ("sso_url", "https://example.okta.com/app/redirect/sso/saml"),
+                     ("idp_entity_id", "http://www.okta.com/exk123"), ("pending_certificate", String(pending)),
+                     ("clock_skew", "180"), ("session_lifetime", "28800")])
+        #expect(saved.status == 303)
+        let settings = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
+        #expect(settings.enabled && settings.certificates.map(\.der) == [TestKeys.idpRSADER])
+    }
+
+    @Test func badMetadataIsShownNextToItsField() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let review = try Self.save(harness, cookie: cookie, fields: [("action", "load_metadata"), ("idp_metadata", "<html/>")])
+        #expect(review.status == 422 && GatewayHarness.text(review).contains("not SAML metadata"))
+    }
+
+    @Test func htmlIsEscaped() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let response = try Self.save(harness, cookie: cookie, fields: Self.baseFields.filter { $0.0 != "sso_url" } + [("sso_url", "\"><script>alert(1)</script>")])
+        #expect(response.status == 422)
+        #expect(!GatewayHarness.text(response).contains("<script>alert(1)"))
+    }
+}
+
+/// Computes the settings CSRF token the way the page does, for a session that is not ours.
+enum SettingsCSRFProbe {
+    static func token(for session: String) -> String {
+        Base64URL.encode(SHA256.digest(Array("samlgate-settings-csrf:\(session)".utf8)))
+    }
+}
