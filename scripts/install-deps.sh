@@ -8,6 +8,8 @@ packages=(
     pkg-config libfcgi-dev libssl-dev libxml2-dev libxmlsec1-dev libxmlsec1-openssl libsqlite3-dev zlib1g-dev
     # tests: certificate and signature tooling, the test IdP's venv, real web servers for end-to-end tests
     openssl xmlsec1 libxml2-utils python3-venv nginx apache2 libapache2-mod-fcgid
+    # the browser test
+    chromium chromium-driver fonts-dejavu-core
 )
 if [[ $# -gt 0 ]]; then packages+=("$@"); fi
 

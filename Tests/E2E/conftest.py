@@ -94,3 +94,31 @@ def apache_site(bins, python_for_idp, work, processes):
         cli("saml", "set", "--account", slug, "--sso-url", f"{idp}/sso", "--cert", str(harness.IDP_CERT), "--enable")
     harness.start_apache(processes, work, port, bins / "samlgate-fcgi", db)
     yield {"base_url": base_url, "cgi_base": cgi_base, "idp": idp, "cli": cli, "work": work}
+
+
+@pytest.fixture(scope="session")
+def browser_site(bins, python_for_idp, work, processes):
+    """A separate nginx site whose account starts with SAML off, for the browser test to configure."""
+    port = harness.free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    folder = work / "browser"
+    folder.mkdir()
+    db = folder / "samlgate.db"
+    cli = harness.Samlgate(bins, db)
+    cli("init")
+    cli("account", "add", "acme", "--base-url", base_url, "--name", "Acme Help")
+    cli("user", "add", "--account", "acme", "--email", "owner@example.com", "--role", "owner", "--given-name", "Olive",
+        "--password-stdin", stdin="owner passphrase\n")
+    cli("user", "add", "--account", "acme", "--email", "carol@example.com", "--role", "admin", "--password-stdin",
+        stdin="carol passphrase\n")
+    cli("user", "add", "--account", "acme", "--email", "alice@example.com", "--role", "user")
+    idp = harness.start_idp(processes, python_for_idp, folder, f"{base_url}/sso/acme/acs", f"{base_url}/sso/acme/metadata",
+                            ["alice@example.com:Alice:Liddell"])
+    socket_path = folder / "samlgate.sock"
+    processes.start("samlgate-fcgi (browser)", [str(bins / "samlgate-fcgi"), "--db", str(db), "--listen",
+                                                f"unix:{socket_path}"], folder / "samlgate-fcgi.log")
+    harness.wait_for_path(socket_path)
+    app, app_port = harness.start_echo_app()
+    harness.start_nginx(processes, folder, port, socket_path, app_port)
+    yield {"base_url": base_url, "idp": idp, "cli": cli, "work": folder}
+    app.shutdown()

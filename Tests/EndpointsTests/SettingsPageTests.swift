@@ -175,6 +175,23 @@ struct SettingsPageTests {
         #expect(review.status == 422 && GatewayHarness.text(review).contains("not SAML metadata"))
     }
 
+    @Test func testSignInShowsTheLatestSAMLResult() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let page = GatewayHarness.text(harness.get("/sso/acme/settings", cookie: cookie))
+        let testURL = try #require(page.firstMatch(of: /href="([^"]*login\?return_to=[^"]*)">Test sign-in/)?.1)
+        #expect(testURL.contains("test%3D1"))
+        var builder = ResponseBuilder.valid(email: "owner@example.com")
+        builder.audienceRestrictions = [["urn:foo"]]
+        _ = harness.postACS(try builder.encoded())
+        let failed = GatewayHarness.text(harness.get("/sso/acme/settings", query: "test=1", cookie: cookie))
+        #expect(failed.contains("Test sign-in: it failed"))
+        #expect(failed.contains("our Audience URI is not in the AudienceRestriction"))
+        _ = harness.postACS(try ResponseBuilder.valid(email: "owner@example.com").encoded())
+        let worked = GatewayHarness.text(harness.get("/sso/acme/settings", query: "test=1", cookie: cookie))
+        #expect(worked.contains("Test sign-in: it worked"))
+    }
+
     @Test func htmlIsEscaped() throws {
         let harness = try GatewayHarness()
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)

@@ -145,7 +145,10 @@ struct SettingsForm {
         var row: [String: Any] = [
             "time": SAMLTime.format(entry.time).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""),
             "email": entry.email ?? "—", "outcome": entry.outcome.rawValue,
-            "resultClass": entry.outcome == .accepted ? "ok" : "bad", "reason": entry.reason, "reference": entry.reference,
+            "resultClass": entry.outcome == .accepted ? "ok" : "bad", "reference": entry.reference,
+            // The stored reason starts with the check's name ("audience: …"); the page shows the check below.
+            "reason": entry.failedCheck.map { entry.reason.hasPrefix($0 + ": ") ? String(entry.reason.dropFirst($0.count + 2)) : entry.reason }
+                ?? entry.reason,
         ]
         if let check = entry.failedCheck { row["check"] = check.replacingOccurrences(of: "_", with: " ") }
         if let expected = entry.expected { row["expected"] = expected }
