@@ -34,7 +34,7 @@ let package = Package(
 
         // MARK: Library modules, dependencies pointing down.
         .target(name: "Credentials", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
-        .target(name: "XMLSecurity", dependencies: ["CXMLSec", "CXML2"], swiftSettings: strictSettings),
+        .target(name: "XMLSecurity", dependencies: ["CXMLSec", "CXML2", "Credentials"], swiftSettings: strictSettings),
         .target(name: "SAML", dependencies: ["XMLSecurity", "Credentials", "CZlib"], swiftSettings: strictSettings),
         .target(
             name: "Store", dependencies: ["Credentials", .product(name: "GRDB", package: "GRDB.swift")],

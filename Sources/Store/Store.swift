@@ -88,12 +88,12 @@ public final class Store: Sendable {
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
             return try pool.writeWithoutTransaction { db in
-                var result: T?
+                var result: Result<T, any Error> = .failure(StoreError.database("transaction did not run"))
                 try db.inTransaction(.immediate) {
-                    result = try body(StoreTransaction(db: db))
+                    result = .success(try body(StoreTransaction(db: db)))
                     return .commit
                 }
-                return result!
+                return try result.get()
             }
         } catch let error as StoreError {
             throw error

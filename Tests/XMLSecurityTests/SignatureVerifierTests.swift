@@ -132,7 +132,7 @@ struct SignatureVerifierTests {
         #expect(keys.fingerprints == [Identities.idpRSA.opensslFingerprint, Identities.idpP256.opensslFingerprint])
         #expect(keys.keys.map(\.family) == [.rsa, .ecdsa])
         #expect(keys.keys.map(\.bits) == [2048, 256])
-        #expect(keys.key(withFingerprint: Identities.idpRSA.opensslFingerprint.uppercased()) != nil)
+        #expect(keys.key(withFingerprint: Identities.idpRSA.opensslFingerprint.lowercased()) != nil)
         #expect(throws: XMLSecurityError.self) { try TrustedKeys(certificatesDER: [Array("not a cert".utf8)]) }
         #expect(throws: XMLSecurityError.self) { try TrustedKeys(certificatesDER: [Identities.idpRSA.certificatePEM]) }
         #expect(throws: XMLSecurityError.self) { try SigningKey(privateKeyPEM: Array("nope".utf8)) }

@@ -23,7 +23,10 @@ public struct PasswordHasher: Sendable {
     /// Hashes `password` with a fresh 16-byte salt.
     public func hash(_ password: String) -> String {
         let salt = SecureRandom.bytes(16)
-        let key = Self.scrypt(Array(password.utf8), salt: salt, logN: logN, r: blockSize, p: parallelism)!
+        guard let key = Self.scrypt(Array(password.utf8), salt: salt, logN: logN, r: blockSize, p: parallelism) else {
+            // Only invalid parameters or an out-of-memory OpenSSL fail here; neither is recoverable.
+            preconditionFailure("scrypt failed for ln=\(logN), r=\(blockSize), p=\(parallelism)")
+        }
         return "$scrypt$ln=\(logN),r=\(blockSize),p=\(parallelism)$\(Base64URL.encode(salt))$\(Base64URL.encode(key))"
     }
 

@@ -144,12 +144,12 @@ public struct ResponseValidator: Sendable {
         func rejection(_ failure: SignatureFailure, on element: String) -> Rejection {
             switch failure {
             case .untrustedKey(let fingerprint):
-                let trusted = verifier.keys.fingerprints.map { $0.uppercased() }.joined(separator: ", ")
+                let trusted = verifier.keys.fingerprints.joined(separator: ", ")
                 return Rejection(
                     .signature,
                     "the \(element) signature was made with a key that is not one of this account's certificates",
                     expected: trusted.isEmpty ? "a configured certificate" : "SHA-256 \(trusted)",
-                    actual: fingerprint.map { "SHA-256 \($0.uppercased())" } ?? "an unknown key")
+                    actual: fingerprint.map { "SHA-256 \($0)" } ?? "an unknown key")
             default:
                 return Rejection(.signature, "the \(element) signature is not acceptable: \(failure)")
             }

@@ -29,6 +29,6 @@ public final class TrustedKeys: Sendable {
 
     /// The trusted key whose certificate has this SHA-256 fingerprint, if any.
     public func key(withFingerprint fingerprint: String) -> TrustedKey? {
-        keys.first { $0.sha256Fingerprint == fingerprint.lowercased() }
+        keys.first { $0.sha256Fingerprint == fingerprint.uppercased() }
     }
 }

@@ -1,3 +1,4 @@
+import Credentials
 /// The parts of a `ds:Signature` that policy constrains, read and checked before xmlsec runs.
 ///
 /// Checking the structure first gives precise reasons and keeps xmlsec from ever processing a
@@ -90,7 +91,7 @@ struct SignatureStructure {
             for data in keyInfo.childElements(named: DSig.x509Data) {
                 for certificate in data.childElements(named: DSig.x509Certificate) {
                     guard case .success(let text) = certificate.singleTextNode() else { continue }
-                    return Base64.decode(text)
+                    return StrictBase64.decode(text)
                 }
             }
         }

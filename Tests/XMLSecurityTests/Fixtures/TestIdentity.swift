@@ -41,7 +41,7 @@ struct TestIdentity: Sendable {
         let fingerprintLine = openssl(["x509", "-in", cert, "-noout", "-fingerprint", "-sha256"])
         let fingerprint =
             fingerprintLine.split(separator: "=").last.map(String.init)?
-            .trimmingCharacters(in: .whitespacesAndNewlines).lowercased() ?? ""
+            .trimmingCharacters(in: .whitespacesAndNewlines).uppercased() ?? ""
         return TestIdentity(
             privateKeyPEM: read(key), certificatePEM: read(cert), certificateDER: read(der),
             opensslFingerprint: fingerprint)
