@@ -19,6 +19,10 @@ public enum StrictBase64 {
 
     /// Decodes base64 given as bytes.
     public static func decode(bytes input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        table.withUnsafeBufferPointer { table in decode(input, table: table) }
+    }
+
+    private static func decode(_ input: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var output = [UInt8]()
         output.reserveCapacity(input.count / 4 * 3)
         var quad: UInt32 = 0

@@ -194,7 +194,7 @@ struct AssertionReader {
 
     private func text(of element: XMLElement, check: ValidationCheck, what: String) throws -> String {
         switch element.singleTextNode() {
-        case .success(let text): return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .success(let text): return text.trimmingXMLWhitespace()
         case .failure(let problem):
             throw Rejection(check, "the \(what) must be plain text: it \(problem)")
         }

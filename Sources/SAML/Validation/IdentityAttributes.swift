@@ -28,7 +28,7 @@ struct IdentityAttributes {
             }
             switch value.singleTextNode() {
             case .success(let text):
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = text.trimmingXMLWhitespace()
                 if !trimmed.isEmpty { found[kind] = trimmed }
             case .failure(let problem):
                 throw Rejection(.attribute, "the \(kind.rawValue) attribute value must be plain text: it \(problem)")

@@ -39,11 +39,11 @@ public struct ResponseValidator: Sendable {
             return .failure(Rejection(.xml, "SAMLResponse is not acceptable XML: \(error)"))
         }
         let response = document.rootElement
-        var context = ResponseContext(response: response)
-        let result = verify(response: response, context: &context, now: now)
-        return result.mapError { rejection in
+        return verify(response: response, now: now).mapError { rejection in
+            // Only for rejections: what the message claimed, for the sign-in log (never trusted).
+            let context = ResponseContext(response: response)
             var annotated = rejection
-            annotated.issueInstant = context.issueInstant
+            annotated.issueInstant = rejection.issueInstant ?? context.issueInstant
             annotated.claimedIdentity = rejection.claimedIdentity ?? context.claimedIdentity
             return annotated
         }
@@ -60,14 +60,12 @@ public struct ResponseValidator: Sendable {
             if assertions.count == 1, let assertion = assertions.first {
                 if issueInstant == nil { issueInstant = assertion.attribute("IssueInstant").flatMap(SAMLTime.parse) }
                 let nameID = assertion.childElements(named: SAMLName.subject).first?.childElements(named: SAMLName.nameID).first
-                claimedIdentity = nameID.flatMap { try? $0.singleTextNode().get() }?.trimmingCharacters(in: .whitespacesAndNewlines)
+                claimedIdentity = nameID.flatMap { try? $0.singleTextNode().get() }?.trimmingXMLWhitespace()
             }
         }
     }
 
-    private func verify(
-        response: XMLElement, context: inout ResponseContext, now: Date
-    ) -> Result<VerifiedResponse, Rejection> {
+    private func verify(response: XMLElement, now: Date) -> Result<VerifiedResponse, Rejection> {
         // Rule 2: a SAML 2.0 Response for us that reports success.
         guard response.hasName(SAMLName.response) else {
             return .failure(
@@ -140,7 +138,13 @@ public struct ResponseValidator: Sendable {
         response: XMLElement, assertion: XMLElement
     ) -> Result<(XMLElement, VerifiedResponse.SignedElement), Rejection> {
         let assertionResult = verifier.verifyEnvelopedSignature(on: assertion)
-        let responseResult = verifier.verifyEnvelopedSignature(on: response)
+        // The Response's own signature is checked when it has one (every signature present must be
+        // valid) or when the Assertion is unsigned; a verified Assertion needs nothing from the
+        // Response, so the common case skips a second walk of the document.
+        let responseSigned = !response.childElements(named: QualifiedName.signature).isEmpty
+        let responseResult: SignatureVerification =
+            responseSigned || assertionResult.verified == nil
+            ? verifier.verifyEnvelopedSignature(on: response) : .invalid(.noSignature)
         func rejection(_ failure: SignatureFailure, on element: String) -> Rejection {
             switch failure {
             case .untrustedKey(let fingerprint):

@@ -115,6 +115,9 @@ struct SafeParser {
     }
 
     private static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        // Fast path: the standard library's validator (vectorised) accepts every valid document; the
+        // scalar walk below only runs to locate the error for the message.
+        if String(validating: bytes, as: UTF8.self) != nil { return nil }
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         var offset = 0
