@@ -74,6 +74,9 @@ let package = Package(
             dependencies: ["SAML", "Credentials", "XMLSecurity", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings),
 
+        // libFuzzer targets; built only by fuzz/run.sh (with -sanitize=fuzzer,address -parse-as-library).
+        .executableTarget(name: "samlgate-fuzz", dependencies: ["SAML", "Credentials"], swiftSettings: strictSettings),
+
         // MARK: Tests mirror the sources; shared fixtures live in Tests/Fixtures (found via #filePath).
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials"], swiftSettings: strictSettings),
         .target(

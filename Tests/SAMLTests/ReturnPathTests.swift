@@ -12,7 +12,10 @@ struct ReturnPathTests {
         ("/", "https://help.example.com/"),
         ("https://help.example.com/desk/x", "https://help.example.com/desk/x"),
         ("https://help.example.com", "https://help.example.com"),
-        ("https://HELP.example.com/a", "https://HELP.example.com/a"),
+        ("https://HELP.example.com/a", "https://help.example.com/a"),
+        // Found by fuzz/run.sh (returnpath): mixed-case schemes come back in our own spelling.
+        ("hTtps://help.example.com/desk/x", "https://help.example.com/desk/x"),
+        ("https://help.example.com?????????/desk/x", "https://help.example.com?????????/desk/x"),
     ])
     func acceptsSameOrigin(candidate: String, expected: String) {
         #expect(ReturnPath.resolve(candidate, baseURL: base) == expected)

@@ -23,7 +23,8 @@ public enum ReturnPath {
         let rest = candidate.dropFirst(origin.count)
         guard rest.isEmpty || rest.hasPrefix("/") || rest.hasPrefix("?") else { return nil }
         if rest.hasPrefix("//") { return nil }
-        return candidate
+        // Scheme and host compare case-insensitively; the target is rebuilt on our own spelling of the origin.
+        return origin + rest
     }
 
     /// The default target after sign-in: `{base_url}/`.

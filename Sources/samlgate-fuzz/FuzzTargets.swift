@@ -1,0 +1,63 @@
+import Credentials
+import Foundation
+import SAML
+
+// libFuzzer targets for samlgate's untrusted-input parsers (built by fuzz/run.sh with
+// `-sanitize=fuzzer,address`; main.swift hands control to libFuzzer). The target is chosen by
+// $SAMLGATE_FUZZ_TARGET: `acs` (base64 → XML → full validation), `certificate` (PEM/DER/base64 import),
+// `metadata` (IdP metadata), `returnpath` (RelayState / return_to), `form` (URL-encoded form decoding).
+
+/// Everything the ACS target needs, built once: a validator with the committed test IdP certificate.
+private let validator: ResponseValidator = {
+    do {
+        try SAMLRuntime.initialize()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let pem = try Data(contentsOf: root.appendingPathComponent("Tests/Fixtures/certificates/idp-rsa-cert.pem"))
+        let certificates = try CertificateImporter.certificates(from: [UInt8](pem))
+        return try ResponseValidator(
+            provider: ServiceProvider(slug: "acme", baseURL: "https://help.example.com"), policy: IdentityProviderPolicy(),
+            certificatesDER: certificates.map(\.der))
+    } catch {
+        fatalError("fuzz setup failed: \(error)")
+    }
+}()
+
+private let target = ProcessInfo.processInfo.environment["SAMLGATE_FUZZ_TARGET"] ?? "acs"
+private let fixedNow = Date(timeIntervalSince1970: 1_796_054_400)
+
+/// One input from libFuzzer.
+func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    switch target {
+    case "acs":
+        // Fuzz both the raw XML (wrapped in base64, as posted) and the base64 layer itself.
+        _ = validator.verify(samlResponse: Data(bytes).base64EncodedString(), now: fixedNow)
+        _ = validator.verify(samlResponse: String(decoding: bytes, as: UTF8.self), now: fixedNow)
+    case "certificate":
+        _ = try? CertificateImporter.certificates(from: bytes)
+    case "metadata":
+        _ = try? IdentityProviderMetadata(xml: bytes)
+    case "returnpath":
+        let text = String(decoding: bytes, as: UTF8.self)
+        if let resolved = ReturnPath.resolve(text, baseURL: "https://help.example.com/desk") {
+            // The invariant that matters: never leave the origin (what follows it starts a path or a query).
+            let origin = "https://help.example.com"
+            let rest = resolved.dropFirst(origin.count)
+            precondition(resolved.hasPrefix(origin) && (rest.isEmpty || rest.hasPrefix("/") || rest.hasPrefix("?"))
+                && !rest.hasPrefix("//"), "open redirect: \(text) -> \(resolved)")
+        }
+    case "form":
+        _ = URLEncoding.formValue(String(decoding: bytes, as: UTF8.self))
+        _ = RawDeflate.decompress(bytes)
+    default:
+        fatalError("unknown SAMLGATE_FUZZ_TARGET \(target)")
+    }
+    return 0
+}
+
+/// The symbol libFuzzer's own `main` calls when the linker picks it over ours.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzOne(data, size)
+}

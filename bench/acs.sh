@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Side-by-side ACS benchmark: samlgate (nginx + samlgate-fcgi) against mod_auth_mellon 0.18 (Apache 2.4,
+# prefork), in one run, on 127.0.0.1. See bench/README.md for what each number means.
+#
+#   sudo bench/acs.sh                 # ~8-10 minutes on 2 cores; prints the table at the end
+#   bench/acs.sh --seconds 5          # shorter runs; other options: bench/acs.py --help
+#
+# Installs what it needs (Debian 12), builds release binaries, makes the test IdP's venv, generates
+# unique signed responses before each timed window, drives both SPs with wrk, then runs
+# bench/validate.sh for the in-process floor. Exits 1 if any run is invalid (< 99% success answers,
+# sessions missing) or something fails. Needs root: Apache switches to www-data, nginx runs as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/swift-env.sh
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "error: run as root (Apache and nginx are started with their own users, as the e2e tests do)" >&2
+    exit 1
+fi
+
+scripts/install-deps.sh wrk libapache2-mod-auth-mellon >&2
+
+echo "==> building release binaries" >&2
+for product in samlgate-fcgi samlgate samlgate-bench; do
+    swift build -c release --product "$product" >&2
+done
+BINS="$(swift build -c release --show-bin-path)"
+PY="$(Tests/IdP/setup.sh | tail -n 1)"
+
+child=""
+cleanup() {
+    # acs.py stops what it started (SIGTERM is turned into a normal exit there); this covers an
+    # interrupted run of the script itself.
+    if [[ -n "$child" ]] && kill -0 "$child" 2>/dev/null; then
+        kill -TERM "$child" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.2; done
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$PY" bench/acs.py --bins "$BINS" --python "$PY" "$@" &
+child=$!
+wait "$child"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs samlgate's libFuzzer targets (ACS path, certificate import, IdP metadata, return paths, form and
+# DEFLATE decoding) with AddressSanitizer, each for a bounded time, seeded with valid inputs.
+#   fuzz/run.sh                 # every target, 60 s each (FUZZ_SECONDS to change)
+#   fuzz/run.sh acs metadata    # only these
+# A crash leaves its input in fuzz/findings/<target>/ and makes the script exit non-zero; turn it into
+# a regression test before fixing it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/swift-env.sh
+scripts/install-deps.sh >&2
+
+SECONDS_EACH="${FUZZ_SECONDS:-60}"
+TARGETS=("$@")
+if [[ ${#TARGETS[@]} -eq 0 ]]; then TARGETS=(acs certificate metadata returnpath form); fi
+
+echo "==> building samlgate-fuzz with -sanitize=fuzzer,address" >&2
+swift build -c debug --product samlgate-fuzz --scratch-path .build-fuzz \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xswiftc -DSAMLGATE_FUZZ >&2
+BIN="$(swift build -c debug --scratch-path .build-fuzz --show-bin-path)/samlgate-fuzz"
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+PY="$(Tests/IdP/setup.sh | tail -n 1)"
+
+seed() {
+    local target="$1" dir="$WORK/corpus-$1"
+    mkdir -p "$dir"
+    case "$target" in
+    acs)
+        for sign in assertion response both none; do
+            "$PY" Tests/IdP/samlidp.py response --acs https://help.example.com/sso/acme/acs \
+                --audience https://help.example.com/sso/acme/metadata --email alice@example.com \
+                --key Tests/Fixtures/certificates/idp-rsa-key.pem --cert Tests/Fixtures/certificates/idp-rsa-cert.pem \
+                --sign "$sign" --valid-seconds 315360000 | base64 -d >"$dir/pysaml2-$sign.xml"
+        done
+        cp Tests/Fixtures/metadata/*.xml "$dir/" ;;
+    certificate) cp Tests/Fixtures/certificates/* "$dir/" ;;
+    metadata) cp Tests/Fixtures/metadata/*.xml "$dir/" ;;
+    returnpath) printf '/tickets?x=1' >"$dir/a"; printf 'https://help.example.com/desk/x' >"$dir/b"; printf '//evil' >"$dir/c" ;;
+    form) printf 'a=b%%20c&d=%%zz' >"$dir/a"; printf '\x4b\x4c\x04\x00' >"$dir/b" ;;
+    esac
+}
+
+status=0
+for target in "${TARGETS[@]}"; do
+    seed "$target"
+    mkdir -p "fuzz/findings/$target"
+    echo "==> fuzzing $target for ${SECONDS_EACH}s" >&2
+    if ! SAMLGATE_FUZZ_TARGET="$target" "$BIN" "$WORK/corpus-$target" -max_total_time="$SECONDS_EACH" \
+        -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="fuzz/findings/$target/" 2>"$WORK/$target.log"; then
+        echo "!! $target: crash — input saved under fuzz/findings/$target/" >&2
+        tail -40 "$WORK/$target.log" >&2
+        status=1
+    fi
+    grep -E "stat::number_of_executed_units|cov:" "$WORK/$target.log" | tail -2 | sed "s/^/   $target: /" >&2
+done
+exit "$status"
