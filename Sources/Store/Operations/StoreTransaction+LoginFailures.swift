@@ -4,9 +4,8 @@ import GRDB
 extension StoreTransaction {
     /// Records a failed password attempt for rate limiting.
     public func recordLoginFailure(accountID: Int64, email: String, now: Date = Date()) throws {
-        try db.execute(
-            sql: "INSERT INTO login_failure (account_id, email_key, time) VALUES (?, ?, ?)",
-            arguments: [accountID, User.emailKey(email), Int64(now.timeIntervalSince1970)])
+        try run( "INSERT INTO login_failure (account_id, email_key, time) VALUES (?, ?, ?)",
+            [accountID, User.emailKey(email), Int64(now.timeIntervalSince1970)])
     }
 
     /// Failed password attempts for `email` since `since`.
@@ -18,8 +17,7 @@ extension StoreTransaction {
 
     /// Forgets failed attempts after a successful sign-in.
     public func clearLoginFailures(accountID: Int64, email: String) throws {
-        try db.execute(
-            sql: "DELETE FROM login_failure WHERE account_id = ? AND email_key = ?",
-            arguments: [accountID, User.emailKey(email)])
+        try run( "DELETE FROM login_failure WHERE account_id = ? AND email_key = ?",
+            [accountID, User.emailKey(email)])
     }
 }

@@ -6,12 +6,11 @@ extension StoreTransaction {
     public func rememberRequest(
         accountID: Int64, requestID: String, relayToken: String, returnTo: String?, createdAt: Date, expiresAt: Date
     ) throws {
-        try db.execute(
-            sql: """
+        try run( """
                 INSERT INTO authn_request (request_id, account_id, relay_token, return_to, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [
+            [
                 requestID, accountID, relayToken, returnTo, Int64(createdAt.timeIntervalSince1970),
                 Int64(expiresAt.timeIntervalSince1970),
             ])
@@ -20,35 +19,30 @@ extension StoreTransaction {
     /// Marks the request `requestID` used and returns its stored return path, or nil when it is unknown,
     /// expired or already used. A single UPDATE makes the check-and-mark atomic.
     public func consumeRequest(accountID: Int64, requestID: String, now: Date = Date()) throws -> PendingRequest? {
-        let row = try Row.fetchOne(
-            db,
-            sql: """
+        let row = try one( """
                 UPDATE authn_request SET used_at = ?
                 WHERE request_id = ? AND account_id = ? AND used_at IS NULL AND expires_at > ?
                 RETURNING request_id, relay_token, return_to
                 """,
-            arguments: [Int64(now.timeIntervalSince1970), requestID, accountID, Int64(now.timeIntervalSince1970)])
+            [Int64(now.timeIntervalSince1970), requestID, accountID, Int64(now.timeIntervalSince1970)])
         return row.map { PendingRequest(requestID: $0["request_id"], relayToken: $0["relay_token"], returnTo: $0["return_to"]) }
     }
 
     /// The unused, unexpired request a RelayState token names, without consuming it.
     public func pendingRequest(accountID: Int64, relayToken: String, now: Date = Date()) throws -> PendingRequest? {
-        try Row.fetchOne(
-            db,
-            sql: """
+        try one( """
                 SELECT request_id, relay_token, return_to FROM authn_request
                 WHERE relay_token = ? AND account_id = ? AND used_at IS NULL AND expires_at > ?
                 """,
-            arguments: [relayToken, accountID, Int64(now.timeIntervalSince1970)]
+            [relayToken, accountID, Int64(now.timeIntervalSince1970)]
         ).map { PendingRequest(requestID: $0["request_id"], relayToken: $0["relay_token"], returnTo: $0["return_to"]) }
     }
 
     /// Records an Assertion ID; returns false when it was already seen (a replay). The primary key
     /// makes this atomic across threads and processes: of two concurrent posts, one insert wins.
     public func recordAssertion(accountID: Int64, assertionID: String, keepUntil: Date) throws -> Bool {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO replay_cache (account_id, assertion_id, expires_at) VALUES (?, ?, ?)",
-            arguments: [accountID, assertionID, Int64(keepUntil.timeIntervalSince1970)])
+        try run( "INSERT OR IGNORE INTO replay_cache (account_id, assertion_id, expires_at) VALUES (?, ?, ?)",
+            [accountID, assertionID, Int64(keepUntil.timeIntervalSince1970)])
         return changes == 1
     }
 
@@ -63,7 +57,7 @@ extension StoreTransaction {
             "DELETE FROM replay_cache WHERE expires_at <= ?",
             "DELETE FROM login_failure WHERE time <= ? - 86400",
         ] {
-            try db.execute(sql: sql, arguments: [time])
+            try run( sql, [time])
             total += changes
         }
         return total

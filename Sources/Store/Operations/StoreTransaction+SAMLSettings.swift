@@ -5,7 +5,7 @@ import GRDB
 extension StoreTransaction {
     /// The account's SAML settings with its certificates in the order they were given.
     public func samlSettings(accountID: Int64) throws -> SAMLSettings {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM saml_settings WHERE account_id = ?", arguments: [accountID])
+        guard let row = try one( "SELECT * FROM saml_settings WHERE account_id = ?", [accountID])
         else { throw StoreError.database("account \(accountID) has no SAML settings row") }
         var settings = SAMLSettings()
         settings.enabled = row["enabled"]
@@ -16,9 +16,8 @@ extension StoreTransaction {
         settings.allowIdPInitiated = row["allow_idp_initiated"]
         settings.clockSkew = row["clock_skew"]
         settings.sessionLifetime = row["session_lifetime"]
-        settings.certificates = try Row.fetchAll(
-            db, sql: "SELECT der, subject, sha256, not_after FROM idp_certificate WHERE account_id = ? ORDER BY position",
-            arguments: [accountID]
+        settings.certificates = try all( "SELECT der, subject, sha256, not_after FROM idp_certificate WHERE account_id = ? ORDER BY position",
+            [accountID]
         ).map { row in
             Certificate(
                 der: [UInt8](row["der"] as Data), subject: row["subject"], sha256: row["sha256"],
@@ -30,13 +29,11 @@ extension StoreTransaction {
     /// The account with `slug` and its settings version (bumped by every save), or nil: one indexed read,
     /// cheap enough for every request, so cached settings are never stale.
     public func accountVersion(slug: String) throws -> (Account, Int64)? {
-        try Row.fetchOne(
-            db,
-            sql: """
+        try one( """
                 SELECT a.id, a.slug, a.name, a.base_url, s.version FROM account a
                 JOIN saml_settings s ON s.account_id = a.id WHERE a.slug = ?
                 """,
-            arguments: [slug]
+            [slug]
         ).map { (Account(row: $0), $0["version"]) }
     }
 
@@ -45,27 +42,25 @@ extension StoreTransaction {
     /// Callers validate first (see the Admin module); running inside ``Store/write(_:)`` makes the
     /// whole save one transaction.
     public func saveSAMLSettings(accountID: Int64, _ settings: SAMLSettings, now: Date = Date()) throws {
-        try db.execute(
-            sql: """
+        try run( """
                 UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,
                     allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, updated_at = ?, version = version + 1
                 WHERE account_id = ?
                 """,
-            arguments: [
+            [
                 settings.enabled, settings.ssoURL, settings.idpEntityID, settings.forceSAML, settings.allowSHA1,
                 settings.allowIdPInitiated, settings.clockSkew, settings.sessionLifetime,
                 Int64(now.timeIntervalSince1970), accountID,
             ])
         guard changes == 1 else { throw StoreError.database("account \(accountID) has no SAML settings row") }
-        try db.execute(sql: "DELETE FROM idp_certificate WHERE account_id = ?", arguments: [accountID])
+        try run( "DELETE FROM idp_certificate WHERE account_id = ?", [accountID])
         var seen = Set<String>()
         for (position, certificate) in settings.certificates.enumerated() where seen.insert(certificate.sha256).inserted {
-            try db.execute(
-                sql: """
+            try run( """
                     INSERT INTO idp_certificate (account_id, position, der, subject, sha256, not_after)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [
+                [
                     accountID, position, Data(certificate.der), certificate.subject, certificate.sha256,
                     Int64(certificate.notAfter.timeIntervalSince1970),
                 ])

@@ -4,13 +4,12 @@ import GRDB
 extension StoreTransaction {
     /// Appends one attempt to the account's sign-in log.
     public func appendLog(accountID: Int64, _ entry: SignInLogEntry) throws {
-        try db.execute(
-            sql: """
+        try run( """
                 INSERT INTO signin_log (account_id, time, outcome, method, email, reason, reference, failed_check,
                     expected, actual, clock_offset, client_address)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [
+            [
                 accountID, Int64(entry.time.timeIntervalSince1970), entry.outcome.rawValue, entry.method.rawValue,
                 entry.email, entry.reason, entry.reference, entry.failedCheck, entry.expected, entry.actual,
                 entry.clockOffset, entry.clientAddress,
@@ -19,13 +18,11 @@ extension StoreTransaction {
 
     /// The newest `limit` log entries (only rejections when `failuresOnly`), newest first.
     public func log(accountID: Int64, failuresOnly: Bool = false, limit: Int = 50) throws -> [SignInLogEntry] {
-        try Row.fetchAll(
-            db,
-            sql: """
+        try all( """
                 SELECT * FROM signin_log WHERE account_id = ? \(failuresOnly ? "AND outcome = 'rejected'" : "")
                 ORDER BY time DESC, id DESC LIMIT ?
                 """,
-            arguments: [accountID, limit]
+            [accountID, limit]
         ).map { row in
             SignInLogEntry(
                 time: Date(timeIntervalSince1970: TimeInterval(row["time"] as Int64)),

@@ -16,12 +16,11 @@ extension StoreTransaction {
         if role == .owner, let owner = try owner(accountID: accountID) {
             throw StoreError.secondOwner(existing: owner.email)
         }
-        try db.execute(
-            sql: """
+        try run( """
                 INSERT INTO user (account_id, email, email_key, given_name, family_name, role, password_hash, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [
+            [
                 accountID, trimmed, User.emailKey(trimmed), givenName, familyName, role.rawValue, passwordHash,
                 Int64(now.timeIntervalSince1970),
             ])
@@ -33,15 +32,14 @@ extension StoreTransaction {
 
     /// The account's users, by email.
     public func users(accountID: Int64) throws -> [User] {
-        try Row.fetchAll(db, sql: "\(Self.userColumns) WHERE account_id = ? ORDER BY email_key", arguments: [accountID])
+        try all( "\(Self.userColumns) WHERE account_id = ? ORDER BY email_key", [accountID])
             .map(User.init(row:))
     }
 
     /// The user with `email` (compared case-insensitively), or nil.
     public func user(accountID: Int64, email: String) throws -> User? {
-        try Row.fetchOne(
-            db, sql: "\(Self.userColumns) WHERE account_id = ? AND email_key = ?",
-            arguments: [accountID, User.emailKey(email)]
+        try one( "\(Self.userColumns) WHERE account_id = ? AND email_key = ?",
+            [accountID, User.emailKey(email)]
         ).map(User.init(row:))
     }
 
@@ -53,23 +51,23 @@ extension StoreTransaction {
 
     /// The account's owner, if one exists yet.
     public func owner(accountID: Int64) throws -> User? {
-        try Row.fetchOne(db, sql: "\(Self.userColumns) WHERE account_id = ? AND role = 'owner'", arguments: [accountID])
+        try one( "\(Self.userColumns) WHERE account_id = ? AND role = 'owner'", [accountID])
             .map(User.init(row:))
     }
 
     /// Sets (or, with nil, clears) a user's password hash.
     public func setPasswordHash(accountID: Int64, email: String, passwordHash: String?) throws {
         let user = try requireUser(accountID: accountID, email: email)
-        try db.execute(sql: "UPDATE user SET password_hash = ? WHERE id = ?", arguments: [passwordHash, user.id])
+        try run( "UPDATE user SET password_hash = ? WHERE id = ?", [passwordHash, user.id])
     }
 
     /// Disables or re-enables a user; disabling also ends the user's sessions. The owner cannot be disabled.
     public func setDisabled(accountID: Int64, email: String, disabled: Bool) throws {
         let user = try requireUser(accountID: accountID, email: email)
         if disabled, user.role == .owner { throw StoreError.ownerRequired(email: user.email) }
-        try db.execute(sql: "UPDATE user SET disabled = ? WHERE id = ?", arguments: [disabled, user.id])
+        try run( "UPDATE user SET disabled = ? WHERE id = ?", [disabled, user.id])
         if disabled {
-            try db.execute(sql: "DELETE FROM session WHERE user_id = ?", arguments: [user.id])
+            try run( "DELETE FROM session WHERE user_id = ?", [user.id])
         }
     }
 
@@ -77,17 +75,16 @@ extension StoreTransaction {
     public func removeUser(accountID: Int64, email: String) throws {
         let user = try requireUser(accountID: accountID, email: email)
         if user.role == .owner { throw StoreError.ownerRequired(email: user.email) }
-        try db.execute(sql: "DELETE FROM user WHERE id = ?", arguments: [user.id])
+        try run( "DELETE FROM user WHERE id = ?", [user.id])
     }
 
     /// Updates the names sent by the IdP; nil leaves a name as it is.
     public func updateNames(userID: Int64, givenName: String?, familyName: String?) throws {
-        try db.execute(
-            sql: """
+        try run( """
                 UPDATE user SET given_name = coalesce(?, given_name), family_name = coalesce(?, family_name)
                 WHERE id = ?
                 """,
-            arguments: [givenName, familyName, userID])
+            [givenName, familyName, userID])
     }
 
     private static let userColumns = """
