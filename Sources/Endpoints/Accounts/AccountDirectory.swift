@@ -17,14 +17,20 @@ final class AccountDirectory: Sendable {
 
     /// The current context of account `slug`, or nil when no such account exists.
     func context(slug: String) throws -> AccountContext? {
-        guard let (account, version) = try store.read({ try $0.accountVersion(slug: slug) }) else {
+        try store.read { try context(slug: slug, transaction: $0) }
+    }
+
+    /// As ``context(slug:)``, inside a read the caller already holds (one database round trip for
+    /// requests that need more, such as the per-request `auth` check).
+    func context(slug: String, transaction: StoreTransaction) throws -> AccountContext? {
+        guard let (account, version) = try transaction.accountVersion(slug: slug) else {
             cache.withLock { _ = $0.removeValue(forKey: slug) }
             return nil
         }
         if let cached = cache.withLock({ $0[slug] }), cached.version == version, cached.account == account {
             return cached
         }
-        let settings = try store.read { try $0.samlSettings(accountID: account.id) }
+        let settings = try transaction.samlSettings(accountID: account.id)
         let context = AccountContext(account: account, version: version, settings: settings)
         cache.withLock { $0[slug] = context }
         return context

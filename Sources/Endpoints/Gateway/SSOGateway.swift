@@ -55,6 +55,11 @@ public final class SSOGateway: HTTPHandler {
     }
 
     private func route(_ request: HTTPRequest) throws -> HTTPResponse {
+        if let route = Route(path: request.path), route.endpoint == .auth, request.method == "GET" || request.method == "HEAD",
+            !request.bodyTooLarge
+        {
+            return try authCheck(request, slug: route.slug)
+        }
         guard let route = Route(path: request.path), let context = try directory.context(slug: route.slug) else {
             return notFound()
         }

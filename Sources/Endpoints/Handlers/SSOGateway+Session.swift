@@ -5,18 +5,41 @@ import Store
 extension SSOGateway {
     /// The session behind the request's cookie for `context`, if valid.
     func currentSession(_ request: HTTPRequest, context: AccountContext) throws -> SessionIdentity? {
+        try store.read { try currentSession(request, context: context, transaction: $0) }
+    }
+
+    /// As ``currentSession(_:context:)``, inside a read the caller already holds.
+    func currentSession(_ request: HTTPRequest, context: AccountContext, transaction: StoreTransaction) throws
+        -> SessionIdentity?
+    {
         guard let token = Cookies.value(named: context.cookieName, in: request.headers["cookie"]), token.count <= 128 else {
             return nil
         }
-        let now = clock()
-        guard let (user, session) = try store.read({ try $0.session(accountID: context.account.id, token: token, now: now) })
+        guard let (user, session) = try transaction.session(accountID: context.account.id, token: token, now: clock())
         else { return nil }
         return SessionIdentity(account: context.account, user: user, session: session)
     }
 
+    /// `GET …/auth`, the check nginx makes before every protected request: account and session are
+    /// read in one database round trip.
+    func authCheck(_ request: HTTPRequest, slug: String) throws -> HTTPResponse {
+        let found = try store.read { tx -> (AccountContext, SessionIdentity?)? in
+            guard let context = try directory.context(slug: slug, transaction: tx) else { return nil }
+            return (context, try currentSession(request, context: context, transaction: tx))
+        }
+        guard let (context, identity) = found else { return notFound() }
+        var response = auth(identity)
+        response.logMetadata["account"] = context.account.slug
+        return response
+    }
+
     /// `GET …/auth`: the nginx `auth_request` check — 204 with identity headers, or 401.
     func auth(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
-        guard let identity = try currentSession(request, context: context) else {
+        auth(try currentSession(request, context: context))
+    }
+
+    private func auth(_ identity: SessionIdentity?) -> HTTPResponse {
+        guard let identity else {
             return HTTPResponse(status: 401, headers: [("Cache-Control", "no-store")]).with(outcome: "anonymous")
         }
         let headers = identity.fields.map { (name: $0.header, value: HeaderValue.sanitized($0.value)) }
