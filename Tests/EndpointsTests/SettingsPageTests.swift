@@ -168,6 +168,16 @@ struct SettingsPageTests {
         #expect(settings.enabled && settings.certificates.map(\.der) == [TestKeys.idpRSADER])
     }
 
+    @Test func uploadedMetadataFileFillsTheFormToo() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let review = try Self.save(
+            harness, cookie: cookie, fields: [("action", "load_metadata"), ("idp_metadata", "")],
+            files: [("idp_metadata_file", "idp.xml", TestKeys.file("../metadata/idp.xml"))])
+        #expect(review.status == 200)
+        #expect(GatewayHarness.text(review).contains("value=\"https://example.okta.com/app/redirect/sso/saml\""))
+    }
+
     @Test func badMetadataIsShownNextToItsField() throws {
         let harness = try GatewayHarness()
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)

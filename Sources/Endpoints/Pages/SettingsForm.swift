@@ -52,6 +52,10 @@ struct SettingsForm {
         removed = Set(form.all("remove_certificate"))
         uploads = form.files("certificate").map { (name: $0.filename ?? "certificate", bytes: $0.bytes) }
         idpMetadata = form.single("idp_metadata") ?? ""
+        // An uploaded metadata file wins over the text box (the IdP's "download metadata" button).
+        if let file = form.files("idp_metadata_file").first, !file.bytes.isEmpty {
+            idpMetadata = String(decoding: file.bytes, as: UTF8.self)
+        }
         for value in form.all("pending_certificate") {
             if let der = StrictBase64.decode(value), let certificate = try? Certificate(der: der) {
                 pendingCertificates.append(certificate)

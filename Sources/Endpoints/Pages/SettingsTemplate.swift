@@ -83,6 +83,8 @@ enum SettingsTemplate {
         <details{{#metadataOpen}} open{{/metadataOpen}}><summary>Or paste the IdP's metadata</summary>
         <label for="idp_metadata">IdP metadata XML</label>
         <textarea id="idp_metadata" name="idp_metadata">{{idpMetadata}}</textarea>
+        <label for="idp_metadata_file">or upload the metadata file</label>
+        <input type="file" id="idp_metadata_file" name="idp_metadata_file" accept=".xml">
         {{#errors.idp_metadata}}<p class="field-error">{{errors.idp_metadata}}</p>{{/errors.idp_metadata}}
         <button type="submit" name="action" value="load_metadata" class="secondary">Fill in from metadata</button>
         <p class="hint">Fills the SSO URL, IdP entity ID and certificates for you to review; nothing is saved until you press Save.</p>
