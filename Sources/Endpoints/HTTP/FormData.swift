@@ -21,9 +21,26 @@ public struct FormData: Sendable {
         self.pairs = pairs
     }
 
-    /// Parses a body (UTF-8 bytes).
+    /// Parses a body (UTF-8 bytes) without first turning it into a string.
     public init(urlEncoded body: [UInt8]) {
-        self.init(urlEncoded: String(decoding: body, as: UTF8.self))
+        var pairs: [(String, String)] = []
+        body.withUnsafeBufferPointer { buffer in
+            var start = 0
+            while start <= buffer.count {
+                let end = buffer[start...].firstIndex(of: UInt8(ascii: "&")) ?? buffer.count
+                if end > start {
+                    let part = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                    let equals = part.firstIndex(of: UInt8(ascii: "=")) ?? part.count
+                    let name = URLEncoding.formValue(bytes: UnsafeBufferPointer(rebasing: part[0..<equals]))
+                    let value =
+                        equals < part.count
+                        ? URLEncoding.formValue(bytes: UnsafeBufferPointer(rebasing: part[(equals + 1)...])) : ""
+                    if let name, let value { pairs.append((name, value)) }
+                }
+                start = end + 1
+            }
+        }
+        self.pairs = pairs
     }
 
     /// The value of `name` when it occurs exactly once.

@@ -18,20 +18,35 @@ public enum URLEncoding {
     }
 
     /// Decodes a `application/x-www-form-urlencoded` value (`+` is a space); nil on a bad escape or bad UTF-8.
-    public static func formValue<S: StringProtocol>(_ encoded: S) -> String? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(encoded.utf8.count)
-        var iterator = encoded.utf8.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                    return nil
-                }
+    public static func formValue(_ encoded: String) -> String? {
+        var encoded = encoded
+        return encoded.withUTF8 { formValue(bytes: $0) }
+    }
+
+    /// Decodes a form value given as a substring, as ``formValue(_:)-(String)``.
+    public static func formValue(_ encoded: Substring) -> String? {
+        formValue(String(encoded))
+    }
+
+    /// Decodes a form value given as UTF-8 bytes. A byte loop, not a generic string walk: the ACS
+    /// body is ~7 KB of percent-encoded base64 and this ran at 14 % of a post-back's CPU before.
+    public static func formValue(bytes input: UnsafeBufferPointer<UInt8>) -> String? {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(input.count)
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%") {
+                guard index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2])
+                else { return nil }
                 bytes.append(high << 4 | low)
-            default: bytes.append(byte)
+                index += 2
+            } else {
+                bytes.append(byte)
             }
+            index += 1
         }
         return String(validating: bytes, as: UTF8.self)
     }
