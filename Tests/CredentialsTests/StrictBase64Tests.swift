@@ -43,3 +43,15 @@ struct StrictBase64ConformanceTests {
         #expect(StrictBase64.decode(text) == nil)
     }
 }
+
+/// URL-safe base64 agrees with Foundation's encoder on every length.
+struct Base64URLTests {
+    @Test func matchesFoundation() {
+        for length in 0...40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 91 &+ 7) }
+            let expected = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == expected, "length \(length)")
+        }
+    }
+}
