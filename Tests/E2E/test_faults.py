@@ -84,3 +84,54 @@ def test_kill_9_during_sign_ins(nginx_site, bins, processes, python_for_idp):
     with ThreadPoolExecutor(max_workers=8) as pool:
         fresh = list(pool.map(post, responses[300:]))
     assert set(fresh) == {303}, sorted(set(fresh))
+
+
+def test_cli_changes_settings_and_revokes_sessions_under_load(nginx_site, python_for_idp):
+    """The admin CLI writes in a loop while sign-ins and auth checks run: no 5xx, every CLI call succeeds
+    (writers wait for each other within the busy timeout), and each change is seen by the next request."""
+    import threading
+
+    base = nginx_site["base_url"]
+    cli = nginx_site["cli"]
+    work = nginx_site["work"]
+    out = work / "churn-responses.txt"
+    subprocess.run([python_for_idp, str(harness.REPO / "bench" / "responses.py"), "--acs", f"{base}/sso/acme/acs",
+                    "--audience", f"{base}/sso/acme/metadata", "--email", "alice@example.com",
+                    "--key", str(harness.IDP_KEY), "--cert", str(harness.IDP_CERT), "--count", "300",
+                    "--valid-seconds", "3600", "--out", str(out)], check=True, capture_output=True)
+    responses = out.read_text().split()
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def sign_ins(chunk: list[str]) -> None:
+        session = requests.Session()
+        for encoded in chunk:
+            if stop.is_set():
+                return
+            status = session.post(f"{base}/sso/acme/acs", data={"SAMLResponse": encoded}, allow_redirects=False,
+                                  timeout=15).status_code
+            statuses.append(status)
+            statuses.append(session.get(f"{base}/sso/acme/auth", timeout=15).status_code)
+
+    workers = [threading.Thread(target=sign_ins, args=(responses[i::4],)) for i in range(4)]
+    for worker in workers:
+        worker.start()
+    cli_failures = []
+    for round_number in range(15):
+        for args in (["saml", "set", "--account", "acme", "--clock-skew", str(120 + round_number)],
+                     ["session", "revoke", "--account", "acme", "--all"]):
+            result = cli(*args, check=False)
+            if result.returncode != 0:
+                cli_failures.append(result.stderr)
+    stop.set()
+    for worker in workers:
+        worker.join(timeout=60)
+    cli("saml", "set", "--account", "acme", "--clock-skew", "180")
+
+    assert not cli_failures, cli_failures
+    assert statuses and all(status < 500 for status in statuses), sorted(set(statuses))
+    assert set(statuses) <= {303, 204, 401}, sorted(set(statuses))  # 401: auth right after a revoke
+    assert cli.json("saml", "show", "--account", "acme")["clock_skew"] == 180
+    # The last revoke ended every session made before it; the next auth check sees that at once.
+    cli("session", "revoke", "--account", "acme", "--all")
+    assert cli.json("session", "list", "--account", "acme") == []
