@@ -10,6 +10,8 @@ packages=(
     openssl xmlsec1 libxml2-utils python3-venv nginx apache2 libapache2-mod-fcgid
     # the browser test
     chromium chromium-driver fonts-dejavu-core
+    # the leak check
+    valgrind
 )
 if [[ $# -gt 0 ]]; then packages+=("$@"); fi
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/swift-env.sh
-scripts/install-deps.sh valgrind >&2
+scripts/install-deps.sh >&2
 swift build -c release --product samlgate-bench >&2
 BIN="$(swift build -c release --show-bin-path)/samlgate-bench"
 PY="$(Tests/IdP/setup.sh | tail -n 1)"
