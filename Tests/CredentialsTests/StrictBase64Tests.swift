@@ -55,3 +55,18 @@ struct Base64URLTests {
         }
     }
 }
+
+/// Hex and constant-time comparison, shared by fingerprints, request IDs and secret checks.
+struct HexAndConstantTimeTests {
+    @Test func hex() {
+        #expect(Hex.encode([0x00, 0xAB, 0x0F]) == "00ab0f")
+        #expect(Hex.encode([0x00, 0xAB, 0x0F], uppercase: true, separator: ":") == "00:AB:0F")
+        #expect(Hex.encode([]) == "")
+    }
+
+    @Test func constantTimeEquality() {
+        #expect(ConstantTime.equal("token", "token") && ConstantTime.equal("", ""))
+        #expect(!ConstantTime.equal("token", "tokem") && !ConstantTime.equal("token", "token2"))
+        #expect(ConstantTime.equal([1, 2, 3], [1, 2, 3]) && !ConstantTime.equal([1, 2, 3], [1, 2, 4]))
+    }
+}

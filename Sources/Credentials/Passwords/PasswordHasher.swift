@@ -46,9 +46,7 @@ public struct PasswordHasher: Sendable {
             !expected.isEmpty,
             let actual = scrypt(Array(password.utf8), salt: salt, logN: logN, r: r, p: p, length: expected.count)
         else { return false }
-        return expected.withUnsafeBytes { e in
-            actual.withUnsafeBytes { a in CRYPTO_memcmp(e.baseAddress, a.baseAddress, e.count) == 0 }
-        }
+        return ConstantTime.equal(expected, actual)
     }
 
     private static func scrypt(

@@ -17,9 +17,6 @@ public enum SHA256 {
 
     /// The digest as colon-separated upper-case hex (`AB:CD:…`), the form admins compare with their IdP's console.
     public static func fingerprint(_ bytes: [UInt8]) -> String {
-        digest(bytes).map { byte in
-            let hex = String(byte, radix: 16, uppercase: true)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined(separator: ":")
+        Hex.encode(digest(bytes), uppercase: true, separator: ":")
     }
 }

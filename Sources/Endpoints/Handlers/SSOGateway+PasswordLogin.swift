@@ -13,7 +13,7 @@ extension SSOGateway {
         let returnTo = ReturnPath.resolve(form.single("return_to"), baseURL: context.account.baseURL)
         let cookieToken = Cookies.value(named: csrfCookieName(context), in: request.headers["cookie"])
         guard let cookieToken, let formToken = form.single("csrf_token"), !cookieToken.isEmpty,
-            constantTimeEqual(cookieToken, formToken)
+            ConstantTime.equal(cookieToken, formToken)
         else {
             return pages.error(
                 status: 403, title: "Sign-in expired", message: "The sign-in form expired. Please try again.",
@@ -88,10 +88,4 @@ extension SSOGateway {
 
     /// A valid scrypt hash of a random password, verified against when the user does not exist.
     static let decoyHash = PasswordHasher().hash(SecureRandom.token())
-
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }

@@ -89,7 +89,6 @@ enum SettingsCSRF {
     }
 
     static func matches(_ posted: String, expected: String) -> Bool {
-        let a = Array(posted.utf8), b = Array(expected.utf8)
-        return a.count == b.count && zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        ConstantTime.equal(posted, expected)
     }
 }

@@ -20,7 +20,7 @@ public struct AuthnRequest: Sendable {
 
     /// Builds a request from `provider` to `ssoURL`, with a fresh ID.
     public init(provider: ServiceProvider, ssoURL: String, now: Date = Date()) {
-        self.id = "_" + SecureRandom.bytes(20).map { String(format: "%02x", $0) }.joined()
+        self.id = "_" + Hex.encode(SecureRandom.bytes(20))
         self.issueInstant = now
         self.destination = ssoURL
         self.assertionConsumerServiceURL = provider.postbackURL
