@@ -37,9 +37,9 @@ final class AccountDirectory: Sendable {
     }
 
     /// The context of the only account, for the Authorizer role when no account is named.
-    func onlyAccount() throws -> AccountContext? {
-        let accounts = try store.read { try $0.accounts() }
+    func onlyAccount(transaction: StoreTransaction) throws -> AccountContext? {
+        let accounts = try transaction.accounts()
         guard accounts.count == 1 else { return nil }
-        return try context(slug: accounts[0].slug)
+        return try context(slug: accounts[0].slug, transaction: transaction)
     }
 }

@@ -55,14 +55,12 @@ public final class SSOGateway: HTTPHandler {
     }
 
     private func route(_ request: HTTPRequest) throws -> HTTPResponse {
-        if let route = Route(path: request.path), route.endpoint == .auth, request.method == "GET" || request.method == "HEAD",
-            !request.bodyTooLarge
-        {
+        guard let route = Route(path: request.path) else { return notFound() }
+        // The per-request session check reads account and session together (see `signedIn`).
+        if route.endpoint == .auth, request.method == "GET" || request.method == "HEAD" {
             return try authCheck(request, slug: route.slug)
         }
-        guard let route = Route(path: request.path), let context = try directory.context(slug: route.slug) else {
-            return notFound()
-        }
+        guard let context = try directory.context(slug: route.slug) else { return notFound() }
         var response = try dispatch(request, route: route, context: context)
         response.logMetadata["account"] = context.account.slug
         return response
@@ -83,7 +81,6 @@ public final class SSOGateway: HTTPHandler {
         case (.login, "GET"), (.login, "HEAD"): return try login(request, context: context)
         case (.login, "POST"): return try passwordLogin(request, context: context)
         case (.acs, "POST"): return try acs(request, context: context)
-        case (.auth, "GET"), (.auth, "HEAD"): return try auth(request, context: context)
         case (.logout, "POST"): return try logout(request, context: context)
         case (.settings, "GET"), (.settings, "HEAD"), (.settings, "POST"): return try settings(request, context: context)
         default:

@@ -23,19 +23,21 @@ extension SSOGateway {
     /// `GET …/auth`, the check nginx makes before every protected request: account and session are
     /// read in one database round trip.
     func authCheck(_ request: HTTPRequest, slug: String) throws -> HTTPResponse {
-        let found = try store.read { tx -> (AccountContext, SessionIdentity?)? in
-            guard let context = try directory.context(slug: slug, transaction: tx) else { return nil }
-            return (context, try currentSession(request, context: context, transaction: tx))
-        }
-        guard let (context, identity) = found else { return notFound() }
+        guard let (context, identity) = try signedIn(request, slug: slug) else { return notFound() }
         var response = auth(identity)
         response.logMetadata["account"] = context.account.slug
         return response
     }
 
-    /// `GET …/auth`: the nginx `auth_request` check — 204 with identity headers, or 401.
-    func auth(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
-        auth(try currentSession(request, context: context))
+    /// The account (`slug`, or the only account when nil) and the request's session, in one read:
+    /// the checks made before every protected request (nginx `auth`, the Authorizer role) share it.
+    func signedIn(_ request: HTTPRequest, slug: String?) throws -> (AccountContext, SessionIdentity?)? {
+        try store.read { tx in
+            let context =
+                try slug.map { try directory.context(slug: $0, transaction: tx) } ?? directory.onlyAccount(transaction: tx)
+            guard let context else { return nil }
+            return (context, try currentSession(request, context: context, transaction: tx))
+        }
     }
 
     private func auth(_ identity: SessionIdentity?) -> HTTPResponse {
@@ -62,12 +64,11 @@ extension SSOGateway {
     /// request through with the identity in the app's environment; otherwise a redirect to sign in.
     func authorize(_ request: HTTPRequest) throws -> HTTPResponse {
         let named = request.parameters["SAMLGATE_ACCOUNT"].flatMap { $0.isEmpty ? nil : $0 }
-        let context = try named.map { try directory.context(slug: $0) } ?? directory.onlyAccount()
-        guard let context else {
+        guard let (context, identity) = try signedIn(request, slug: named) else {
             return pages.error(status: 403, title: "Not configured", message: "No samlgate account protects this address.")
                 .with(outcome: "no_account")
         }
-        if let identity = try currentSession(request, context: context) {
+        if let identity {
             let headers = identity.fields.map { (name: "Variable-\($0.variable)", value: HeaderValue.sanitized($0.value)) }
             var response = HTTPResponse(status: 200, headers: headers)
             response.logMetadata = ["outcome": "authorized", "email": identity.user.email, "account": context.account.slug]
