@@ -34,9 +34,10 @@ struct AssertionReader {
         }
         let issuer = try checkIssuer()
         let conditionsEnd = try checkConditions()
-        let confirmation = try checkSubjectConfirmation()
+        let subject = try requireSubject()
+        let confirmation = try checkSubjectConfirmation(subject)
         let inResponseTo = try resolveInResponseTo(confirmationValue: confirmation.inResponseTo)
-        let nameID = try readNameID()
+        let nameID = try readNameID(subject)
         let attributes = try IdentityAttributes(assertion: assertion)
         let authn = assertion.childElements(named: SAMLName.authnStatement).first
         var sessionExpiry = now.addingTimeInterval(validator.policy.sessionLifetime)
@@ -126,12 +127,17 @@ struct AssertionReader {
     }
 
     /// Rule 8, stateless part: a bearer confirmation for our Post-back URL that has not expired.
-    private func checkSubjectConfirmation() throws -> (notOnOrAfter: Date, inResponseTo: String?) {
+    /// The Assertion's one Subject (rules 8 and 10 both read it).
+    private func requireSubject() throws -> XMLElement {
         let subjects = assertion.childElements(named: SAMLName.subject)
         guard subjects.count == 1, let subject = subjects.first else {
             throw Rejection(.subjectConfirmation, "the Assertion must have one Subject", expected: "1",
                 actual: String(subjects.count))
         }
+        return subject
+    }
+
+    private func checkSubjectConfirmation(_ subject: XMLElement) throws -> (notOnOrAfter: Date, inResponseTo: String?) {
         var recipients: [String] = []
         var lastProblem: Rejection?
         for confirmation in subject.childElements(named: SAMLName.subjectConfirmation)
@@ -176,10 +182,7 @@ struct AssertionReader {
     }
 
     /// Rule 10: one NameID holding exactly one text node.
-    private func readNameID() throws -> String {
-        guard let subject = assertion.childElements(named: SAMLName.subject).first else {
-            throw Rejection(.nameID, "the Assertion has no Subject")
-        }
+    private func readNameID(_ subject: XMLElement) throws -> String {
         if !subject.childElements(named: SAMLName.encryptedID).isEmpty {
             throw Rejection(.nameID, "encrypted NameIDs are not supported: turn off NameID encryption at the IdP")
         }
