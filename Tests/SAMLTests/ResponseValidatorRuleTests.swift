@@ -58,6 +58,21 @@ struct ResponseValidatorRuleTests {
         #expect(!rejection.description.contains("TOP-SECRET-CANARY"))
     }
 
+    @Test(arguments: [60, 65, 5_000])
+    func nestingDeeperThan64IsRejected(depth: Int) throws {
+        var builder = ResponseBuilder()
+        // Extra depth inside the Response (Response and Status already count two levels).
+        builder.extraResponseXML = String(repeating: "<samlp:Extensions>", count: depth)
+            + String(repeating: "</samlp:Extensions>", count: depth)
+        let result = try Validation.run(Data(builder.responseXML.utf8).base64EncodedString())
+        let rejection = try #require(result.rejection)
+        if depth + 1 > 64 {
+            #expect(rejection.check == .xml && (rejection.reason.contains("deeper") || rejection.reason.lowercased().contains("depth")), "\(rejection)")
+        } else {
+            #expect(rejection.check != .xml, "a depth of \(depth + 1) is allowed: \(rejection)")
+        }
+    }
+
     @Test func oneMegabyteResponseIsRejected() throws {
         var builder = ResponseBuilder()
         builder.extraResponseXML = "<!--" + String(repeating: "x", count: 1_048_576) + "-->"
