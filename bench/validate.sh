@@ -12,14 +12,9 @@ echo "==> building samlgate-bench (release)" >&2
 swift build -c release --product samlgate-bench >&2
 BIN="$(swift build -c release --show-bin-path)/samlgate-bench"
 
-PY="$(Tests/IdP/setup.sh | tail -n 1)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-"$PY" Tests/IdP/samlidp.py keys --out "$WORK" >/dev/null
-"$PY" Tests/IdP/samlidp.py response --acs https://help.example.com/sso/acme/acs \
-    --audience https://help.example.com/sso/acme/metadata --email ann@example.com \
-    --given-name Ann --family-name Lee --key "$WORK/key.pem" --cert "$WORK/cert.pem" \
-    --valid-seconds 3600 >"$WORK/response.b64"
+source scripts/sample-response.sh
 
 echo "==> openssl speed rsa2048 (verify, one core)" >&2
 OPENSSL_VERIFY=$(openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $(NF)}')

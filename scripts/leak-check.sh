@@ -8,13 +8,9 @@ source scripts/swift-env.sh
 scripts/install-deps.sh >&2
 swift build -c release --product samlgate-bench >&2
 BIN="$(swift build -c release --show-bin-path)/samlgate-bench"
-PY="$(Tests/IdP/setup.sh | tail -n 1)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-"$PY" Tests/IdP/samlidp.py keys --out "$WORK" >/dev/null
-"$PY" Tests/IdP/samlidp.py response --acs https://help.example.com/sso/acme/acs \
-    --audience https://help.example.com/sso/acme/metadata --email ann@example.com \
-    --key "$WORK/key.pem" --cert "$WORK/cert.pem" --valid-seconds 3600 >"$WORK/response.b64"
+source scripts/sample-response.sh
 
 outstanding() {
     valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 \

@@ -301,3 +301,12 @@ def idp_initiated(site: dict, user: str, relay_state: str | None = None) -> tupl
     page = requests.get(url, timeout=10)
     page.raise_for_status()
     return form_fields(page.text)
+
+
+def bulk_responses(python: str, base_url: str, email: str, count: int, out: Path, slug: str = "acme") -> list[str]:
+    """`count` unique signed responses (base64) from the test IdP for `email`, made with bench/responses.py."""
+    subprocess.run([python, str(REPO / "bench" / "responses.py"), "--acs", f"{base_url}/sso/{slug}/acs",
+                    "--audience", f"{base_url}/sso/{slug}/metadata", "--email", email,
+                    "--key", str(IDP_KEY), "--cert", str(IDP_CERT), "--count", str(count),
+                    "--valid-seconds", "3600", "--out", str(out)], check=True, capture_output=True)
+    return out.read_text().split()

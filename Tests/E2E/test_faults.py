@@ -23,12 +23,7 @@ def test_kill_9_during_sign_ins(nginx_site, bins, processes, python_for_idp):
     base = nginx_site["base_url"]
     work = nginx_site["work"]
     db = nginx_site["db"]
-    out = work / "fault-responses.txt"
-    subprocess.run([python_for_idp, str(harness.REPO / "bench" / "responses.py"), "--acs", f"{base}/sso/acme/acs",
-                    "--audience", f"{base}/sso/acme/metadata", "--email", "alice@example.com",
-                    "--key", str(harness.IDP_KEY), "--cert", str(harness.IDP_CERT), "--count", "400",
-                    "--valid-seconds", "3600", "--out", str(out)], check=True, capture_output=True)
-    responses = out.read_text().split()
+    responses = harness.bulk_responses(python_for_idp, base, "alice@example.com", 400, work / "fault-responses.txt")
     assert len(responses) == 400
 
     responder = next(process for name, process in processes.running if name == "samlgate-fcgi")
@@ -94,12 +89,7 @@ def test_cli_changes_settings_and_revokes_sessions_under_load(nginx_site, python
     base = nginx_site["base_url"]
     cli = nginx_site["cli"]
     work = nginx_site["work"]
-    out = work / "churn-responses.txt"
-    subprocess.run([python_for_idp, str(harness.REPO / "bench" / "responses.py"), "--acs", f"{base}/sso/acme/acs",
-                    "--audience", f"{base}/sso/acme/metadata", "--email", "alice@example.com",
-                    "--key", str(harness.IDP_KEY), "--cert", str(harness.IDP_CERT), "--count", "300",
-                    "--valid-seconds", "3600", "--out", str(out)], check=True, capture_output=True)
-    responses = out.read_text().split()
+    responses = harness.bulk_responses(python_for_idp, base, "alice@example.com", 300, work / "churn-responses.txt")
     statuses: list[int] = []
     stop = threading.Event()
 

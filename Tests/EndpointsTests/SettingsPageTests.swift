@@ -1,5 +1,5 @@
 import Credentials
-import Endpoints
+@testable import Endpoints
 import Foundation
 import SAML
 import Store
@@ -81,7 +81,7 @@ struct SettingsPageTests {
         let harness = try GatewayHarness()
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
         let before = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
-        for token in ["", "forged", SettingsCSRFProbe.token(for: "another-session")] {
+        for token in ["", "forged", SettingsCSRF.token(forSession: "another-session")] {
             let response = try Self.save(harness, cookie: cookie, fields: Self.baseFields + [("force_saml", "on")], csrf: token)
             #expect(response.status == 403)
         }
@@ -211,9 +211,3 @@ struct SettingsPageTests {
     }
 }
 
-/// Computes the settings CSRF token the way the page does, for a session that is not ours.
-enum SettingsCSRFProbe {
-    static func token(for session: String) -> String {
-        Base64URL.encode(SHA256.digest(Array("samlgate-settings-csrf:\(session)".utf8)))
-    }
-}
