@@ -17,23 +17,11 @@ public final class SigningKey: @unchecked Sendable {
     /// - Throws: `XMLSecurityError.invalidKey` when either cannot be read.
     public init(privateKeyPEM: [UInt8], certificatePEM: [UInt8]? = nil) throws(XMLSecurityError) {
         try XMLSecurity.requireInitialized()
-        let (loaded, messages) = XMLSecErrorLog.capturing {
-            privateKeyPEM.withUnsafeBufferPointer { buffer in
-                xmlSecOpenSSLAppKeyLoadMemory(
-                    buffer.baseAddress, CXMLSec_Size(buffer.count), xmlSecKeyDataFormatPem, nil, nil, nil)
-            }
-        }
-        guard let loaded else {
-            throw .invalidKey("not a PEM private key (\(messages.first ?? "xmlsec could not read it"))")
-        }
-        guard let value = xmlSecKeyGetValue(loaded),
-            value.pointee.id == xmlSecOpenSSLKeyDataRsaGetKlass()
-                || value.pointee.id == xmlSecOpenSSLKeyDataEcdsaGetKlass()
-        else {
+        let loaded = try KeyLoading.load(privateKeyPEM, format: xmlSecKeyDataFormatPem, expected: "a PEM private key")
+        guard let value = xmlSecKeyGetValue(loaded), let family = KeyLoading.family(of: value) else {
             xmlSecKeyDestroy(loaded)
             throw .invalidKey("the private key is neither RSA nor EC")
         }
-        let family: KeyFamily = value.pointee.id == xmlSecOpenSSLKeyDataRsaGetKlass() ? .rsa : .ecdsa
         if let certificatePEM {
             let (status, certMessages) = XMLSecErrorLog.capturing {
                 certificatePEM.withUnsafeBufferPointer { buffer in

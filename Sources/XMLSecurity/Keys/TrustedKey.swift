@@ -24,24 +24,13 @@ public final class TrustedKey: @unchecked Sendable {
     /// - Throws: `XMLSecurityError.invalidKey` when the bytes are not a certificate with an RSA or EC key.
     public init(certificateDER der: [UInt8]) throws(XMLSecurityError) {
         try XMLSecurity.requireInitialized()
-        let (loaded, messages) = XMLSecErrorLog.capturing {
-            der.withUnsafeBufferPointer { buffer in
-                xmlSecOpenSSLAppKeyLoadMemory(
-                    buffer.baseAddress, CXMLSec_Size(buffer.count), xmlSecKeyDataFormatCertDer, nil, nil, nil)
-            }
-        }
-        guard let loaded else {
-            throw .invalidKey("not a DER X.509 certificate (\(messages.first ?? "xmlsec could not read it"))")
-        }
+        let loaded = try KeyLoading.load(der, format: xmlSecKeyDataFormatCertDer, expected: "a DER X.509 certificate")
         defer { xmlSecKeyDestroy(loaded) }
         guard let value = xmlSecKeyGetValue(loaded) else { throw .invalidKey("the certificate has no public key") }
-        if value.pointee.id == xmlSecOpenSSLKeyDataRsaGetKlass() {
-            family = .rsa
-        } else if value.pointee.id == xmlSecOpenSSLKeyDataEcdsaGetKlass() {
-            family = .ecdsa
-        } else {
+        guard let family = KeyLoading.family(of: value) else {
             throw .invalidKey("the certificate's key is neither RSA nor EC")
         }
+        self.family = family
         guard let publicOnly = Self.keyHolding(copyOf: value) else {
             throw .invalidKey("could not copy the certificate's public key")
         }
