@@ -7,6 +7,11 @@ import GRDB
 /// for another process's write instead of failing at once; foreign keys keep sessions and log rows
 /// tied to live accounts. Callers see only this module's types: all SQL stays in ``StoreTransaction``
 /// so another backend (PostgreSQL for multi-node installs) can replace it.
+///
+/// Connections come from a ``ConnectionPool`` (one per concurrent caller, reused with its prepared
+/// statements). Writers of this process queue on one lock before `BEGIN IMMEDIATE`, so they never
+/// meet each other inside SQLite, whose busy handler sleeps in milliseconds; the busy timeout is then
+/// only ever spent waiting for another process (the CLI).
 public final class Store: Sendable {
     /// The default database path when neither `--db` nor `$SAMLGATE_DB` is given.
     public static let defaultPath = "/var/lib/samlgate/samlgate.db"
@@ -16,7 +21,8 @@ public final class Store: Sendable {
 
     /// The database file this store opened.
     public let path: String
-    private let pool: DatabasePool
+    private let connections: ConnectionPool
+    private let writerLock = NSLock()
 
     /// Opens the database at `path`.
     ///
@@ -30,9 +36,17 @@ public final class Store: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "samlgate"
+        if create {
+            // WAL is a property of the file: set once here, every later connection finds it.
+            configuration.journalMode = .wal
+        } else {
+            // WAL with synchronous=NORMAL (what GRDB's pool set): a commit appends to the WAL without
+            // an fsync; checkpoints fsync. See SECURITY.md, "Known limits".
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
         self.path = path
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            connections = try ConnectionPool(path: path, configuration: configuration)
         } catch {
             throw StoreError(error)
         }
@@ -52,9 +66,13 @@ public final class Store: Sendable {
     public func migrate() throws -> [String] {
         do {
             let migrator = Migrations.migrator
-            let before = try pool.read { try migrator.appliedIdentifiers($0) }
-            try migrator.migrate(pool)
-            return migrator.migrations.filter { !before.contains($0) }
+            return try writerLock.withLock {
+                try connections.withConnection { connection in
+                    let before = try connection.read { try migrator.appliedIdentifiers($0) }
+                    try migrator.migrate(connection)
+                    return migrator.migrations.filter { !before.contains($0) }
+                }
+            }
         } catch {
             throw StoreError(error)
         }
@@ -67,8 +85,10 @@ public final class Store: Sendable {
         let migrator = Migrations.migrator
         let applied: Set<String>
         do {
-            applied = try pool.read { db in
-                try db.tableExists("grdb_migrations") ? migrator.appliedIdentifiers(db) : []
+            applied = try connections.withConnection { connection in
+                try connection.read { db in
+                    try db.tableExists("grdb_migrations") ? migrator.appliedIdentifiers(db) : []
+                }
             }
         } catch {
             throw StoreError(error)
@@ -87,29 +107,42 @@ public final class Store: Sendable {
     /// rather than fail half-way; any error thrown by `body` rolls everything back.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
-            return try pool.writeWithoutTransaction { db in
-                var result: Result<T, any Error> = .failure(StoreError.database("transaction did not run"))
-                try db.inTransaction(.immediate) {
-                    result = .success(try body(StoreTransaction(db: db)))
-                    return .commit
+            return try writerLock.withLock {
+                try connections.withConnection { connection in
+                    try connection.inDatabase { db in try Self.transaction(db, begin: "BEGIN IMMEDIATE", body) }
                 }
-                return try result.get()
             }
-        } catch let error as StoreError {
-            throw error
         } catch let error as DatabaseError {
             throw StoreError(error)
         }
     }
 
-    /// Runs `body` on a read-only snapshot.
+    /// Runs `body` on a read-only snapshot (a deferred transaction: WAL readers never wait for writers).
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
-            return try pool.read { db in try body(StoreTransaction(db: db)) }
-        } catch let error as StoreError {
-            throw error
+            return try connections.withConnection { connection in
+                try connection.inDatabase { db in try Self.transaction(db, begin: "BEGIN", body) }
+            }
         } catch let error as DatabaseError {
             throw StoreError(error)
+        }
+    }
+
+    /// `begin`, `body`, then `COMMIT` — or `ROLLBACK` when anything throws, so no partial write stays.
+    ///
+    /// The three statements come from the connection's statement cache; GRDB's `inTransaction` would
+    /// parse them anew on every call.
+    private static func transaction<T>(_ db: Database, begin: String, _ body: (StoreTransaction) throws -> T) throws -> T {
+        try db.cachedStatement(sql: begin).execute()
+        do {
+            let result = try body(StoreTransaction(db: db))
+            try db.cachedStatement(sql: "COMMIT").execute()
+            return result
+        } catch {
+            // A failed COMMIT or statement may already have ended the transaction (SQLite rolls back
+            // on some errors, e.g. SQLITE_FULL); only roll back what is still open.
+            if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK").execute() }
+            throw error
         }
     }
 }
