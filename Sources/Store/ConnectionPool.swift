@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// SQLite connections to one file, lent to one thread at a time and kept open between uses.
+/// SQLite read connections to one file, lent to one thread at a time and kept open between uses.
 ///
 /// Why not GRDB's `DatabasePool`: every access there hops through a DispatchQueue (a reader queue
 /// picked under a semaphore, or the single writer queue) and wraps reads in `BEGIN` plus two

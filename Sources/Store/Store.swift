@@ -8,10 +8,12 @@ import GRDB
 /// tied to live accounts. Callers see only this module's types: all SQL stays in ``StoreTransaction``
 /// so another backend (PostgreSQL for multi-node installs) can replace it.
 ///
-/// Connections come from a ``ConnectionPool`` (one per concurrent caller, reused with its prepared
-/// statements). Writers of this process queue on one lock before `BEGIN IMMEDIATE`, so they never
-/// meet each other inside SQLite, whose busy handler sleeps in milliseconds; the busy timeout is then
-/// only ever spent waiting for another process (the CLI).
+/// Reads use connections from a ``ConnectionPool`` (one per concurrent reader, reused with its
+/// prepared statements). Writes use one writer connection behind a lock: writers of this process
+/// queue on the lock, never inside SQLite (whose busy handler sleeps in milliseconds), so the busy
+/// timeout is only spent waiting for another process (the CLI); and the writer's page cache stays
+/// valid from one commit to the next (a commit by another connection would make it re-read the pages
+/// it writes every time).
 public final class Store: Sendable {
     /// The default database path when neither `--db` nor `$SAMLGATE_DB` is given.
     public static let defaultPath = "/var/lib/samlgate/samlgate.db"
@@ -19,9 +21,13 @@ public final class Store: Sendable {
     /// How long a writer waits for another process's write lock before giving up.
     public static let busyTimeout: TimeInterval = 5
 
+    /// How much of the file connections map into memory instead of reading with pread(2).
+    static let mappedBytes = 256 << 20
+
     /// The database file this store opened.
     public let path: String
-    private let connections: ConnectionPool
+    private let readers: ConnectionPool
+    private let writer: DatabaseQueue
     private let writerLock = NSLock()
 
     /// Opens the database at `path`.
@@ -39,14 +45,19 @@ public final class Store: Sendable {
         if create {
             // WAL is a property of the file: set once here, every later connection finds it.
             configuration.journalMode = .wal
-        } else {
-            // WAL with synchronous=NORMAL (what GRDB's pool set): a commit appends to the WAL without
-            // an fsync; checkpoints fsync. See SECURITY.md, "Known limits".
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL: a commit appends to the WAL without an fsync; checkpoints
+            // fsync. See SECURITY.md, "Known limits".
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Pages read through a shared mapping: a write by one pooled connection no longer makes
+            // every other connection re-read its pages with pread(2).
+            try db.execute(sql: "PRAGMA mmap_size = \(Self.mappedBytes)")
         }
         self.path = path
         do {
-            connections = try ConnectionPool(path: path, configuration: configuration)
+            writer = try DatabaseQueue(path: path, configuration: configuration)
+            readers = try ConnectionPool(path: path, configuration: configuration)
         } catch {
             throw StoreError(error)
         }
@@ -67,11 +78,9 @@ public final class Store: Sendable {
         do {
             let migrator = Migrations.migrator
             return try writerLock.withLock {
-                try connections.withConnection { connection in
-                    let before = try connection.read { try migrator.appliedIdentifiers($0) }
-                    try migrator.migrate(connection)
-                    return migrator.migrations.filter { !before.contains($0) }
-                }
+                let before = try writer.read { try migrator.appliedIdentifiers($0) }
+                try migrator.migrate(writer)
+                return migrator.migrations.filter { !before.contains($0) }
             }
         } catch {
             throw StoreError(error)
@@ -85,7 +94,7 @@ public final class Store: Sendable {
         let migrator = Migrations.migrator
         let applied: Set<String>
         do {
-            applied = try connections.withConnection { connection in
+            applied = try readers.withConnection { connection in
                 try connection.read { db in
                     try db.tableExists("grdb_migrations") ? migrator.appliedIdentifiers(db) : []
                 }
@@ -108,9 +117,7 @@ public final class Store: Sendable {
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
             return try writerLock.withLock {
-                try connections.withConnection { connection in
-                    try connection.inDatabase { db in try Self.transaction(db, begin: "BEGIN IMMEDIATE", body) }
-                }
+                try writer.inDatabase { db in try Self.transaction(db, begin: "BEGIN IMMEDIATE", body) }
             }
         } catch let error as DatabaseError {
             throw StoreError(error)
@@ -120,7 +127,7 @@ public final class Store: Sendable {
     /// Runs `body` on a read-only snapshot (a deferred transaction: WAL readers never wait for writers).
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
-            return try connections.withConnection { connection in
+            return try readers.withConnection { connection in
                 try connection.inDatabase { db in try Self.transaction(db, begin: "BEGIN", body) }
             }
         } catch let error as DatabaseError {
