@@ -21,9 +21,6 @@ public final class Store: Sendable {
     /// How long a writer waits for another process's write lock before giving up.
     public static let busyTimeout: TimeInterval = 5
 
-    /// How much of the file connections map into memory instead of reading with pread(2).
-    static let mappedBytes = 256 << 20
-
     /// The database file this store opened.
     public let path: String
     private let readers: ConnectionPool
@@ -49,10 +46,10 @@ public final class Store: Sendable {
         configuration.prepareDatabase { db in
             // WAL with synchronous=NORMAL: a commit appends to the WAL without an fsync; checkpoints
             // fsync. See SECURITY.md, "Known limits".
+            // No mmap_size: SQLite unmaps and remaps the whole file at the start of every read
+            // transaction after another connection's commit (measured: one mmap + munmap and their page
+            // faults per sign-in, more than the few pread(2) calls it saves).
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Pages read through a shared mapping: a write by one pooled connection no longer makes
-            // every other connection re-read its pages with pread(2).
-            try db.execute(sql: "PRAGMA mmap_size = \(Self.mappedBytes)")
         }
         self.path = path
         do {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Testing
 
@@ -26,10 +27,14 @@ import Testing
         #expect(LogfmtLogHandler.quoted(value) == expected)
     }
 
-    @Test func timestampShape() {
+    @Test func timestampShape() throws {
         let stamp = LogfmtLogHandler.timestamp()
         #expect(stamp.count == 24)
         #expect(stamp.hasSuffix("Z"))
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let parsed = try #require(parser.date(from: stamp))
+        #expect(abs(parsed.timeIntervalSinceNow) < 5)
     }
 
     @Test func durationInMilliseconds() {

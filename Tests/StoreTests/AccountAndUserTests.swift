@@ -15,6 +15,17 @@ struct AccountAndUserTests {
         #expect(accounts[1].baseURL == "http://localhost:8080/help")
     }
 
+    /// The ASCII fast path of the email key gives what Foundation's trim + lower-case gives, for every
+    /// shape that could take either path.
+    @Test(arguments: [
+        "alice@example.com", "Alice@Example.COM", " bob@example.com", "carol@example.com\n", "\tDAVE@x.org\r\n",
+        "ÉMILE@Exemple.fr", "straße@example.de", "İstanbul@example.tr", "x\u{0B}@y.z", "@", "Z", "",
+        "ﬁ@example.com", "ΣΊΣΥΦΟΣ@example.gr", "name\u{00A0}@example.com\u{00A0}",
+    ])
+    func emailKeyMatchesFoundation(_ email: String) {
+        #expect(User.emailKey(email) == email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
+    }
+
     @Test func refusesDuplicateSlug() throws {
         let temporary = try TemporaryStore()
         _ = try temporary.addAcme()

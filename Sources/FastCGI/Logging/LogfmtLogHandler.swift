@@ -63,24 +63,51 @@ public struct LogfmtLogHandler: LogHandler {
     }
 
     /// One logfmt line without the newline (pure, for tests).
+    ///
+    /// Built by appending to one preallocated string: the responder writes a line per request.
     static func format(timestamp: String, level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
-        var parts = ["ts=\(timestamp)", "level=\(level.rawValue)", "msg=\(quoted(message))"]
-        for key in leadingKeys { if let value = metadata[key] { parts.append("\(key)=\(quoted("\(value)"))") } }
-        for key in metadata.keys.sorted() where !leadingKeys.contains(key) {
-            parts.append("\(quoted(key))=\(quoted("\(metadata[key] ?? "")"))")
+        var line = ""
+        line.reserveCapacity(256)
+        line += "ts="
+        line += timestamp
+        line += " level="
+        line += level.rawValue
+        line += " msg="
+        appendQuoted(message, to: &line)
+        for key in leadingKeys {
+            guard let value = metadata[key] else { continue }
+            line += " "
+            line += key
+            line += "="
+            appendQuoted(value.description, to: &line)
         }
-        return parts.joined(separator: " ")
+        for key in metadata.keys.sorted() where !leadingKeys.contains(key) {
+            line += " "
+            appendQuoted(key, to: &line)
+            line += "="
+            appendQuoted(metadata[key]?.description ?? "", to: &line)
+        }
+        return line
     }
 
     /// The value as is when it is a plain word, else double-quoted with `\"`, `\\`, `\n`, `\r`, `\t` and `\u{…}` escapes.
     static func quoted(_ value: String) -> String {
+        var out = ""
+        appendQuoted(value, to: &out)
+        return out
+    }
+
+    private static func appendQuoted(_ value: String, to out: inout String) {
+        // Plain: non-empty, no byte at or below space, no DEL, no `"`, `=` or `\` (bytes ≥ 0x80 are
+        // parts of non-ASCII scalars, which are plain).
         let plain =
             !value.isEmpty
-            && value.unicodeScalars.allSatisfy {
-                $0.value > 0x20 && $0.value != 0x7F && $0 != "\"" && $0 != "=" && $0 != "\\"
-            }
-        if plain { return value }
-        var out = "\""
+            && value.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F && $0 != 0x22 && $0 != 0x3D && $0 != 0x5C }
+        if plain {
+            out += value
+            return
+        }
+        out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -93,7 +120,7 @@ public struct LogfmtLogHandler: LogHandler {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        out += "\""
     }
 
     /// UTC time with milliseconds, e.g. `2025-01-31T12:00:00.123Z`.
@@ -103,12 +130,35 @@ public struct LogfmtLogHandler: LogHandler {
         var seconds = now.tv_sec
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var index = 0
+            func digits(_ value: Int, _ width: Int) {
+                var value = value
+                for position in stride(from: index + width - 1, through: index, by: -1) {
+                    buffer[position] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+                    value /= 10
+                }
+                index += width
+            }
+            func character(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            digits(Int(parts.tm_year) + 1900, 4)
+            character(0x2D)
+            digits(Int(parts.tm_mon) + 1, 2)
+            character(0x2D)
+            digits(Int(parts.tm_mday), 2)
+            character(0x54)
+            digits(Int(parts.tm_hour), 2)
+            character(0x3A)
+            digits(Int(parts.tm_min), 2)
+            character(0x3A)
+            digits(Int(parts.tm_sec), 2)
+            character(0x2E)
+            digits(Int(now.tv_nsec / 1_000_000), 3)
+            character(0x5A)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<index]), as: UTF8.self)
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
-            + "\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
     }
 }
