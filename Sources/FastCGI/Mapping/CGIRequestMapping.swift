@@ -37,8 +37,8 @@ public enum CGIRequestMapping {
     /// The HTTP headers among the parameters, by lower-cased name.
     static func headers(_ parameters: [String: String]) -> [String: String] {
         var headers: [String: String] = [:]
-        for (name, value) in parameters where name.hasPrefix("HTTP_") && name.count > 5 {
-            headers[String(name.dropFirst(5)).lowercased().replacingUnderscores()] = value
+        for (name, value) in parameters where name.utf8.count > 5 && name.hasPrefix("HTTP_") {
+            headers[headerName(name.utf8.dropFirst(5))] = value
         }
         if let type = parameters["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }
         if let length = parameters["CONTENT_LENGTH"], !length.isEmpty { headers["content-length"] = length }
@@ -70,8 +70,16 @@ public enum CGIRequestMapping {
     }
 }
 
-extension String {
-    fileprivate func replacingUnderscores() -> String {
-        String(map { $0 == "_" ? "-" : $0 })
+extension CGIRequestMapping {
+    /// `X_FORWARDED_FOR` → `x-forwarded-for`, byte by byte: ASCII upper case folded, `_` → `-`
+    /// (web servers only pass ASCII names; other bytes are kept as they are).
+    static func headerName(_ bytes: Substring.UTF8View) -> String {
+        String(decoding: bytes.map { byte in
+            switch byte {
+            case 0x41...0x5A: byte | 0x20
+            case 0x5F: 0x2D
+            default: byte
+            }
+        }, as: UTF8.self)
     }
 }

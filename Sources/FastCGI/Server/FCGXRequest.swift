@@ -1,5 +1,11 @@
 internal import CFCGI
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One libfcgi `FCGX_Request`, owned by the single worker thread that accepts into it.
 ///
 /// libfcgi keeps the connection, the parameter block and the stream buffers inside it; this
@@ -52,15 +58,24 @@ final class FCGXRequest {
     }
 
     /// The parameters of the accepted request (`FCGI_ROLE` included), by name.
+    ///
+    /// Split at the first `=` with `memchr` over the C strings: about thirty per request, so the
+    /// Character-level `firstIndex(of:)` this replaced was a tenth of an `auth` check's CPU.
     func parameters() -> [String: String] {
         var result: [String: String] = [:]
+        result.reserveCapacity(40)
         guard var entry = request.pointee.envp else { return result }
         while let pointer = entry.pointee {
-            let pair = String(cString: pointer)
-            if let equals = pair.firstIndex(of: "=") {
-                result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-            }
             entry += 1
+            let length = strlen(pointer)
+            guard let equals = memchr(pointer, 0x3D, length) else { continue }
+            let start = UnsafeRawPointer(pointer)
+            let nameLength = UnsafeRawPointer(equals) - start
+            let name = String(decoding: UnsafeRawBufferPointer(start: start, count: nameLength), as: UTF8.self)
+            let value = String(
+                decoding: UnsafeRawBufferPointer(start: start + nameLength + 1, count: length - nameLength - 1),
+                as: UTF8.self)
+            result[name] = value
         }
         return result
     }
