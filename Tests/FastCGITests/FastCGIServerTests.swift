@@ -131,6 +131,21 @@ import Testing
         #expect(elapsed < .milliseconds(2400), "8 × 300 ms on 4 threads took \(elapsed)")
     }
 
+    /// Over a unix socket a finished connection is closed at once, not after libfcgi's linger (which
+    /// waits up to 2 s for the web server to close first): with one thread, a client that keeps its
+    /// end open must not delay the next connection.
+    @Test func unixConnectionsCloseWithoutLinger() throws {
+        let running = try RunningServer(threads: 1)
+        defer { _ = running.stopAndWait() }
+        let lingering = try running.client()
+        #expect(try lingering.request(params: cgiParams(uri: "/first")).status == 200)
+        let start = ContinuousClock.now
+        #expect(try running.client().request(params: cgiParams(uri: "/second")).status == 200)
+        let elapsed = ContinuousClock.now - start
+        #expect(elapsed < .milliseconds(1000), "the second connection waited \(elapsed) for the first to close")
+        withExtendedLifetime(lingering) {}
+    }
+
     @Test func stopLetsInFlightRequestsFinish() throws {
         let running = try RunningServer(threads: 2)
         let reply = LockedValue<FastCGITestClient.Reply?>(nil)

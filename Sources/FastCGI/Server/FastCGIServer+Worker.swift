@@ -22,6 +22,7 @@ extension FastCGIServer {
             return
         }
         var backoffMilliseconds = 50
+        let lingerless = socket.isUnixDomain
         while !isStopping {
             if let connection = request.keptConnection, !waitForNextRequest(on: connection) { break }
             let rc = request.accept()
@@ -37,7 +38,8 @@ extension FastCGIServer {
                 continue
             }
             backoffMilliseconds = 50
-            serve(request)
+            let inputConsumed = serve(request)
+            if inputConsumed && lingerless { request.closeWithoutLinger() }
             request.finish()
         }
     }
@@ -66,7 +68,10 @@ extension FastCGIServer {
     }
 
     /// Reads one accepted request, runs the handler, writes the response, logs one line.
-    private func serve(_ request: FCGXRequest) {
+    ///
+    /// Returns whether the request's input was read to its end (false after a truncated or
+    /// undrained body, or a mapping error).
+    private func serve(_ request: FCGXRequest) -> Bool {
         let start = ContinuousClock.now
         let logger = configuration.logger
         let parameters = request.parameters()
@@ -103,12 +108,13 @@ extension FastCGIServer {
             RequestLog.record(
                 logger, request: fallback, response: response, duration: ContinuousClock.now - start,
                 extra: ["error": "\(error)"])
-            return
+            return false
         }
         if !request.write(CGIResponseEncoder.encode(response)) {
             extra["client_gone"] = "true"
         }
         RequestLog.record(
             logger, request: httpRequest, response: response, duration: ContinuousClock.now - start, extra: extra)
+        return extra["body"] == nil
     }
 }

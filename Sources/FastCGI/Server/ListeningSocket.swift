@@ -51,6 +51,21 @@ final class ListeningSocket: Sendable {
         _ = shutdown(descriptor, Int32(SHUT_RDWR))
     }
 
+    /// Whether connections arrive over a unix-domain socket (ours, or mod_fcgid's on fd 0).
+    ///
+    /// Decides how a finished connection is closed: see ``FCGXRequest/closeWithoutLinger()``.
+    var isUnixDomain: Bool { Self.family(descriptor) == sa_family_t(AF_UNIX) }
+
+    /// The address family of a socket descriptor, or nil.
+    static func family(_ fd: Int32) -> sa_family_t? {
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return rc == 0 ? address.ss_family : nil
+    }
+
     /// True when `fd` is a socket in the listening state (`SO_ACCEPTCONN`).
     ///
     /// A connected socket is not enough: mod_cgid hands a CGI program a connected unix socket as stdin.
