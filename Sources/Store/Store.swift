@@ -101,7 +101,9 @@ public final class Store: Sendable {
         do {
             applied = try readers.withConnection { connection in
                 try connection.read { db in
-                    try db.tableExists("grdb_migrations") ? migrator.appliedIdentifiers(db) : []
+                    // A pooled connection caches the schema it saw; the writer may have migrated since.
+                    db.clearSchemaCache()
+                    return try db.tableExists("grdb_migrations") ? migrator.appliedIdentifiers(db) : []
                 }
             }
         } catch {
