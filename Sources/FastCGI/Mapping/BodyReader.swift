@@ -56,6 +56,12 @@ public enum BodyReader {
         return body
     }
 
+    /// Reads and drops whatever input is left, up to its end (FastCGI: the empty STDIN record that
+    /// closes a Responder's stream); true when the end was reached.
+    public static func drainToEnd(from read: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
+        discard(nil, from: read)
+    }
+
     /// Reads and drops `length` bytes (`nil`: to end of input); true when it got there.
     private static func discard(_ length: Int?, from read: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 1)

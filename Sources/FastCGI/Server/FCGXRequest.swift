@@ -51,6 +51,11 @@ final class FCGXRequest {
         request.pointee.ipcFd >= 0 ? request.pointee.ipcFd : nil
     }
 
+    /// Whether the input stream has been read to its end (libfcgi saw the empty STDIN record).
+    var inputAtEnd: Bool {
+        FCGX_HasSeenEOF(request.pointee.in) == EOF
+    }
+
     /// Makes `finish()` close the connection with a plain `close(2)` instead of libfcgi's lingering
     /// close (shutdown, then wait in `poll` until the web server closes its end).
     ///
@@ -58,7 +63,8 @@ final class FCGXRequest {
     /// response in flight. A unix-domain socket has no RST: Linux lets the peer read everything we
     /// wrote before it sees the reset. Measured on `auth` checks, the wait was a tenth of the
     /// responder's CPU (a sleep and a wake-up per request). Only for unix sockets and only after a
-    /// request whose input was read completely; uses `FCGX_Detach`, whose one effect in libfcgi 2.4
+    /// request whose input was read to its end (``inputAtEnd``), so the web server is not writing
+    /// any more; uses `FCGX_Detach`, whose one effect in libfcgi 2.4
     /// is exactly this (`FCGX_Free` passes `!detached` as the shutdown flag, then clears it).
     func closeWithoutLinger() {
         _ = FCGX_Detach(request)

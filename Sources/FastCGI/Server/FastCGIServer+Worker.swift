@@ -38,8 +38,8 @@ extension FastCGIServer {
                 continue
             }
             backoffMilliseconds = 50
-            let inputConsumed = serve(request)
-            if inputConsumed && lingerless { request.closeWithoutLinger() }
+            serve(request)
+            if lingerless && request.inputAtEnd { request.closeWithoutLinger() }
             request.finish()
         }
     }
@@ -68,10 +68,7 @@ extension FastCGIServer {
     }
 
     /// Reads one accepted request, runs the handler, writes the response, logs one line.
-    ///
-    /// Returns whether the request's input was read to its end (false after a truncated or
-    /// undrained body, or a mapping error).
-    private func serve(_ request: FCGXRequest) -> Bool {
+    private func serve(_ request: FCGXRequest) {
         let start = ContinuousClock.now
         let logger = configuration.logger
         let parameters = request.parameters()
@@ -84,6 +81,13 @@ extension FastCGIServer {
         do throws(FastCGIError) {
             switch outcome {
             case .complete(let body):
+                // A Responder's STDIN stream always ends with an empty record (FastCGI §6.2; nginx
+                // and Apache send it even without a body): consuming it lets the connection close
+                // without a linger. An Authorizer gets no STDIN (mod_fcgid sends none), so it keeps
+                // the linger.
+                if parameters["FCGI_ROLE"] != "AUTHORIZER" {
+                    _ = BodyReader.drainToEnd { request.readInput(into: $0) }
+                }
                 httpRequest = try CGIRequestMapping.request(parameters: parameters, body: body)
                 response = handler.handle(httpRequest)
             case .tooLarge(let drained):
@@ -108,13 +112,12 @@ extension FastCGIServer {
             RequestLog.record(
                 logger, request: fallback, response: response, duration: ContinuousClock.now - start,
                 extra: ["error": "\(error)"])
-            return false
+            return
         }
         if !request.write(CGIResponseEncoder.encode(response)) {
             extra["client_gone"] = "true"
         }
         RequestLog.record(
             logger, request: httpRequest, response: response, duration: ContinuousClock.now - start, extra: extra)
-        return extra["body"] == nil
     }
 }
