@@ -70,3 +70,25 @@ struct HexAndConstantTimeTests {
         #expect(ConstantTime.equal([1, 2, 3], [1, 2, 3]) && !ConstantTime.equal([1, 2, 3], [1, 2, 4]))
     }
 }
+
+/// The four-at-a-time fast path and the character-by-character path agree with Foundation wherever
+/// white space falls (inside groups, between them, or not at all) and whatever the length.
+struct StrictBase64FastPathTests {
+    @Test(arguments: [0, 1, 3, 4, 5, 7])
+    func matchesFoundationWithWhiteSpaceAnywhere(spacing: Int) {
+        for length in 1...300 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ length &* 7) }
+            var encoded = ""
+            for (offset, character) in Data(bytes).base64EncodedString().enumerated() {
+                if spacing > 0, offset > 0, offset % spacing == 0 { encoded.append(offset % 2 == 0 ? " " : "\r\n") }
+                encoded.append(character)
+            }
+            #expect(StrictBase64.decode(encoded) == bytes, "length \(length), spacing \(spacing)")
+        }
+    }
+
+    @Test(arguments: ["QUJDREVG=QUJD", "QUJD==QUJD", "QUJDREVGSElK*", "QUJDREVGSE", "QUJDRA==QUJDREVG", "QUJD REVG QU=J"])
+    func refusesErrorsAfterWholeGroups(text: String) {
+        #expect(StrictBase64.decode(text) == nil)
+    }
+}

@@ -19,7 +19,7 @@ struct SignatureVerifierDefenceTests {
 
     private let assumed = SignatureStructure(
         canonicalization: .exclusive, signatureAlgorithm: .rsaSHA256, digestAlgorithm: .sha256,
-        keyInfoCertificateDER: nil)
+        keyInfoCertificate: nil)
 
     @Test func xmlsecRefusesAnXPathTransform() throws {
         let xml = try Signed.assertion(

@@ -37,6 +37,19 @@ struct XMLDocumentIDTests {
         #expect(throws: XMLSecurityError.duplicateID(id)) { try document.registerIDs() }
     }
 
+    /// Past a handful of IDs the scan switches from pairwise comparison to a hash set; a duplicate is
+    /// found on either side of that switch, under every ID-like spelling, and many distinct IDs pass.
+    @Test(arguments: [2, 15, 16, 17, 40])
+    func duplicatesAmongManyIDsAreRejected(position: Int) throws {
+        let spellings = ["ID", "Id", "AssertionID", "xml:id"]
+        var elements = (0..<40).map { "<e \(spellings[$0 % spellings.count])=\"_\($0)\"/>" }
+        let distinct = try XMLDocument.parse("<r>" + elements.joined() + "</r>")
+        try distinct.registerIDs()
+        elements.insert("<d \(spellings[position % spellings.count])=\"_\(position - 1)\"/>", at: position)
+        let document = try XMLDocument.parse("<r>" + elements.joined() + "</r>")
+        #expect(throws: XMLSecurityError.duplicateID("_\(position - 1)")) { try document.registerIDs() }
+    }
+
     /// Only the listed elements are registered; signing and verifying bind the ID of the element they
     /// are given themselves, so other element types work when a caller asks for them explicitly.
     @Test func signingAndVerifyingBindTheirOwnElement() throws {

@@ -82,6 +82,20 @@ struct XMLDocumentTests {
         #expect(rejection(nested(5000)) != nil)
     }
 
+    /// The depth walk climbs back out of each branch: siblings after a deep branch are measured from
+    /// their own depth, and a later branch that goes too deep is still caught.
+    @Test func depthLimitPerBranch() throws {
+        func nested(_ depth: Int) -> String {
+            String(repeating: "<a>", count: depth) + "x<!--c-->" + String(repeating: "</a>", count: depth)
+        }
+        _ = try parse("<r>" + nested(63) + "t" + nested(63) + "<x/><!--c--></r>")
+        #expect(rejection("<r>" + nested(63) + nested(10) + nested(64) + "</r>") == .tooDeep(limit: 64))
+        #expect(rejection("<r>" + nested(64) + "</r>") == .tooDeep(limit: 64))
+        #expect(rejection("<r><b>" + nested(3) + "</b>" + nested(5) + "</r>", limits: ParsingLimits(maxDepth: 5)) == .tooDeep(limit: 5))
+        _ = try parse("<r><b>" + nested(3) + "</b>" + nested(4) + "</r>", limits: ParsingLimits(maxDepth: 5))
+        _ = try parse("<r><b>" + nested(3) + "</b>" + nested(3) + "</r>", limits: ParsingLimits(maxDepth: 5))
+    }
+
     @Test func sizeLimit() {
         let big = "<r>" + String(repeating: "a", count: 300 * 1024) + "</r>"
         #expect(rejection(big) == .documentTooLarge(limit: 256 * 1024, actual: big.utf8.count))

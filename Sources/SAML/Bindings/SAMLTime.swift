@@ -15,7 +15,12 @@ public enum SAMLTime {
     /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`; nil for anything else (SAML requires a time zone,
     /// core §1.3.3, so a time without one is refused rather than guessed).
     public static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        // Several times are parsed per validation: read the string's own UTF-8 storage, no copy.
+        if let date = text.utf8.withContiguousStorageIfAvailable({ parse(bytes: $0) }) { return date }
+        return Array(text.utf8).withUnsafeBufferPointer { parse(bytes: $0) }
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         func number(_ start: Int, _ length: Int) -> Int? {
             guard start + length <= bytes.count else { return nil }
             var value = 0

@@ -39,7 +39,7 @@ struct AssertionReader {
         let inResponseTo = try resolveInResponseTo(confirmationValue: confirmation.inResponseTo)
         let nameID = try readNameID(subject)
         let attributes = try IdentityAttributes(assertion: assertion)
-        let authn = assertion.childElements(named: SAMLName.authnStatement).first
+        let authn = assertion.firstChildElement(named: SAMLName.authnStatement)
         var sessionExpiry = now.addingTimeInterval(validator.policy.sessionLifetime)
         if let limit = authn?.attribute("SessionNotOnOrAfter").flatMap(SAMLTime.parse), limit < sessionExpiry {
             sessionExpiry = limit
@@ -62,7 +62,7 @@ struct AssertionReader {
 
     /// Rule 6.
     private func checkIssuer() throws -> String? {
-        let issuer = try assertion.childElements(named: SAMLName.issuer).first.map { element in
+        let issuer = try assertion.firstChildElement(named: SAMLName.issuer).map { element in
             try text(of: element, check: .issuer, what: "Issuer")
         }
         guard let expected = validator.policy.entityID else { return issuer }
@@ -72,7 +72,7 @@ struct AssertionReader {
         }
         // The Response's Issuer is optional; when present it must agree (read from the Response as received:
         // a mismatch only ever causes a rejection, never acceptance).
-        if let responseIssuerElement = unsignedResponse.childElements(named: SAMLName.issuer).first {
+        if let responseIssuerElement = unsignedResponse.firstChildElement(named: SAMLName.issuer) {
             let responseIssuer = try text(of: responseIssuerElement, check: .issuer, what: "Response Issuer")
             guard responseIssuer == expected else {
                 throw Rejection(.issuer, "the Response's Issuer is not the configured IdP entity ID", expected: expected,

@@ -11,15 +11,21 @@ struct IdentityAttributes {
     var familyName: String?
 
     init(assertion: XMLElement) throws {
-        var found: [IdentityAttribute: String] = [:]
-        let attributes = assertion.childElements(named: SAMLName.attributeStatement)
-            .flatMap { $0.childElements(named: SAMLName.attribute) }
-        for kind in IdentityAttribute.allCases {
-            let matching = attributes.filter { kind.names.contains($0.attribute("Name") ?? "") }
-            guard !matching.isEmpty else { continue }
-            guard matching.count == 1, let attribute = matching.first else {
+        // One read of each Attribute's Name, grouped by kind (the kinds' Names are disjoint); then the
+        // checks run kind by kind in declaration order, so the first problem reported stays the same.
+        let kinds = IdentityAttribute.allCases
+        var matching = [[XMLElement]](repeating: [], count: kinds.count)
+        for statement in assertion.childElements(named: SAMLName.attributeStatement) {
+            for attribute in statement.childElements(named: SAMLName.attribute) {
+                let name = attribute.attribute("Name") ?? ""
+                guard let index = kinds.firstIndex(where: { $0.names.contains(name) }) else { continue }
+                matching[index].append(attribute)
+            }
+        }
+        for (kind, found) in zip(kinds, matching) where !found.isEmpty {
+            guard found.count == 1, let attribute = found.first else {
                 throw Rejection(.attribute, "the \(kind.rawValue) attribute is sent more than once", expected: "1",
-                    actual: String(matching.count))
+                    actual: String(found.count))
             }
             let values = attribute.childElements(named: SAMLName.attributeValue)
             guard values.count == 1, let value = values.first else {
@@ -29,13 +35,15 @@ struct IdentityAttributes {
             switch value.singleTextNode() {
             case .success(let text):
                 let trimmed = text.trimmingXMLWhitespace()
-                if !trimmed.isEmpty { found[kind] = trimmed }
+                guard !trimmed.isEmpty else { continue }
+                switch kind {
+                case .email: email = trimmed
+                case .givenName: givenName = trimmed
+                case .familyName: familyName = trimmed
+                }
             case .failure(let problem):
                 throw Rejection(.attribute, "the \(kind.rawValue) attribute value must be plain text: it \(problem)")
             }
         }
-        email = found[.email]
-        givenName = found[.givenName]
-        familyName = found[.familyName]
     }
 }

@@ -59,7 +59,7 @@ public struct ResponseValidator: Sendable {
             let assertions = response.childElements(named: SAMLName.assertion)
             if assertions.count == 1, let assertion = assertions.first {
                 if issueInstant == nil { issueInstant = assertion.attribute("IssueInstant").flatMap(SAMLTime.parse) }
-                let nameID = assertion.childElements(named: SAMLName.subject).first?.childElements(named: SAMLName.nameID).first
+                let nameID = assertion.firstChildElement(named: SAMLName.subject)?.firstChildElement(named: SAMLName.nameID)
                 claimedIdentity = nameID.flatMap { try? $0.singleTextNode().get() }?.trimmingXMLWhitespace()
             }
         }
@@ -84,12 +84,13 @@ public struct ResponseValidator: Sendable {
         if let failure = checkStatus(of: response) { return .failure(failure) }
 
         // Rule 3: exactly one Assertion, in the clear, directly inside the Response.
-        let all = [response] + response.descendantElements
-        if all.contains(where: { $0.hasName(SAMLName.encryptedAssertion) }) {
+        // The Response itself was checked above to be a samlp:Response, so only its descendants can be
+        // (encrypted) Assertions.
+        if response.hasDescendantElement(named: SAMLName.encryptedAssertion) {
             return .failure(
                 Rejection(.assertionCount, "encrypted assertions are not supported: turn off assertion encryption at the IdP"))
         }
-        let assertions = all.filter { $0.hasName(SAMLName.assertion) }
+        let assertions = response.descendantElements(named: SAMLName.assertion)
         guard assertions.count == 1, let assertion = assertions.first else {
             return .failure(
                 Rejection(.assertionCount, "the Response must contain exactly one Assertion", expected: "1",
@@ -121,12 +122,13 @@ public struct ResponseValidator: Sendable {
     }
 
     private func checkStatus(of response: XMLElement) -> Rejection? {
-        let code = response.childElements(named: SAMLName.status).first?.childElements(named: SAMLName.statusCode).first
+        let status = response.firstChildElement(named: SAMLName.status)
+        let code = status?.firstChildElement(named: SAMLName.statusCode)
         let value = code?.attribute("Value")
         guard value == SAMLName.successStatus else {
-            let nested = code?.childElements(named: SAMLName.statusCode).first?.attribute("Value")
-            let message = response.childElements(named: SAMLName.status).first?
-                .childElements(named: SAMLName.statusMessage).first.flatMap { try? $0.singleTextNode().get() }
+            let nested = code?.firstChildElement(named: SAMLName.statusCode)?.attribute("Value")
+            let message = status?.firstChildElement(named: SAMLName.statusMessage)
+                .flatMap { try? $0.singleTextNode().get() }
             let actual = [value ?? "no status", nested, message.map { "\"\($0)\"" }].compactMap { $0 }.joined(separator: " / ")
             return Rejection(.status, "the IdP reported a failure", expected: SAMLName.successStatus, actual: actual)
         }
@@ -141,7 +143,7 @@ public struct ResponseValidator: Sendable {
         // The Response's own signature is checked when it has one (every signature present must be
         // valid) or when the Assertion is unsigned; a verified Assertion needs nothing from the
         // Response, so the common case skips a second walk of the document.
-        let responseSigned = !response.childElements(named: QualifiedName.signature).isEmpty
+        let responseSigned = response.firstChildElement(named: QualifiedName.signature) != nil
         let responseResult: SignatureVerification =
             responseSigned || assertionResult.verified == nil
             ? verifier.verifyEnvelopedSignature(on: response) : .invalid(.noSignature)

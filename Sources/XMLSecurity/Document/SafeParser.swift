@@ -9,9 +9,12 @@ struct SafeParser {
     /// libxml2 options: never `XML_PARSE_NOENT` (it *enables* entity substitution), never DTDLOAD,
     /// never XINCLUDE. `XML_PARSE_NO_XXE` does not exist in libxml2 2.9.14; the DOCTYPE hook below
     /// stops the parser before any DTD content is read instead. NOCDATA and NOBLANKS stay off: they
-    /// would alter content (CDATA detection for NameID, whitespace that signatures cover).
+    /// would alter content (CDATA detection for NameID, whitespace that signatures cover). COMPACT
+    /// stores short text inside its node instead of a separate allocation (fewer mallocs per parse);
+    /// the text read is the same.
     private static let options = Int32(
-        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+            | XML_PARSE_COMPACT.rawValue)
 
     func parse(_ bytes: [UInt8]) throws(XMLSecurityError) -> xmlDocPtr {
         guard !bytes.isEmpty else { throw .emptyDocument }
@@ -83,21 +86,27 @@ struct SafeParser {
         guard xmlDocGetRootElement(document) != nil else {
             throw .notWellFormed(line: 0, message: "no root element")
         }
-        var stack: [(node: xmlNodePtr, depth: Int)] = []
-        var child = document.pointee.children
-        while let node = child {
-            stack.append((node, 1))
-            child = node.pointee.next
-        }
-        while let (node, depth) = stack.popLast() {
+        // Iterative pre-order walk over child/next/parent links: no stack to allocate, and the depth
+        // is counted exactly as before (document children at depth 1).
+        var next = document.pointee.children
+        var depth = 1
+        while let node = next {
             try Self.checkKind(of: node)
-            guard node.pointee.type == XML_ELEMENT_NODE else { continue }
-            guard depth <= limits.maxDepth else { throw .tooDeep(limit: limits.maxDepth) }
-            var next = node.pointee.children
-            while let inner = next {
-                stack.append((inner, depth + 1))
-                next = inner.pointee.next
+            if node.pointee.type == XML_ELEMENT_NODE {
+                guard depth <= limits.maxDepth else { throw .tooDeep(limit: limits.maxDepth) }
+                if let child = node.pointee.children {
+                    next = child
+                    depth += 1
+                    continue
+                }
             }
+            var cursor = node
+            while cursor.pointee.next == nil {
+                guard let parent = cursor.pointee.parent, depth > 1 else { return }
+                cursor = parent
+                depth -= 1
+            }
+            next = cursor.pointee.next
         }
     }
 

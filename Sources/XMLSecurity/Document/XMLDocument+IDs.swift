@@ -14,8 +14,8 @@ extension XMLDocument {
         on elementNames: [QualifiedName] = QualifiedName.samlSignableElements, attribute attributeName: String = "ID"
     ) throws(XMLSecurityError) {
         if let duplicate = firstDuplicateIDValue() { throw .duplicateID(duplicate) }
-        for element in [rootElement] + rootElement.descendantElements
-        where elementNames.contains(where: element.hasName) {
+        let root = rootElement
+        for element in [root] + root.descendantElements where elementNames.contains(where: element.hasName) {
             guard element.attribute(attributeName) != nil else { continue }
             try registerID(of: element, attribute: attributeName)
         }
@@ -43,31 +43,49 @@ extension XMLDocument {
     }
 
     /// The first ID-like attribute value that occurs more than once, scanning the whole document.
+    ///
+    /// Runs before every verification, so it reads names and values in place; a SAML response has a
+    /// handful of IDs, compared pairwise, and only a document with many falls back to a hash set
+    /// (keeping hostile inputs linear).
     func firstDuplicateIDValue() -> String? {
-        var seen = Set<String>()
-        for element in [rootElement] + rootElement.descendantElements {
-            var property = element.node.pointee.properties
+        var values: [String] = []
+        var seen: Set<String>?
+        var duplicate: String?
+        let root = rootElement
+        func record(_ element: xmlNodePtr) -> Bool {
+            var property = element.pointee.properties
             while let attribute = property {
                 property = attribute.pointee.next
-                guard Self.isIDLike(attribute), let value = Self.value(of: attribute) else { continue }
-                guard seen.insert(value).inserted else { return value }
+                guard Self.isIDLike(attribute), let value = XMLText.value(of: attribute) else { continue }
+                if seen == nil, values.count < Self.pairwiseLimit {
+                    if values.contains(value) {
+                        duplicate = value
+                        return false
+                    }
+                    values.append(value)
+                    continue
+                }
+                if seen == nil { seen = Set(values) }
+                guard seen?.insert(value).inserted == true else {
+                    duplicate = value
+                    return false
+                }
             }
+            return true
         }
-        return nil
+        guard record(root.node) else { return duplicate }
+        root.walkDescendants(record)
+        return duplicate
     }
+
+    /// Up to this many ID values are compared pairwise (cheaper than hashing for SAML's three or four).
+    private static let pairwiseLimit = 16
 
     private static func isIDLike(_ attribute: xmlAttrPtr) -> Bool {
-        let name = String(cString: attribute.pointee.name)
+        let name = attribute.pointee.name
         guard let namespace = attribute.pointee.ns?.pointee.href else {
-            return name == "ID" || name == "Id" || name == "AssertionID"
+            return XMLText.equals(name, "ID") || XMLText.equals(name, "Id") || XMLText.equals(name, "AssertionID")
         }
-        return name == "id" && String(cString: namespace) == XMLNamespace.xml
-    }
-
-    private static func value(of attribute: xmlAttrPtr) -> String? {
-        let node = UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self)
-        guard let content = xmlNodeGetContent(node) else { return nil }
-        defer { CXML2_free(content) }
-        return String(cString: content)
+        return XMLText.equals(name, "id") && XMLText.equals(namespace, XMLNamespace.xml)
     }
 }

@@ -40,9 +40,16 @@ public struct XMLElement: Hashable {
         QualifiedName(namespaceURI, localName)
     }
 
-    /// True when the element has this namespace URI and local name.
+    /// True when the element has this namespace URI and local name (compared in place, no copies).
     public func hasName(_ name: QualifiedName) -> Bool {
-        localName == name.localName && namespaceURI == name.namespaceURI
+        Self.node(node, hasName: name)
+    }
+
+    static func node(_ node: xmlNodePtr, hasName name: QualifiedName) -> Bool {
+        guard XMLText.equals(node.pointee.name, name.localName) else { return false }
+        let href = node.pointee.ns?.pointee.href
+        guard let namespaceURI = name.namespaceURI else { return href == nil }
+        return XMLText.equals(href, namespaceURI)
     }
 
     /// The value of an attribute, matched by local name and namespace URI (nil = no namespace, the
@@ -50,39 +57,7 @@ public struct XMLElement: Hashable {
     public func attribute(_ localName: String, namespace: String? = nil) -> String? {
         guard let attribute = xmlHasNsProp(node, localName, namespace) else { return nil }
         guard attribute.pointee.type == XML_ATTRIBUTE_NODE else { return nil }
-        guard let value = xmlNodeGetContent(UnsafeMutableRawPointer(attribute).assumingMemoryBound(to: xmlNode.self))
-        else { return "" }
-        defer { CXML2_free(value) }
-        return String(cString: value)
-    }
-
-    /// The element children in document order (text, comments and the like are skipped).
-    public var childElements: [XMLElement] {
-        var result: [XMLElement] = []
-        var child = node.pointee.children
-        while let current = child {
-            if current.pointee.type == XML_ELEMENT_NODE {
-                result.append(XMLElement(node: current, document: document))
-            }
-            child = current.pointee.next
-        }
-        return result
-    }
-
-    /// The element children with the given name, in document order.
-    public func childElements(named name: QualifiedName) -> [XMLElement] {
-        childElements.filter { $0.hasName(name) }
-    }
-
-    /// All elements below this one (not including it), depth-first in document order.
-    public var descendantElements: [XMLElement] {
-        var result: [XMLElement] = []
-        var stack = childElements.reversed() as [XMLElement]
-        while let element = stack.popLast() {
-            result.append(element)
-            stack.append(contentsOf: element.childElements.reversed())
-        }
-        return result
+        return XMLText.value(of: attribute) ?? ""
     }
 
     /// The parent element, or nil for the document element.

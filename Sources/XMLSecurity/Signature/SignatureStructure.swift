@@ -8,8 +8,15 @@ struct SignatureStructure {
     let canonicalization: Canonicalization
     let signatureAlgorithm: SignatureAlgorithm
     let digestAlgorithm: DigestAlgorithm
-    /// DER of the first `KeyInfo/X509Data/X509Certificate`, used only to name an untrusted key.
-    let keyInfoCertificateDER: [UInt8]?
+    /// The first `KeyInfo/X509Data/X509Certificate`, used only to name an untrusted key.
+    let keyInfoCertificate: XMLElement?
+
+    /// DER of ``keyInfoCertificate``; decoded only when a rejection needs the fingerprint, since the
+    /// accepted case never reads it.
+    var keyInfoCertificateDER: [UInt8]? {
+        guard case .success(let text) = keyInfoCertificate?.singleTextNode() else { return nil }
+        return StrictBase64.decode(text)
+    }
 
     private static let algorithm = "Algorithm"
 
@@ -47,7 +54,7 @@ struct SignatureStructure {
         return inspectReference(reference, policy: policy).map { digestAlgorithm in
             SignatureStructure(
                 canonicalization: canonicalization, signatureAlgorithm: signatureAlgorithm,
-                digestAlgorithm: digestAlgorithm, keyInfoCertificateDER: keyInfoCertificate(of: signature))
+                digestAlgorithm: digestAlgorithm, keyInfoCertificate: keyInfoCertificate(of: signature))
         }
     }
 
@@ -66,12 +73,12 @@ struct SignatureStructure {
                 transforms.append(transform.attribute(algorithm) ?? "")
             }
         }
-        let accepted = [ReferenceTransform.envelopedSignatureURI] + Canonicalization.accepted.map(\.uri)
-        if let bad = transforms.first(where: { !accepted.contains($0) }) { return .failure(.disallowedTransform(bad)) }
-        let c14nURIs = Canonicalization.accepted.map(\.uri)
+        if let bad = transforms.first(where: { !acceptedTransformURIs.contains($0) }) {
+            return .failure(.disallowedTransform(bad))
+        }
         let shapeIsValid =
             transforms.first == ReferenceTransform.envelopedSignatureURI
-            && (transforms.count == 1 || (transforms.count == 2 && c14nURIs.contains(transforms[1])))
+            && (transforms.count == 1 || (transforms.count == 2 && acceptedCanonicalizationURIs.contains(transforms[1])))
         guard shapeIsValid else { return .failure(.transformSequence(actual: transforms)) }
         guard parts.count == 2, parts[parts.startIndex].hasName(DSig.digestMethod),
             parts[parts.startIndex + 1].hasName(DSig.digestValue)
@@ -86,12 +93,16 @@ struct SignatureStructure {
         return .success(digest)
     }
 
-    private static func keyInfoCertificate(of signature: XMLElement) -> [UInt8]? {
+    /// The allow-lists as URIs, built once rather than per signature.
+    private static let acceptedCanonicalizationURIs = Canonicalization.accepted.map(\.uri)
+    private static let acceptedTransformURIs = [ReferenceTransform.envelopedSignatureURI] + acceptedCanonicalizationURIs
+
+    private static func keyInfoCertificate(of signature: XMLElement) -> XMLElement? {
         for keyInfo in signature.childElements(named: DSig.keyInfo) {
             for data in keyInfo.childElements(named: DSig.x509Data) {
                 for certificate in data.childElements(named: DSig.x509Certificate) {
-                    guard case .success(let text) = certificate.singleTextNode() else { continue }
-                    return StrictBase64.decode(text)
+                    guard case .success = certificate.singleTextNode() else { continue }
+                    return certificate
                 }
             }
         }

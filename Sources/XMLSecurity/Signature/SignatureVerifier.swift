@@ -40,8 +40,8 @@ public struct SignatureVerifier: Sendable {
         guard signatures.count <= 1 else { return .failure(.multipleSignatures(count: signatures.count)) }
         guard let signature = signatures.first else {
             let fragment = id.map { "#" + $0 }
-            let signsElementFromBelow = element.descendantElements.contains { candidate in
-                candidate.hasName(DSig.signature) && fragment.map(Self.referenceURIs(of: candidate).contains) == true
+            let signsElementFromBelow = element.descendantElements(named: DSig.signature).contains { candidate in
+                fragment.map(Self.referenceURIs(of: candidate).contains) == true
             }
             return .failure(signsElementFromBelow ? .signatureNotDirectChild : .noSignature)
         }
