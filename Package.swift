@@ -83,7 +83,10 @@ let package = Package(
             name: "TestSupport", dependencies: ["SAML", "Credentials", "XMLSecurity"], path: "Tests/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(
-            name: "EndpointsTests", dependencies: ["Endpoints", "Store", "SAML", "Credentials", "TestSupport"],
+            name: "EndpointsTests",
+            dependencies: [
+                "Endpoints", "Store", "SAML", "Credentials", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "SAMLTests", dependencies: ["SAML", "Credentials", "XMLSecurity", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
