@@ -71,7 +71,10 @@ let package = Package(
 
         .executableTarget(
             name: "samlgate-bench",
-            dependencies: ["SAML", "Credentials", "XMLSecurity", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "SAML", "Credentials", "XMLSecurity", "Endpoints", "Store", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings),
 
         // libFuzzer targets; built only by fuzz/run.sh (with -sanitize=fuzzer,address -parse-as-library).
