@@ -230,3 +230,53 @@ def test_disk_full_answers_503_then_recovers_without_a_restart(bins, processes, 
     finally:
         _stop(processes, names)
         subprocess.run(["umount", str(data)], check=False)
+
+
+def test_slow_clients_do_not_hold_the_responder(nginx_site):
+    """Twelve clients (three times the responder's 4 threads) trickle a post-back body to nginx one byte every
+    0.15 s. nginx buffers each whole body before it talks to the responder (`fastcgi_request_buffering on`, its
+    default), so meanwhile a normal SP-initiated sign-in and auth check complete at once; the slow posts are
+    answered normally once their bodies are complete."""
+    import socket
+    import threading
+
+    base = nginx_site["base_url"]
+    port = int(base.rsplit(":", 1)[1])
+    body = b"SAMLResponse=" + b"A" * 27  # 40 bytes: about 6 s per client
+    answers: list[bytes] = []
+
+    def trickle() -> None:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+            connection.sendall(b"POST /sso/acme/acs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               b"Content-Type: application/x-www-form-urlencoded\r\n"
+                               b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body))
+            for byte in body:
+                connection.sendall(bytes([byte]))
+                time.sleep(0.15)
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+            answers.append(answer)
+
+    slow = [threading.Thread(target=trickle) for _ in range(12)]
+    for thread in slow:
+        thread.start()
+    time.sleep(0.5)  # every slow client is mid-body
+
+    started = time.monotonic()
+    session = requests.Session()
+    login = session.get(f"{base}/sso/acme/login?return_to=%2Fapp%2F", allow_redirects=False, timeout=5)
+    assert login.status_code == 302
+    action, fields = harness.form_fields(requests.get(login.headers["Location"] + "&user=alice%40example.com",
+                                                      timeout=5).text)
+    signed_in = session.post(action, data=fields, allow_redirects=False, timeout=5)
+    assert signed_in.status_code == 303, signed_in.text
+    assert session.get(f"{base}/sso/acme/auth", timeout=5).status_code == 204
+    elapsed = time.monotonic() - started
+    assert all(thread.is_alive() for thread in slow), "the slow clients finished too early to prove anything"
+    assert elapsed < 3, f"a normal sign-in took {elapsed:.1f} s while slow clients were sending"
+
+    for thread in slow:
+        thread.join(timeout=20)
+    statuses = sorted({answer.split(b" ", 2)[1] for answer in answers})
+    assert len(answers) == 12 and statuses == [b"400"], statuses  # a well-formed but bogus SAMLResponse
