@@ -10,7 +10,8 @@ extension StoreError {
         } else if let databaseError = error as? DatabaseError {
             let message = databaseError.message ?? "\(databaseError)"
             if let fault = Self.storageFault(databaseError.resultCode) {
-                self = .unavailable(fault, detail: "\(message); SQLite code \(databaseError.extendedResultCode.rawValue)")
+                self = .unavailable(
+                    fault, detail: "\(message); SQLite code \(databaseError.extendedResultCode.rawValue)")
             } else {
                 switch databaseError.resultCode {
                 case .SQLITE_BUSY, .SQLITE_LOCKED: self = .busy

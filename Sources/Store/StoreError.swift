@@ -36,7 +36,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// What keeps SQLite from using the database file, one case per thing an admin must fix.
     public enum StorageFault: String, Sendable, Equatable {
-        /// SQLITE_READONLY / SQLITE_PERM: the file, its `-wal`/`-shm` files, its folder or the file system is read-only.
+        /// SQLITE_READONLY / SQLITE_PERM: the file, its `-wal`/`-shm` files, its folder or the file system is
+        /// read-only.
         case readOnly = "read_only"
         /// SQLITE_FULL: the file system holding the database is full.
         case diskFull = "disk_full"
@@ -85,8 +86,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .diskFull: "the disk holding it is full; free space and sign-ins resume without a restart"
         case .ioError: "the operating system reported an I/O error on it; check the disk and the kernel log"
         case .cannotOpen:
-            "the file or its -wal/-shm files cannot be opened; check that they exist and that their folder is accessible"
-        case .damaged: "the file is damaged or not a samlgate database; check it with PRAGMA integrity_check or restore a backup"
+            "the file or its -wal/-shm files cannot be opened; check that they exist and that their folder is "
+                + "accessible"
+        case .damaged:
+            "the file is damaged or not a samlgate database; check it with PRAGMA integrity_check or restore a backup"
         }
     }
 }

@@ -20,7 +20,8 @@ import XMLSecurity
 /// exercised with inputs that differ each time, as in production.
 struct GatewayBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "gateway", abstract: "Sign in N times through the gateway (ACS + auth check) and report rate and peak RSS.")
+        commandName: "gateway",
+        abstract: "Sign in N times through the gateway (ACS + auth check) and report rate and peak RSS.")
 
     @Option(name: .short, help: "Sign-ins.") var n = 1_000
     @Option(help: "The IdP key that signs the responses: rsa or ec (test fixtures).") var key = "rsa"
@@ -30,7 +31,8 @@ struct GatewayBenchmark: ParsableCommand {
     func run() throws {
         try SAMLRuntime.initialize()
         guard key == "rsa" || key == "ec" else { throw ValidationError("--key must be rsa or ec") }
-        let folder = keep.map { URL(fileURLWithPath: $0) }
+        let folder =
+            keep.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("samlgate-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
@@ -58,8 +60,10 @@ struct GatewayBenchmark: ParsableCommand {
             var builder = ResponseBuilder()  // fresh Response and Assertion IDs
             builder.key = keyName == "rsa" ? TestKeys.idpRSA : TestKeys.idpEC
             if keyName == "ec" { builder.options.signatureAlgorithm = .ecdsaSHA256 }
-            return Result { "SAMLResponse=" + URLEncoding.queryValue(try builder.encoded()) + "&RelayState=%2Ftickets%2F\(index)" }
-                .mapError { SigningFailure(description: "\($0)") }
+            return Result {
+                "SAMLResponse=" + URLEncoding.queryValue(try builder.encoded()) + "&RelayState=%2Ftickets%2F\(index)"
+            }
+            .mapError { SigningFailure(description: "\($0)") }
         }
         let forms = SignedForms(capacity: 32)
         if signerThread {
@@ -79,12 +83,14 @@ struct GatewayBenchmark: ParsableCommand {
             let began = DispatchTime.now().uptimeNanoseconds
             let acs = gateway.handle(
                 HTTPRequest(
-                    method: "POST", path: "/sso/acme/acs", headers: ["content-type": "application/x-www-form-urlencoded"],
+                    method: "POST", path: "/sso/acme/acs",
+                    headers: ["content-type": "application/x-www-form-urlencoded"],
                     parameters: ["REMOTE_ADDR": "192.0.2.7"], body: Array(form.utf8)))
             guard acs.status == 303,
                 let cookie = acs.headers.first(where: { $0.name == "Set-Cookie" })?.value.split(separator: ";").first
             else { throw ValidationError("sign-in \(index) answered \(acs.status): \(acs.logMetadata)") }
-            let auth = gateway.handle(HTTPRequest(method: "GET", path: "/sso/acme/auth", headers: ["cookie": String(cookie)]))
+            let auth = gateway.handle(
+                HTTPRequest(method: "GET", path: "/sso/acme/auth", headers: ["cookie": String(cookie)]))
             gatewayNanoseconds += DispatchTime.now().uptimeNanoseconds - began
             guard auth.status == 204, auth.header("X-Samlgate-Email") == "alice@example.com" else {
                 throw ValidationError("auth check \(index) answered \(auth.status)")

@@ -34,7 +34,9 @@ struct StoreErrorStorageTests {
                 try db.execute(sql: "INSERT INTO t VALUES (1)")
             }
         })
-        #expect(StoreError(readOnly) == .unavailable(.readOnly, detail: "attempt to write a readonly database; SQLite code 8"))
+        #expect(
+            StoreError(readOnly)
+                == .unavailable(.readOnly, detail: "attempt to write a readonly database; SQLite code 8"))
 
         // A folder where the file should be.
         let cannotOpen = try require(throwing: { _ = try DatabaseQueue(path: temporary.folder.path) })
@@ -49,7 +51,8 @@ struct StoreErrorStorageTests {
     }
 
     @Test(arguments: [
-        (ResultCode.SQLITE_IOERR, StoreError.StorageFault.ioError), (.SQLITE_NOLFS, .ioError), (.SQLITE_PERM, .readOnly),
+        (ResultCode.SQLITE_IOERR, StoreError.StorageFault.ioError), (.SQLITE_NOLFS, .ioError),
+        (.SQLITE_PERM, .readOnly),
         (.SQLITE_NOTADB, .damaged), (.SQLITE_CORRUPT, .damaged),
     ])
     func everyStorageCodeHasItsFault(code: ResultCode, fault: StoreError.StorageFault) {
