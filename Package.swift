@@ -71,7 +71,10 @@ let package = Package(
 
         .executableTarget(
             name: "samlgate-bench",
-            dependencies: ["SAML", "Credentials", "XMLSecurity", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "SAML", "Credentials", "XMLSecurity", "Endpoints", "Store", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings),
 
         // libFuzzer targets; built only by fuzz/run.sh (with -sanitize=fuzzer,address -parse-as-library).
@@ -83,7 +86,10 @@ let package = Package(
             name: "TestSupport", dependencies: ["SAML", "Credentials", "XMLSecurity"], path: "Tests/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(
-            name: "EndpointsTests", dependencies: ["Endpoints", "Store", "SAML", "Credentials", "TestSupport"],
+            name: "EndpointsTests",
+            dependencies: [
+                "Endpoints", "Store", "SAML", "Credentials", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "SAMLTests", dependencies: ["SAML", "Credentials", "XMLSecurity", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(

@@ -27,8 +27,27 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case ownerRequired(email: String)
     /// The database stayed locked by another writer for longer than the busy timeout.
     case busy
+    /// The database file cannot be written or opened: the disk is full, the file or its folder is
+    /// read-only, an I/O error, a damaged file. Retrying helps only once an admin fixes the cause, so the
+    /// responder answers 503 and logs ``description``; `detail` is SQLite's message and extended code.
+    case unavailable(StorageFault, detail: String)
     /// Any other SQLite failure, with its message.
     case database(String)
+
+    /// What keeps SQLite from using the database file, one case per thing an admin must fix.
+    public enum StorageFault: String, Sendable, Equatable {
+        /// SQLITE_READONLY / SQLITE_PERM: the file, its `-wal`/`-shm` files, its folder or the file system is
+        /// read-only.
+        case readOnly = "read_only"
+        /// SQLITE_FULL: the file system holding the database is full.
+        case diskFull = "disk_full"
+        /// SQLITE_IOERR / SQLITE_NOLFS: the operating system failed a read, write, sync or lock.
+        case ioError = "io_error"
+        /// SQLITE_CANTOPEN: the file (or its `-wal`/`-shm` files) cannot be opened or created.
+        case cannotOpen = "cannot_open"
+        /// SQLITE_CORRUPT / SQLITE_NOTADB: the file is damaged or not a database.
+        case damaged
+    }
 
     /// One line an admin can act on.
     public var description: String {
@@ -53,7 +72,24 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .ownerRequired(let email):
             "\(email) is the account owner; the owner cannot be removed or disabled"
         case .busy: "the database is locked by another process (busy timeout expired); try again"
+        case .unavailable(let fault, let detail): "the database is unavailable: \(Self.advice(fault)) (\(detail))"
         case .database(let message): "database error: \(message)"
+        }
+    }
+
+    /// What is wrong and what to do, for the admin reading the log or the CLI's error line.
+    static func advice(_ fault: StorageFault) -> String {
+        switch fault {
+        case .readOnly:
+            "it is read-only for this process; make the database file, its -wal and -shm files and its folder "
+                + "writable by the user samlgate runs as, on a file system mounted read-write"
+        case .diskFull: "the disk holding it is full; free space and sign-ins resume without a restart"
+        case .ioError: "the operating system reported an I/O error on it; check the disk and the kernel log"
+        case .cannotOpen:
+            "the file or its -wal/-shm files cannot be opened; check that they exist and that their folder is "
+                + "accessible"
+        case .damaged:
+            "the file is damaged or not a samlgate database; check it with PRAGMA integrity_check or restore a backup"
         }
     }
 }

@@ -4,14 +4,14 @@ import Foundation
 import SAML
 import XMLSecurity
 
-/// `samlgate-bench`: how many SAMLResponses one thread validates per second (bench/validate.sh runs it).
+/// `samlgate-bench validate` (the default): how many SAMLResponses one thread validates per second
+/// (bench/validate.sh runs it).
 ///
 /// It measures the stateless ACS work — base64, safe parse, signature checks and xmlsec verify, rule
 /// checks — which is what every post-back pays before the few SQLite statements.
-@main
 struct ValidateBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "samlgate-bench", abstract: "Validate one SAMLResponse N times on one thread and report the rate.")
+        commandName: "validate", abstract: "Validate one SAMLResponse N times on one thread and report the rate.")
 
     @Option(help: "File holding the base64 SAMLResponse (as POSTed).") var response: String
     @Option(help: "The IdP certificate (PEM or DER).") var cert: String

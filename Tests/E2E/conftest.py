@@ -93,7 +93,8 @@ def apache_site(bins, python_for_idp, work, processes):
     for slug in ["acme", "cgi"]:
         cli("saml", "set", "--account", slug, "--sso-url", f"{idp}/sso", "--cert", str(harness.IDP_CERT), "--enable")
     harness.start_apache(processes, work, port, bins / "samlgate-fcgi", db)
-    yield {"base_url": base_url, "cgi_base": cgi_base, "idp": idp, "cli": cli, "work": work}
+    yield {"base_url": base_url, "cgi_base": cgi_base, "idp": idp, "cli": cli, "work": work, "db": db,
+           "python": python_for_idp}
 
 
 @pytest.fixture(scope="session")

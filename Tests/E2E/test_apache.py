@@ -1,9 +1,14 @@
 """Sign-in end to end through real Apache: mod_fcgid (responder + access checker) and mod_cgid (CGI mode)."""
 from __future__ import annotations
 
+import os
 import re
+import signal
+import sqlite3
 import subprocess
+import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -61,3 +66,76 @@ def test_cgi_mode_sign_in(apache_site, python_for_idp):
     assert auth.headers["X-Samlgate-Email"] == "alice@example.com"
     assert session.post(f"{cgi}/sso/cgi/acs", data={"SAMLResponse": encoded}, allow_redirects=False,
                         timeout=20).status_code == 403
+
+
+def _fcgid_responders(binary: Path) -> set[int]:
+    """Pids of the samlgate-fcgi processes mod_fcgid spawned from `binary` (the test's own copy)."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.readlink(entry / "exe") == str(binary):
+                    pids.add(int(entry.name))
+            except OSError:
+                pass  # gone, or a kernel thread
+    return pids
+
+
+def test_mod_fcgid_restarts_a_killed_responder(apache_site):
+    """SIGKILL of every samlgate-fcgi process mod_fcgid spawned, in the middle of sign-ins: Apache's process
+    manager starts new ones (new pids) with no admin action, sign-in and the access checker work again, and
+    the database is intact with every session logged. (Under nginx, systemd's Restart=always does this:
+    examples/systemd/samlgate-fcgi.service.)"""
+    base = apache_site["base_url"]
+    binary = apache_site["work"] / "apache" / "bin" / "samlgate-fcgi"
+    responses = harness.bulk_responses(apache_site["python"], base, "alice@example.com", 50,
+                                       apache_site["work"] / "fcgid-restart-responses.txt")
+    assert requests.post(f"{base}/sso/acme/acs", data={"SAMLResponse": responses[0]}, allow_redirects=False,
+                         timeout=20).status_code == 303
+    killed = _fcgid_responders(binary)
+    assert killed, "mod_fcgid started no samlgate-fcgi process"
+
+    def post(encoded: str) -> int:
+        try:
+            return requests.post(f"{base}/sso/acme/acs", data={"SAMLResponse": encoded}, allow_redirects=False,
+                                 timeout=20).status_code
+        except requests.RequestException:
+            return 0
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(post, encoded) for encoded in responses[1:31]]
+        while sum(future.done() for future in futures) < 8:
+            time.sleep(0.005)
+        killed |= _fcgid_responders(binary)
+        for pid in killed:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        statuses = [future.result() for future in futures]
+    print(f"killed {sorted(killed)}: 303={statuses.count(303)} 500={statuses.count(500)} 503={statuses.count(503)}")
+    # A request on a killed process fails (mod_fcgid answers 500 or 503); the others are served, some by new processes.
+    assert set(statuses) <= {303, 500, 503}, statuses
+    assert statuses.count(303) >= 8, statuses
+
+    # New processes, started by mod_fcgid alone, serve sign-ins and the access checker.
+    session = requests.Session()
+    deadline = time.monotonic() + 20
+    for encoded in responses[31:]:
+        status = session.post(f"{base}/sso/acme/acs", data={"SAMLResponse": encoded, "RelayState": "/app"},
+                              allow_redirects=False, timeout=20).status_code
+        assert status == 303 or (status in (500, 503) and time.monotonic() < deadline), status
+    app = session.get(f"{base}/app", timeout=20)
+    assert app.status_code == 200 and app.json()["SAMLGATE_EMAIL"] == "alice@example.com", app.text
+    respawned = _fcgid_responders(binary)
+    print(f"mod_fcgid restarted: {sorted(respawned)}")
+    assert respawned and not respawned & killed, (killed, respawned)
+
+    # Read-only, so the test (root) never creates a -wal/-shm file the www-data responders could not write.
+    connection = sqlite3.connect(f"file:{apache_site['db']}?mode=ro", uri=True)
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    unlogged = connection.execute(
+        "SELECT (SELECT count(*) FROM session) - (SELECT count(*) FROM signin_log WHERE outcome = 'accepted')"
+    ).fetchone()[0]
+    assert unlogged <= 0, "a session without its log row"
+    connection.close()

@@ -44,6 +44,8 @@ public final class SSOGateway: HTTPHandler {
             response.headers.append(("Retry-After", "2"))
             response.logMetadata = ["outcome": "busy", "reference": reference]
             return response
+        } catch StoreError.unavailable(let fault, let detail) {
+            return storageUnavailable(fault, error: StoreError.unavailable(fault, detail: detail))
         } catch {
             let reference = ReferenceID.make()
             var response = pages.error(
@@ -52,6 +54,24 @@ public final class SSOGateway: HTTPHandler {
             response.logMetadata = ["outcome": "error", "reference": reference, "error": "\(error)"]
             return response
         }
+    }
+
+    /// 503 for a database that cannot be written or opened (full disk, read-only file, I/O error): the page
+    /// says only that sign-in is unavailable and shows the reference; the log line names the fault, what to
+    /// fix and the database path. No sign-in can be recorded, so none is half-done: the transaction rolled back.
+    private func storageUnavailable(_ fault: StoreError.StorageFault, error: StoreError) -> HTTPResponse {
+        let reference = ReferenceID.make()
+        var response = pages.error(
+            status: 503, title: "Sign-in unavailable",
+            message: "The sign-in service cannot record sign-ins right now. Please try again later; if it persists, "
+                + "give your administrator this reference.",
+            reference: reference)
+        response.headers.append(("Retry-After", "30"))
+        response.logMetadata = [
+            "outcome": "storage_unavailable", "reference": reference, "reason": fault.rawValue, "error": "\(error)",
+            "db": store.path,
+        ]
+        return response
     }
 
     private func route(_ request: HTTPRequest) throws -> HTTPResponse {
