@@ -189,11 +189,11 @@ def test_disk_full_answers_503_then_recovers_without_a_restart(bins, processes, 
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.close()
         filler = data / "filler"
-        with open(filler, "wb") as handle:
+        # Unbuffered: a buffered file would raise ENOSPC again when `with` closes it and flushes the rest.
+        with open(filler, "wb", buffering=0) as handle:
             try:
                 while True:
                     handle.write(b"\0" * 65536)
-                    handle.flush()
             except OSError as error:
                 assert error.errno == 28, error  # ENOSPC
 
