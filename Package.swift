@@ -78,7 +78,10 @@ let package = Package(
             swiftSettings: strictSettings),
 
         // libFuzzer targets; built only by fuzz/run.sh (with -sanitize=fuzzer,address -parse-as-library).
-        .executableTarget(name: "samlgate-fuzz", dependencies: ["SAML", "Credentials"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "samlgate-fuzz",
+            dependencies: ["SAML", "Credentials", "Store", "Endpoints", "FastCGI", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
 
         // MARK: Tests mirror the sources; shared fixtures live in Tests/Fixtures (found via #filePath).
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials"], swiftSettings: strictSettings),

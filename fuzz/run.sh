@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs samlgate's libFuzzer targets (ACS path, certificate import, IdP metadata, return paths, form and
-# DEFLATE decoding) with AddressSanitizer, each for a bounded time, seeded with valid inputs.
+# DEFLATE decoding, whole FastCGI connections to the real server and gateway) with AddressSanitizer, each for a bounded time, seeded with valid inputs.
 #   fuzz/run.sh                 # every target, 60 s each (FUZZ_SECONDS to change)
 #   fuzz/run.sh acs metadata    # only these
 # A crash leaves its input in fuzz/findings/<target>/ and makes the script exit non-zero; turn it into
@@ -12,7 +12,7 @@ scripts/install-deps.sh >&2
 
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
 TARGETS=("$@")
-if [[ ${#TARGETS[@]} -eq 0 ]]; then TARGETS=(acs certificate metadata returnpath form); fi
+if [[ ${#TARGETS[@]} -eq 0 ]]; then TARGETS=(acs certificate metadata returnpath form fastcgi); fi
 
 echo "==> building samlgate-fuzz with -sanitize=fuzzer,address" >&2
 swift build -c debug --product samlgate-fuzz --scratch-path .build-fuzz \
@@ -39,6 +39,12 @@ seed() {
     metadata) cp Tests/Fixtures/metadata/*.xml "$dir/" ;;
     returnpath) printf '/tickets?x=1' >"$dir/a"; printf 'https://help.example.com/desk/x' >"$dir/b"; printf '//evil' >"$dir/c" ;;
     form) printf 'a=b%%20c&d=%%zz' >"$dir/a"; printf '\x4b\x4c\x04\x00' >"$dir/b" ;;
+    fastcgi)
+        "$PY" Tests/IdP/samlidp.py response --acs https://help.example.com/sso/acme/acs \
+            --audience https://help.example.com/sso/acme/metadata --email alice@example.com \
+            --key Tests/Fixtures/certificates/idp-rsa-key.pem --cert Tests/Fixtures/certificates/idp-rsa-cert.pem \
+            --valid-seconds 315360000 | base64 -d >"$WORK/fastcgi-response.xml"
+        "$PY" fuzz/fastcgi_seeds.py "$dir" "$WORK/fastcgi-response.xml" ;;
     esac
 }
 
@@ -47,7 +53,12 @@ for target in "${TARGETS[@]}"; do
     seed "$target"
     mkdir -p "fuzz/findings/$target"
     echo "==> fuzzing $target for ${SECONDS_EACH}s" >&2
-    if ! SAMLGATE_FUZZ_TARGET="$target" "$BIN" "$WORK/corpus-$target" -max_total_time="$SECONDS_EACH" \
+    extra=()
+    # The fastcgi target's server threads may still be finishing a request when libFuzzer runs its
+    # per-input leak check, which then reports their live objects as leaks.
+    # Leaks of the whole sign-in path are checked by scripts/leak-check.sh under valgrind instead.
+    if [[ "$target" == fastcgi ]]; then extra=(-detect_leaks=0); fi
+    if ! SAMLGATE_FUZZ_TARGET="$target" "$BIN" "$WORK/corpus-$target" "${extra[@]}" -max_total_time="$SECONDS_EACH" \
         -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="fuzz/findings/$target/" 2>"$WORK/$target.log"; then
         echo "!! $target: crash — input saved under fuzz/findings/$target/" >&2

@@ -5,7 +5,9 @@ import SAML
 // libFuzzer targets for samlgate's untrusted-input parsers (built by fuzz/run.sh with
 // `-sanitize=fuzzer,address`; main.swift hands control to libFuzzer). The target is chosen by
 // $SAMLGATE_FUZZ_TARGET: `acs` (base64 → XML → full validation), `certificate` (PEM/DER/base64 import),
-// `metadata` (IdP metadata), `returnpath` (RelayState / return_to), `form` (URL-encoded form decoding).
+// `metadata` (IdP metadata), `returnpath` (RelayState / return_to), `form` (URL-encoded form decoding),
+// `fastcgi` (raw bytes on a FastCGI connection to the real server and gateway: records, parameters,
+// bodies, routing, forms and multipart, handlers).
 
 /// Everything the ACS target needs, built once: a validator with the committed test IdP certificate.
 private let validator: ResponseValidator = {
@@ -18,6 +20,15 @@ private let validator: ResponseValidator = {
         return try ResponseValidator(
             provider: ServiceProvider(slug: "acme", baseURL: "https://help.example.com"), policy: IdentityProviderPolicy(),
             certificatesDER: certificates.map(\.der))
+    } catch {
+        fatalError("fuzz setup failed: \(error)")
+    }
+}()
+
+/// Started on first use only: the other targets need no socket, thread or database.
+private let fastCGIServer: FastCGIFuzzServer = {
+    do {
+        return try FastCGIFuzzServer()
     } catch {
         fatalError("fuzz setup failed: \(error)")
     }
@@ -50,6 +61,8 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case "form":
         _ = URLEncoding.formValue(String(decoding: bytes, as: UTF8.self))
         _ = RawDeflate.decompress(bytes)
+    case "fastcgi":
+        fastCGIServer.exchange(bytes)
     default:
         fatalError("unknown SAMLGATE_FUZZ_TARGET \(target)")
     }

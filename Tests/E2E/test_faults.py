@@ -8,12 +8,15 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import sqlite3
+import struct
 import subprocess
 import sys
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
@@ -280,3 +283,66 @@ def test_slow_clients_do_not_hold_the_responder(nginx_site):
         thread.join(timeout=20)
     statuses = sorted({answer.split(b" ", 2)[1] for answer in answers})
     assert len(answers) == 12 and statuses == [b"400"], statuses  # a well-formed but bogus SAMLResponse
+
+
+def _fastcgi_records(kind: int, content: bytes) -> bytes:
+    return struct.pack(">BBHHBB", 1, kind, 1, len(content), 0, 0) + content
+
+
+def _metadata_over_fastcgi(socket_path: Path) -> bytes:
+    """One well-formed FastCGI request for /sso/acme/metadata; the raw answer (STDOUT records and all)."""
+    params = b""
+    for name, value in [(b"REQUEST_METHOD", b"GET"), (b"REQUEST_URI", b"/sso/acme/metadata")]:
+        params += bytes([len(name), len(value)]) + name + value
+    request = (_fastcgi_records(1, struct.pack(">HB5x", 1, 0)) + _fastcgi_records(4, params)
+               + _fastcgi_records(4, b"") + _fastcgi_records(5, b""))
+    with socket.socket(socket.AF_UNIX) as client:
+        client.settimeout(10)
+        client.connect(str(socket_path))
+        client.sendall(request)
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_a_malformed_fastcgi_record_ends_the_process_at_once_or_is_survived(bins, processes, work):
+    """Only the web server may write to the responder's socket, but what if something else does: a PARAMS
+    record whose two 4-byte lengths overflow libfcgi's size sum. Debian's libfcgi (CVE-2025-23016 fix) then
+    aborts in an assertion. The process must then exit promptly so its supervisor restarts it — it took 32 s
+    while SIGUSR1, which the Swift crash backtracer uses to pause threads, was taken as a stop signal — or, with
+    a libfcgi that refuses such a record cleanly, keep serving."""
+    folder = work / "malformed-record"
+    folder.mkdir()
+    db = folder / "samlgate.db"
+    cli = harness.Samlgate(bins, db)
+    cli("init")
+    cli("account", "add", "acme", "--base-url", "https://help.example.com")
+    socket_path = folder / "samlgate.sock"
+    responder = processes.start("samlgate-fcgi (malformed record)",
+                                [str(bins / "samlgate-fcgi"), "--db", str(db), "--listen", f"unix:{socket_path}",
+                                 "--threads", "4"], folder / "samlgate-fcgi.log")
+    harness.wait_for_path(socket_path)
+    assert b"EntityDescriptor" in _metadata_over_fastcgi(socket_path)
+
+    lengths = bytes([0xFF, 0xFF, 0xFF, 0xF0]) * 2  # 2 × (2^31 - 16): the sum overflows a C int
+    malformed = (_fastcgi_records(1, struct.pack(">HB5x", 1, 0)) + _fastcgi_records(4, lengths + b"A" * 64)
+                 + _fastcgi_records(4, b""))
+    sent = time.monotonic()
+    with socket.socket(socket.AF_UNIX) as attacker:
+        attacker.settimeout(10)
+        attacker.connect(str(socket_path))
+        attacker.sendall(malformed)
+        attacker.shutdown(socket.SHUT_WR)
+        try:
+            attacker.recv(65536)
+        except OSError:
+            pass
+    try:
+        responder.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        # Survived: it must still answer.
+        assert b"EntityDescriptor" in _metadata_over_fastcgi(socket_path)
+        return
+    print(f"libfcgi aborted the responder; it exited after {time.monotonic() - sent:.1f} s")
+    assert responder.returncode != 0

@@ -23,7 +23,7 @@ extension FastCGIServer {
         public var maximumBodySize: Int
         /// The listen backlog.
         public var backlog: Int32
-        /// Whether `run()` stops on SIGTERM, SIGINT and SIGUSR1 (libfcgi's graceful-stop signal).
+        /// Whether `run()` stops on SIGTERM and SIGINT.
         /// Turn off when the embedding program handles signals itself and calls `stop()`.
         public var handlesSignals: Bool
         /// Where the per-request lines and transport warnings go.

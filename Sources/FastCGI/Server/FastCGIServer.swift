@@ -48,7 +48,7 @@ public final class FastCGIServer: Sendable {
 
     /// Serves requests until stopped, then waits for in-flight requests and returns.
     ///
-    /// Blocks SIGTERM, SIGINT and SIGUSR1 in the calling thread (and so in the workers, which
+    /// Blocks SIGTERM and SIGINT in the calling thread (and so in the workers, which
     /// inherit the mask) and ignores SIGPIPE, so a client that went away yields a write error
     /// instead of killing the process. The signals stay blocked in the calling thread afterwards,
     /// so a second SIGTERM during shutdown cannot kill the process after a clean drain.

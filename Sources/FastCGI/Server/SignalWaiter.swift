@@ -6,19 +6,23 @@ import Logging
     import Darwin
 #endif
 
-/// The thread that turns SIGTERM/SIGINT/SIGUSR1 into `FastCGIServer.stop()`.
+/// The thread that turns SIGTERM/SIGINT into `FastCGIServer.stop()`.
 ///
 /// The signals are blocked in every thread, so they stay pending until this thread takes them
 /// with `sigtimedwait` — no async-signal-safety concerns, and `stop()` runs as ordinary code.
 /// The 200 ms timeout lets it notice that the server stopped for another reason.
 final class SignalWaiter {
-    /// SIGTERM (mod_fcgid, systemd), SIGINT (a terminal), SIGUSR1 (libfcgi's graceful stop).
+    /// SIGTERM (mod_fcgid, systemd) and SIGINT (a terminal).
+    ///
+    /// Not SIGUSR1, although libfcgi treats it as a graceful stop: the Swift runtime's crash
+    /// backtracer suspends the other threads with SIGUSR1 and waits for each to answer. With SIGUSR1
+    /// blocked and taken here, every crash (an `abort` in libfcgi included) stalled for 2 s per thread
+    /// — 32 s with the default pool — before the process died and its supervisor could restart it.
     static var stopSignals: sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGUSR1)
         return set
     }
 
