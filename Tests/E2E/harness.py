@@ -303,6 +303,17 @@ def idp_initiated(site: dict, user: str, relay_state: str | None = None) -> tupl
     return form_fields(page.text)
 
 
+def acs_status(base_url: str, encoded: str, timeout: float = 10, slug: str = "acme") -> int:
+    """POSTs one SAMLResponse to the ACS and returns the status; 0 when no answer came (a killed responder)."""
+    import requests
+
+    try:
+        return requests.post(f"{base_url}/sso/{slug}/acs", data={"SAMLResponse": encoded}, allow_redirects=False,
+                             timeout=timeout).status_code
+    except requests.RequestException:
+        return 0
+
+
 def bulk_responses(python: str, base_url: str, email: str, count: int, out: Path, slug: str = "acme") -> list[str]:
     """`count` unique signed responses (base64) from the test IdP for `email`, made with bench/responses.py."""
     subprocess.run([python, str(REPO / "bench" / "responses.py"), "--acs", f"{base_url}/sso/{slug}/acs",

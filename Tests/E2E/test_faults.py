@@ -35,11 +35,7 @@ def test_kill_9_during_sign_ins(nginx_site, bins, processes, python_for_idp):
     before = sqlite3.connect(db).execute("SELECT count(*) FROM session").fetchone()[0]
 
     def post(encoded: str) -> int:
-        try:
-            return requests.post(f"{base}/sso/acme/acs", data={"SAMLResponse": encoded}, allow_redirects=False,
-                                 timeout=10).status_code
-        except requests.RequestException:
-            return 0
+        return harness.acs_status(base, encoded, timeout=10)
 
     # Sign-ins in flight on 8 connections; SIGKILL the responder after ~150 answers.
     with ThreadPoolExecutor(max_workers=8) as pool:
