@@ -53,12 +53,13 @@ for target in "${TARGETS[@]}"; do
     seed "$target"
     mkdir -p "fuzz/findings/$target"
     echo "==> fuzzing $target for ${SECONDS_EACH}s" >&2
-    extra=()
-    # The fastcgi target's server threads may still be finishing a request when libFuzzer runs its
-    # per-input leak check, which then reports their live objects as leaks.
-    # Leaks of the whole sign-in path are checked by scripts/leak-check.sh under valgrind instead.
-    if [[ "$target" == fastcgi ]]; then extra=(-detect_leaks=0); fi
-    if ! SAMLGATE_FUZZ_TARGET="$target" "$BIN" "$WORK/corpus-$target" "${extra[@]}" -max_total_time="$SECONDS_EACH" \
+    extra=() asan="${ASAN_OPTIONS:-}"
+    # The fastcgi target's server threads may still be in a request when libFuzzer checks for leaks
+    # (after an input, and at exit), which then reports their live objects as leaks. Leaks of the
+    # whole sign-in path are checked by scripts/leak-check.sh under valgrind instead.
+    if [[ "$target" == fastcgi ]]; then extra=(-detect_leaks=0) asan="detect_leaks=0${asan:+:$asan}"; fi
+    if ! ASAN_OPTIONS="$asan" SAMLGATE_FUZZ_TARGET="$target" "$BIN" "$WORK/corpus-$target" "${extra[@]}" \
+        -max_total_time="$SECONDS_EACH" \
         -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="fuzz/findings/$target/" 2>"$WORK/$target.log"; then
         echo "!! $target: crash — input saved under fuzz/findings/$target/" >&2
