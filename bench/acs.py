@@ -138,8 +138,8 @@ class ResponsePool:
     `give_back` returns the ones a run did not send."""
 
     def __init__(self, name: str, work: Path, python: str, key: Path, cert: Path, acs: str, audience: str,
-                 valid_seconds: int, generator: str, generators: int):
-        self.generator = generator
+                 valid_seconds: int, generator: str, generators: int, script: str = "responses.py"):
+        self.generator, self.script = generator, script
         self.name, self.work, self.python, self.key, self.cert = name, work, python, key, cert
         self.acs, self.audience, self.valid_seconds, self.generators = acs, audience, valid_seconds, generators
         self.chunks: collections.deque[tuple[Path, int]] = collections.deque()  # (file, lines), all unused
@@ -165,7 +165,7 @@ class ResponsePool:
         for index in range(processes):
             email, given, family = USERS[(self.serial + index) % len(USERS)]
             out = self._path("b64")
-            program = [str(HERE / "responses.py")] if self.generator == "fast" else [str(SAMLIDP), "response"]
+            program = [str(HERE / self.script)] if self.generator == "fast" else [str(SAMLIDP), "response"]
             args = [self.python, *program, "--acs", self.acs, "--audience", self.audience,
                     "--issuer", IDP_ENTITY_ID, "--email", email, "--given-name", given, "--family-name", family,
                     "--key", str(self.key), "--cert", str(self.cert), "--valid-seconds", str(self.valid_seconds),
@@ -646,7 +646,8 @@ def shibboleth_missing() -> str | None:
 def shibboleth_version() -> str:
     result = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libapache2-mod-shib"], capture_output=True,
                             text=True)
-    return result.stdout.strip() or "?"
+    # "3.4.1+dfsg-2+deb12u1" → "3.4.1"
+    return re.split(r"[+~-]", result.stdout.strip())[0] or "?"
 
 
 class ShibbolethSite:
@@ -1085,8 +1086,9 @@ http {{
             shib_skipped = args.shibboleth_unavailable or shibboleth_missing()
         if not args.no_shibboleth and not shib_skipped:
             shib = ShibbolethSite(work, processes, cert)
+            # One user per Response (bench/responses_unique.py says why).
             spool = ResponsePool("shibboleth", work, args.python, key, cert, shib.acs, shib.audience, valid,
-                                 args.generator, args.generators)
+                                 args.generator, args.generators, script="responses_unique.py")
             try:
                 shib.start()
                 success, location = smoke_shibboleth(shib, spool)
@@ -1097,7 +1099,7 @@ http {{
                 shib.stop()
             else:
                 label = f"mod_shib + shibd {shibboleth_version()}"
-                expected = 600.0
+                expected = 1000.0
                 for concurrency in concurrencies:
                     run = post_backs(spool, Run("shibboleth", label, concurrency, success_status=success), shib.acs,
                                      args.seconds, expected, work, [shib.process.pid, shib.shibd.pid], location)
