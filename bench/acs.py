@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Side-by-side ACS benchmark: samlgate (nginx + samlgate-fcgi) against mod_auth_mellon (Apache 2.4).
+"""Side-by-side ACS benchmark: samlgate (nginx + samlgate-fcgi) against mod_auth_mellon and Shibboleth SP 3
+(mod_shib + shibd), both in Apache 2.4.
 
 Run through bench/acs.sh, which installs what is needed, builds the release binaries and the test
 IdP's venv, then calls this with --bins and --python. Everything listens on 127.0.0.1 on free ports
@@ -19,6 +20,7 @@ import json
 import math
 import os
 import platform
+import pwd
 import re
 import resource
 import shutil
@@ -739,13 +741,10 @@ class ShibbolethSite:
 """)
         # shibd runs as _shibd (as Debian's shibd.service does) when that user exists; Apache's children
         # (www-data) connect to its socket and write native.log.
-        self.user = None
         try:
-            import pwd
-            pwd.getpwnam("_shibd")
-            self.user = "_shibd"
+            self.user = pwd.getpwnam("_shibd").pw_name
         except KeyError:
-            pass
+            self.user = None
         for path in self.root.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         self.root.chmod(0o755)
@@ -935,7 +934,8 @@ def main() -> int:
     parser.add_argument("--threads", default="2,4,8", help="samlgate-fcgi --threads values to try")
     parser.add_argument("--try-seconds", type=float, default=3, help="length of each --threads try")
     parser.add_argument("--generator", choices=("fast", "samlidp"), default="fast",
-                        help="fast: bench/responses.py; samlidp: Tests/IdP/samlidp.py response (one xmlsec1 per signature)")
+                        help="fast: bench/responses.py (bench/responses_unique.py for Shibboleth); samlidp: "
+                             "Tests/IdP/samlidp.py response (one xmlsec1 per signature; four users for every SP)")
     parser.add_argument("--generators", type=int, default=2, help="parallel samlidp.py processes (--generator samlidp)")
     parser.add_argument("--no-mellon-stock", action="store_true", help="skip mellon with the stock CA bundle")
     parser.add_argument("--no-shibboleth", action="store_true", help="skip Shibboleth SP 3 (mod_shib + shibd)")
