@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Side-by-side ACS benchmark: samlgate (nginx + samlgate-fcgi) against mod_auth_mellon 0.18 (Apache 2.4,
-# prefork), in one run, on 127.0.0.1. See bench/README.md for what each number means.
+# Side-by-side ACS benchmark: samlgate (nginx + samlgate-fcgi) against mod_auth_mellon 0.18 and
+# Shibboleth SP 3 (mod_shib + shibd; skip with --no-shibboleth), both in Apache 2.4 (prefork), in one
+# run, on 127.0.0.1. See bench/README.md for what each number means.
 #
 #   sudo bench/acs.sh                 # ~8-10 minutes on 2 cores; prints the table at the end
 #   bench/acs.sh --seconds 5          # shorter runs; other options: bench/acs.py --help
 #
 # Installs what it needs (Debian 12), builds release binaries, makes the test IdP's venv, generates
-# unique signed responses before each timed window, drives both SPs with wrk, then runs
+# unique signed responses before each timed window, drives the SPs with wrk, then runs
 # bench/validate.sh for the in-process floor. Exits 1 if any run is invalid (< 99% success answers,
 # sessions missing) or something fails. Needs root: Apache switches to www-data, nginx runs as root.
 set -euo pipefail
@@ -19,6 +20,19 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 scripts/install-deps.sh wrk libapache2-mod-auth-mellon >&2
+
+# Shibboleth SP 3 is optional: if it cannot be installed, say why and measure the others
+# (the table then has a "not measured: <reason>" line).
+shib_args=()
+if [[ " $* " != *" --no-shibboleth "* ]]; then
+    if ! shib_log="$(scripts/install-deps.sh libapache2-mod-shib 2>&1)"; then
+        reason="$(printf '%s\n' "$shib_log" | grep -v '^\s*$' | tail -n 1 | cut -c1-200)"
+        echo "warning: Shibboleth SP not installed (scripts/install-deps.sh libapache2-mod-shib): $reason" >&2
+        shib_args=(--shibboleth-unavailable "scripts/install-deps.sh libapache2-mod-shib failed: ${reason:-unknown}")
+    else
+        printf '%s\n' "$shib_log" | grep -v '^\s*$' >&2 || true
+    fi
+fi
 
 echo "==> building release binaries" >&2
 for product in samlgate-fcgi samlgate samlgate-bench; do
@@ -40,6 +54,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$PY" bench/acs.py --bins "$BINS" --python "$PY" "$@" &
+"$PY" bench/acs.py --bins "$BINS" --python "$PY" "${shib_args[@]}" "$@" &
 child=$!
 wait "$child"
