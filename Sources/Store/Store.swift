@@ -21,24 +21,30 @@ public final class Store: Sendable {
     /// How long a writer waits for another process's write lock before giving up.
     public static let busyTimeout: TimeInterval = 5
 
-    /// WAL pages between automatic checkpoints (SQLite's default is 1,000).
-    ///
-    /// A sign-in appends about ten pages (session, replay entry and log row with their indexes), and
-    /// most are the same hot pages again; a checkpoint copies each distinct page once and fsyncs
-    /// twice, so rarer checkpoints copy fewer pages per sign-in. The WAL stays under ~40 MB.
-    static let checkpointPages = 10_000
+    /// Who copies the WAL back into the database file.
+    public enum Checkpoints: Sendable {
+        /// SQLite's automatic checkpoint, run by the commit that finds 1,000 pages in the WAL: right
+        /// for the CLI, which writes little and briefly.
+        case automatic
+        /// A background thread of this store (``WALCheckpointer``), so no request pays for them: for
+        /// the responder, which commits a sign-in at a time from many threads.
+        case background
+    }
 
     /// The database file this store opened.
     public let path: String
     private let readers: ConnectionPool
     private let writer: DatabaseQueue
     private let writerLock = NSLock()
+    private let checkpointer: WALCheckpointer?
 
     /// Opens the database at `path`.
     ///
-    /// - Parameter create: create the file (and apply nothing yet) when it does not exist; only
-    ///   `samlgate init` does this, so a mistyped `--db` fails clearly instead of creating an empty store.
-    public init(path: String, create: Bool = false) throws {
+    /// - Parameters:
+    ///   - create: create the file (and apply nothing yet) when it does not exist; only `samlgate init`
+    ///     does this, so a mistyped `--db` fails clearly instead of creating an empty store.
+    ///   - checkpoints: who checkpoints the WAL (see ``Checkpoints``).
+    public init(path: String, create: Bool = false, checkpoints: Checkpoints = .automatic) throws {
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw StoreError.missingDatabase(path: path)
         }
@@ -57,15 +63,25 @@ public final class Store: Sendable {
             // transaction after another connection's commit (measured: one mmap + munmap and their page
             // faults per sign-in, more than the few pread(2) calls it saves).
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
+            if checkpoints == .background { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         self.path = path
         do {
             writer = try DatabaseQueue(path: path, configuration: configuration)
             readers = try ConnectionPool(path: path, configuration: configuration)
+            checkpointer = checkpoints == .background ? try WALCheckpointer(path: path, configuration: configuration) : nil
         } catch {
             throw StoreError(error)
         }
+    }
+
+    deinit {
+        checkpointer?.stop()
+    }
+
+    /// Runs one checkpoint now on the background checkpointer's connection (tests); nil without one.
+    func checkpointNow() throws -> (walFrames: Int, checkpointed: Int)? {
+        try checkpointer?.checkpoint()
     }
 
     /// Resolves the database path from `--db`, then `$SAMLGATE_DB`, then ``defaultPath``.

@@ -66,7 +66,7 @@ struct SamlgateFCGI: ParsableCommand {
     }
 
     func run() throws {
-        let gateway = try Self.makeGateway(databasePath: Store.resolvePath(db))
+        let gateway = try Self.makeGateway(databasePath: Store.resolvePath(db), checkpoints: .background)
         var target: ListenTarget = try listen.map { try ListenTarget(parsing: $0) } ?? .standardInput
         if case .unixSocket(let path, let permissions, let group) = target {
             // Anyone who can connect can speak for the web server (the Authorizer role trusts it), so the
@@ -87,13 +87,16 @@ struct SamlgateFCGI: ParsableCommand {
     }
 
     /// Opens the store (refusing an outdated schema) and initializes xmlsec on the main thread, before workers start.
-    static func makeGateway(databasePath: String) throws -> SSOGateway {
+    ///
+    /// A long-running responder checkpoints the WAL from a background thread; a CGI process, which
+    /// lives for one request, leaves it to SQLite's automatic checkpoints.
+    static func makeGateway(databasePath: String, checkpoints: Store.Checkpoints) throws -> SSOGateway {
         do {
             try SAMLRuntime.initialize()
         } catch {
             throw ServerStartError(message: "cannot initialize xmlsec: \(error)")
         }
-        let store = try Store(path: databasePath)
+        let store = try Store(path: databasePath, checkpoints: checkpoints)
         try store.checkSchema()
         return SSOGateway(store: store)
     }
@@ -101,7 +104,7 @@ struct SamlgateFCGI: ParsableCommand {
     private static func serveCGI() {
         let path = Store.resolvePath(nil)
         do {
-            _ = CGIServer.serveOne(handler: try makeGateway(databasePath: path), logger: Logger(label: "samlgate-cgi"))
+            _ = CGIServer.serveOne(handler: try makeGateway(databasePath: path, checkpoints: .automatic), logger: Logger(label: "samlgate-cgi"))
         } catch {
             // Still a valid CGI answer: the web server shows a 503, the reason goes to its error log.
             FileHandle.standardError.write(Data("samlgate-fcgi: error: \(error)\n".utf8))

@@ -7,10 +7,10 @@ final class TemporaryStore {
     let folder: URL
     let store: Store
 
-    init(migrate: Bool = true) throws {
+    init(migrate: Bool = true, checkpoints: Store.Checkpoints = .automatic) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("samlgate-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder.appendingPathComponent("test.db").path, create: true)
+        store = try Store(path: folder.appendingPathComponent("test.db").path, create: true, checkpoints: checkpoints)
         if migrate { try store.migrate() }
     }
 
