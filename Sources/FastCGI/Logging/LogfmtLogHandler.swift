@@ -44,14 +44,19 @@ public struct LogfmtLogHandler: LogHandler {
 
     /// Formats and writes one line.
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-        if let own = event.metadata { merged.merge(own) { $1 } }
-        let line = Self.format(
+        // The request line carries all its fields in the event: no copy when there is nothing to merge.
+        var merged: Logger.Metadata
+        if metadata.isEmpty, metadataProvider == nil {
+            merged = event.metadata ?? [:]
+        } else {
+            merged = metadata
+            if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
+            if let own = event.metadata { merged.merge(own) { $1 } }
+        }
+        var line = Self.format(
             timestamp: Self.timestamp(), level: event.level, message: event.message.description, metadata: merged)
-        var bytes = Array(line.utf8)
-        bytes.append(0x0A)
-        bytes.withUnsafeBytes { raw in
+        line += "\n"
+        line.withUTF8 { raw in
             var offset = 0
             while offset < raw.count {
                 let written = write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
