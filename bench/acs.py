@@ -531,6 +531,36 @@ MaxKeepAliveRequests 0
 KeepAliveTimeout 30"""
 
 
+def apache_preamble(root: Path, port: int, module: str) -> str:
+    """The httpd.conf lines both Apache peers share: the prefork MPM, logs, the core auth modules, the
+    peer's own `module` line, and an htdocs folder anyone may read."""
+    m = MellonSite.MODULES
+    return f"""ServerRoot {root}
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile {root}/httpd.pid
+User www-data
+Group www-data
+ErrorLog {root}/logs/error.log
+LogLevel warn
+LogFormat "%h %l %u %t \\"%r\\" %>s %b" common
+CustomLog {root}/logs/access.log common
+LoadModule mpm_prefork_module {m}/mod_mpm_prefork.so
+LoadModule authn_core_module {m}/mod_authn_core.so
+LoadModule authz_core_module {m}/mod_authz_core.so
+LoadModule authz_user_module {m}/mod_authz_user.so
+LoadModule dir_module {m}/mod_dir.so
+{module}
+{APACHE_PREFORK}
+Mutex file:{root} default
+DocumentRoot {root}/htdocs
+DirectoryIndex index.html
+<Directory {root}/htdocs>
+    Require all granted
+</Directory>
+"""
+
+
 class MellonSite:
     """Apache 2.4 (prefork MPM, User www-data) with mod_auth_mellon protecting /protected."""
 
@@ -562,30 +592,7 @@ class MellonSite:
         self.root.chmod(0o755)
         m = self.MODULES
         (self.root / "httpd.conf").write_text(f"""
-ServerRoot {self.root}
-ServerName 127.0.0.1
-Listen 127.0.0.1:{self.port}
-PidFile {self.root}/httpd.pid
-User www-data
-Group www-data
-ErrorLog {self.root}/logs/error.log
-LogLevel warn
-LogFormat "%h %l %u %t \\"%r\\" %>s %b" common
-CustomLog {self.root}/logs/access.log common
-LoadModule mpm_prefork_module {m}/mod_mpm_prefork.so
-LoadModule authn_core_module {m}/mod_authn_core.so
-LoadModule authz_core_module {m}/mod_authz_core.so
-LoadModule authz_user_module {m}/mod_authz_user.so
-LoadModule dir_module {m}/mod_dir.so
-LoadModule auth_mellon_module {m}/mod_auth_mellon.so
-{APACHE_PREFORK}
-Mutex file:{self.root} default
-DocumentRoot {self.root}/htdocs
-DirectoryIndex index.html
-<Directory {self.root}/htdocs>
-    Require all granted
-</Directory>
-MellonLockFile {self.root}/mellon.lock
+{apache_preamble(self.root, self.port, f"LoadModule auth_mellon_module {m}/mod_auth_mellon.so")}MellonLockFile {self.root}/mellon.lock
 # MellonCacheSize: Debian's default (100 sessions), as an admin would run it.
 <Location />
     MellonEnable info
@@ -752,32 +759,8 @@ class ShibbolethSite:
         if self.user:
             shutil.chown(self.root / "run", self.user, self.user)
             shutil.chown(key, self.user, self.user)
-        m = MellonSite.MODULES
         (self.root / "httpd.conf").write_text(f"""
-ServerRoot {self.root}
-ServerName 127.0.0.1
-Listen 127.0.0.1:{self.port}
-PidFile {self.root}/httpd.pid
-User www-data
-Group www-data
-ErrorLog {self.root}/logs/error.log
-LogLevel warn
-LogFormat "%h %l %u %t \\"%r\\" %>s %b" common
-CustomLog {self.root}/logs/access.log common
-LoadModule mpm_prefork_module {m}/mod_mpm_prefork.so
-LoadModule authn_core_module {m}/mod_authn_core.so
-LoadModule authz_core_module {m}/mod_authz_core.so
-LoadModule authz_user_module {m}/mod_authz_user.so
-LoadModule dir_module {m}/mod_dir.so
-LoadModule mod_shib {MOD_SHIB}
-{APACHE_PREFORK}
-Mutex file:{self.root} default
-DocumentRoot {self.root}/htdocs
-DirectoryIndex index.html
-<Directory {self.root}/htdocs>
-    Require all granted
-</Directory>
-ShibConfig {self.root}/shibboleth2.xml
+{apache_preamble(self.root, self.port, f"LoadModule mod_shib {MOD_SHIB}")}ShibConfig {self.root}/shibboleth2.xml
 ShibCompatValidUser Off
 # As Debian's conf-available/shib.conf.
 <Location /Shibboleth.sso>
