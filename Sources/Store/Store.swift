@@ -21,6 +21,9 @@ public final class Store: Sendable {
     /// How long a writer waits for another process's write lock before giving up.
     public static let busyTimeout: TimeInterval = 5
 
+    /// The size, in bytes, a WAL file is cut back to when it starts over (see `journal_size_limit`).
+    static let walSizeLimit = 64 << 20
+
     /// Who copies the WAL back into the database file.
     public enum Checkpoints: Sendable {
         /// SQLite's automatic checkpoint, run by the commit that finds 1,000 pages in the WAL: right
@@ -63,13 +66,17 @@ public final class Store: Sendable {
             // transaction after another connection's commit (measured: one mmap + munmap and their page
             // faults per sign-in, more than the few pread(2) calls it saves).
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // When a writer starts the WAL over, it cuts a file grown past this back to it (a burst, or
+            // a long read that kept checkpoints from finishing), yet keeps the blocks a busy quarter
+            // second reuses: writing into existing blocks is cheaper than extending the file.
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
             if checkpoints == .background { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         self.path = path
         do {
             writer = try DatabaseQueue(path: path, configuration: configuration)
             readers = try ConnectionPool(path: path, configuration: configuration)
-            checkpointer = checkpoints == .background ? try WALCheckpointer(path: path, configuration: configuration) : nil
+            checkpointer = checkpoints == .background ? try WALCheckpointer(path: path, configuration: configuration, writerLock: writerLock) : nil
         } catch {
             throw StoreError(error)
         }
@@ -79,9 +86,9 @@ public final class Store: Sendable {
         checkpointer?.stop()
     }
 
-    /// Runs one checkpoint now on the background checkpointer's connection (tests); nil without one.
+    /// Runs one checkpoint round now on the background checkpointer's connection (tests); nil without one.
     func checkpointNow() throws -> (walFrames: Int, checkpointed: Int)? {
-        try checkpointer?.checkpoint()
+        try checkpointer?.round()
     }
 
     /// Resolves the database path from `--db`, then `$SAMLGATE_DB`, then ``defaultPath``.
