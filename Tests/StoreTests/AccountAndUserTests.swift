@@ -125,4 +125,25 @@ struct AccountAndUserTests {
             try temporary.store.write { try $0.removeUser(accountID: id, email: "u@example.com") }
         }
     }
+
+    @Test func updatingNamesWritesOnlyWhatChanged() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let user = try temporary.store.write {
+            try $0.addUser(accountID: id, email: "u@example.com", role: .user, givenName: "Ursula", familyName: "Ser")
+        }
+        func update(_ given: String?, _ family: String?) throws -> Int {
+            try temporary.store.write { tx in
+                try tx.updateNames(userID: user.id, givenName: given, familyName: family)
+                return tx.db.changesCount
+            }
+        }
+        #expect(try update("Ursula", "Ser") == 0)
+        #expect(try update(nil, nil) == 0)
+        #expect(try update("Ursula", nil) == 0)
+        #expect(try update("Uschi", nil) == 1)
+        #expect(try update(nil, "Sér") == 1)
+        let stored = try #require(try temporary.store.read { try $0.user(accountID: id, email: "u@example.com") })
+        #expect(stored.givenName == "Uschi" && stored.familyName == "Sér")
+    }
 }

@@ -79,10 +79,14 @@ extension StoreTransaction {
     }
 
     /// Updates the names sent by the IdP; nil leaves a name as it is.
+    ///
+    /// Names that are already stored write nothing: SQLite rewrites a row set to the values it has,
+    /// and every SAML sign-in carries the names, so most sign-ins would add the user's page to the WAL.
     public func updateNames(userID: Int64, givenName: String?, familyName: String?) throws {
         try run( """
-                UPDATE user SET given_name = coalesce(?, given_name), family_name = coalesce(?, family_name)
-                WHERE id = ?
+                UPDATE user SET given_name = coalesce(?1, given_name), family_name = coalesce(?2, family_name)
+                WHERE id = ?3
+                  AND (given_name IS NOT coalesce(?1, given_name) OR family_name IS NOT coalesce(?2, family_name))
                 """,
             [givenName, familyName, userID])
     }
