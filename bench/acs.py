@@ -369,6 +369,29 @@ def post_backs(pool: ResponsePool, run: Run, url: str, seconds: float, expected_
     return fill(run, parsed, cpu, client)
 
 
+def memory_growth(site: "SamlgateSite", pool: ResponsePool, rate: float, work: Path, location: str,
+                  marks: tuple[int, ...] = (10_000, 100_000), concurrency: int = 8) -> tuple[list[tuple[int, float]], list[str]]:
+    """Restarts the responder, then posts unique responses through nginx up to each mark of post-backs,
+    reading the responder's VmRSS after each: [(accepted so far, MB)] and any problems."""
+    site.start_responder(site.threads)
+    accepted, answered, readings, problems = 0, 0, [], []
+    for mark in marks:
+        bodies, count = pool.take(mark - answered)
+        log(f"samlgate memory: {count} more post-backs (answered so far {answered})")
+        parsed, _, _ = run_wrk(site.acs, concurrency, math.ceil(count / rate * 1.5) + 2, work, bodies,
+                               location=location)  # wrk takes whole seconds
+        pool.give_back(bodies, WRK_THREADS, parsed["threads"])
+        accepted += parsed["statuses"].get(303, 0)
+        answered += sum(parsed["statuses"].values())
+        if answered < 0.99 * mark:
+            problems.append(f"only {answered} of {mark} post-backs answered ({parsed['statuses']})")
+            break
+        readings.append((accepted, status_kb(site.responder.pid, "VmRSS") / 1024))
+    if answered and accepted / answered < 0.99:
+        problems.append(f"only {100 * accepted / answered:.1f}% answered 303")
+    return readings, problems
+
+
 def describe(run: Run) -> str:
     codes = ", ".join(f"{code if code < 1000 else str(code - 1000) + ' elsewhere'}: {n}"
                       for code, n in sorted(run.statuses.items()))
@@ -925,6 +948,8 @@ def main() -> int:
     parser.add_argument("--shibboleth-unavailable", metavar="REASON",
                         help="Shibboleth SP could not be installed (acs.sh): say why in the table, measure the rest")
     parser.add_argument("--no-floor", action="store_true", help="skip bench/validate.sh")
+    parser.add_argument("--no-rss-check", action="store_true",
+                        help="skip the responder memory check (VmRSS after 10,000 and 100,000 post-backs)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     concurrencies = [int(c) for c in args.concurrency.split(",")]
@@ -943,6 +968,7 @@ def main() -> int:
     processes = harness.Processes()
     runs: list[Run] = []
     notes: list[str] = []
+    memory, memory_problems = None, []  # the responder's VmRSS after 10k and 100k post-backs
     shib_skipped = None  # why Shibboleth was not measured (None: it was, or --no-shibboleth)
     shib_failed = False
     spool = None
@@ -994,6 +1020,12 @@ def main() -> int:
             expected = max(expected, run.rate)
             runs.append(run)
         rss_after_acs = status_kb(site.responder.pid, "VmRSS") / 1024
+
+        # --------- responder memory: 10k vs 100k post-backs through nginx ---------
+        if not args.no_rss_check:
+            memory, memory_problems = memory_growth(site, pool, expected, work, location)
+            log("samlgate memory: " + ", ".join(f"{mb:.1f} MB after {n}" for n, mb in memory)
+                + "".join(f"; {p}" for p in memory_problems))
 
         # --------- per-request session check vs nginx static ---------
         static_root = work / "static"
@@ -1171,6 +1203,16 @@ http {{
                        ["ratio", f"{100 * floor['validations'] / floor['openssl']:.1f}%"]]), ""]
     elif floor:
         out += [f"in-process floor: bench/validate.sh failed: {floor.get('error', '')}", ""]
+
+    if memory is not None:
+        if len(memory) == 2 and not memory_problems:
+            (n1, mb1), (n2, mb2) = memory
+            change = 100 * (mb2 - mb1) / mb1
+            verdict = "flat (within ±10%)" if abs(change) <= 10 else "NOT flat (target ±10%)"
+            out += [f"samlgate-fcgi VmRSS through nginx (fresh process, c=8): {mb1:.1f} MB after {n1:,} accepted "
+                    f"post-backs, {mb2:.1f} MB after {n2:,}: {change:+.1f}%, {verdict}", ""]
+        else:
+            out += [f"samlgate-fcgi memory check failed: {memory} {'; '.join(memory_problems)}", ""]
 
     out += [f"note: {n}" for n in notes]
     out.append(f"note: samlgate responder RSS after the ACS runs: {rss_after_acs:.1f} MB; "
