@@ -53,21 +53,38 @@ struct CheckpointTests {
     /// Under writes that never pause, a PASSIVE checkpoint never catches up with the WAL's end, and
     /// SQLite only starts the log over when a writer finds it wholly copied: the file grew by every
     /// commit (660 MB in a six-second benchmark). The checkpointer finishes each round holding the
-    /// store's write lock, so the next commit starts the WAL over.
-    @Test func theWALStartsOverWhileWritesNeverPause() throws {
+    /// store's write lock, so the next commit starts the WAL over — also while readers keep reading
+    /// (each on the snapshot it began with, which a restart must wait for).
+    @Test(arguments: [0, 3])
+    func theWALStartsOverWhileWritesNeverPause(readers: Int) throws {
         let temporary = try TemporaryStore(checkpoints: .background)
         let store = temporary.store
         let path = store.path
         try store.write { try $0.db.execute(sql: "CREATE TABLE filler (payload BLOB)") }
         let first = try #require(try walRestarts(path))
         let stop = StopFlag()
-        let writer = Thread {
-            while !stop.isSet {
-                _ = try? store.write { try $0.db.execute(sql: "INSERT INTO filler VALUES (zeroblob(600))") }
+        var threads = [
+            Thread {
+                while !stop.isSet {
+                    _ = try? store.write { try $0.db.execute(sql: "INSERT INTO filler VALUES (zeroblob(600))") }
+                }
+                stop.acknowledge()
             }
+        ]
+        for _ in 0..<readers {
+            threads.append(
+                Thread {
+                    while !stop.isSet {
+                        _ = try? store.read { try Int.fetchOne($0.db, sql: "SELECT max(rowid) FROM filler") }
+                    }
+                    stop.acknowledge()
+                })
         }
-        writer.start()
-        defer { stop.set(); while !stop.acknowledged { usleep(1_000) } }
+        threads.forEach { $0.start() }
+        defer {
+            stop.set()
+            while stop.acknowledgements < threads.count { usleep(1_000) }
+        }
         let deadline = Date().addingTimeInterval(5)
         var restarts = first
         while restarts == first, Date() < deadline {
@@ -78,17 +95,13 @@ struct CheckpointTests {
     }
 }
 
-/// A stop flag for the test's writer thread, and its acknowledgement.
+/// A stop flag for the test's threads, and how many of them have stopped.
 private final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
-    private var done = false
-    var isSet: Bool {
-        lock.withLock {
-            if stopped { done = true }
-            return stopped
-        }
-    }
-    var acknowledged: Bool { lock.withLock { done } }
+    private var stoppedThreads = 0
+    var isSet: Bool { lock.withLock { stopped } }
+    var acknowledgements: Int { lock.withLock { stoppedThreads } }
     func set() { lock.withLock { stopped = true } }
+    func acknowledge() { lock.withLock { stoppedThreads += 1 } }
 }
