@@ -157,6 +157,22 @@ struct SSOGatewayACSTests {
         #expect(try harness.log().first?.failedCheck == "signature")
         try harness.changeSettings { $0.certificates.append(try! Certificate(der: TestKeys.idpRSADER)) }
         #expect(harness.postACS(try ResponseBuilder.valid().encoded()).status == 303)
+        // Each post was first validated with the settings cached by the one before (a post-back reads
+        // none itself) and answered again once its transaction saw the change: the stale attempts
+        // left no log row and no session.
+        #expect(try harness.log().map(\.outcome) == [.accepted, .rejected, .accepted])
+        #expect(try harness.sessions().count == 2)
+    }
+
+    @Test func aPostBackValidatedWithSettingsSavedMeanwhileIsAnsweredFromTheNewOnes() throws {
+        let harness = try GatewayHarness()
+        #expect(harness.postACS(try ResponseBuilder.valid().encoded()).status == 303)
+        // SAML disabled by another writer: the cached settings still say enabled, the post must not sign in.
+        try harness.changeSettings { $0.enabled = false }
+        let refused = harness.postACS(try ResponseBuilder.valid().encoded())
+        #expect(refused.status == 403)
+        #expect(try harness.log().first?.failedCheck == "disabled")
+        #expect(try harness.sessions().count == 1)
     }
 
     @Test func namesFromTheIdPUpdateTheUser() throws {

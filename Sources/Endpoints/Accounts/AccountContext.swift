@@ -35,6 +35,27 @@ struct AccountContext: Sendable {
         }
     }
 
+    /// Set on a context taken from the cache without reading the database (the post-back's fast path,
+    /// see ``AccountDirectory/unconfirmedContext(slug:)``): every write the request makes first checks,
+    /// in the same transaction, that the context is still current (``confirm(in:)``).
+    var unconfirmed = false
+
+    /// Thrown by ``confirm(in:)`` when the account or its settings changed since this context was built.
+    /// The transaction rolls back, so the request wrote nothing, and it is answered again from a fresh context.
+    struct Stale: Error {}
+
+    /// For an unconfirmed context: checks in `transaction` that account and settings version are still
+    /// the ones this context was built from, or throws ``Stale``.
+    ///
+    /// Done in the transaction that records the outcome, a change saved while the request was being
+    /// validated is seen, not just one saved before it started.
+    func confirm(in transaction: StoreTransaction) throws {
+        guard unconfirmed else { return }
+        guard let (current, currentVersion) = try transaction.accountVersion(slug: account.slug),
+            current == account, currentVersion == version
+        else { throw Stale() }
+    }
+
     /// Whether cookies must carry `Secure` (everything but a plain-http base URL).
     var secureCookies: Bool { !account.baseURL.lowercased().hasPrefix("http://") }
 

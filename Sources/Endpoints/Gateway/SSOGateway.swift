@@ -80,6 +80,15 @@ public final class SSOGateway: HTTPHandler {
         if route.endpoint == .auth, request.method == "GET" || request.method == "HEAD" {
             return try authCheck(request, slug: route.slug)
         }
+        // A post-back validates with the cached settings and confirms them in the transaction that
+        // records its outcome; if they changed meanwhile, that wrote nothing and it is answered again below.
+        if route.endpoint == .acs, request.method == "POST", let cached = directory.unconfirmedContext(slug: route.slug) {
+            do {
+                var response = try dispatch(request, route: route, context: cached)
+                response.logMetadata["account"] = cached.account.slug
+                return response
+            } catch is AccountContext.Stale {}
+        }
         guard let context = try directory.context(slug: route.slug) else { return notFound() }
         var response = try dispatch(request, route: route, context: context)
         response.logMetadata["account"] = context.account.slug

@@ -7,6 +7,9 @@ extension SSOGateway {
     /// `POST …/acs`: the Post-back URL. Validates the SAMLResponse, then — in one transaction —
     /// consumes the request ID, records the assertion ID, finds the user, creates the session and
     /// logs the attempt, so concurrent posts of one assertion make exactly one session.
+    ///
+    /// Every write here confirms `context` first (see ``AccountContext/confirm(in:)``): the post-back
+    /// may have been validated with cached settings that a save has since replaced.
     func acs(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
         let reference = ReferenceID.make()
         let now = clock()
@@ -37,6 +40,7 @@ extension SSOGateway {
         let relayState = form.single("RelayState")
         let token = SecureRandom.token()
         let outcome: Result<(AcceptedResponse, User), Rejection> = try store.write { tx in
+            try context.confirm(in: tx)
             let result = try validator.complete(verified, ledger: StoreLedger(transaction: tx, accountID: context.account.id), now: now)
             let final: Result<(AcceptedResponse, User), Rejection>
             switch result {
