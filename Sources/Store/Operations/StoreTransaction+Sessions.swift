@@ -22,17 +22,18 @@ extension StoreTransaction {
     public func session(accountID: Int64, token: String, now: Date = Date()) throws -> (User, SessionRecord)? {
         let row = try one( """
                 SELECT u.id, u.account_id, u.email, u.given_name, u.family_name, u.role, u.password_hash, u.disabled,
-                       u.created_at, s.auth_method, s.created_at AS s_created, s.expires_at AS s_expires
+                       u.created_at, s.auth_method, s.created_at, s.expires_at
                 FROM session s JOIN user u ON u.id = s.user_id
                 WHERE s.token_hash = ? AND s.account_id = ? AND s.expires_at > ? AND u.disabled = 0
                 """,
             [Data(SHA256.digest(Array(token.utf8))), accountID, Int64(now.timeIntervalSince1970)])
         guard let row else { return nil }
+        // The user's columns first (see `User.init(row:)`), then the session's three, read by position.
         let user = User(row: row)
         let session = SessionRecord(
-            email: user.email, authMethod: SessionRecord.AuthMethod(rawValue: row["auth_method"]) ?? .password,
-            createdAt: Date(timeIntervalSince1970: TimeInterval(row["s_created"] as Int64)),
-            expiresAt: Date(timeIntervalSince1970: TimeInterval(row["s_expires"] as Int64)))
+            email: user.email, authMethod: SessionRecord.AuthMethod(rawValue: row[9]) ?? .password,
+            createdAt: Date(timeIntervalSince1970: TimeInterval(row[10] as Int64)),
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(row[11] as Int64)))
         return (user, session)
     }
 
