@@ -15,8 +15,8 @@ import GRDB
 /// WAL therefore grew by every commit (660 MB in a six-second benchmark, with 15% of the responder's
 /// time spent by the kernel zeroing the new blocks). So each round ends with a RESTART checkpoint
 /// holding the store's write lock: it has only the frames committed during the PASSIVE pass left to
-/// copy, waits (briefly, see ``readerWait``) for readers of older snapshots, and starts the log over,
-/// so the next commit writes into blocks the file already has.
+/// copy, and waits (briefly, see ``readerWait``) for readers of older snapshots, so that the next
+/// commit starts the log over and writes into blocks the file already has.
 final class WALCheckpointer: @unchecked Sendable {
     /// How often the WAL is checkpointed.
     static let interval: DispatchTimeInterval = .milliseconds(250)
