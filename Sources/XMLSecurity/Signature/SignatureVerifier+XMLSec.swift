@@ -112,6 +112,5 @@ extension SignatureVerifier {
             return .unexpectedProcessing("the reference did not resolve to exactly the signed element")
         }
         return nil
-        return nil
     }
 }
