@@ -1,6 +1,7 @@
 import Credentials
 import Endpoints
 import Foundation
+import GRDB
 import SAML
 import Store
 import TestSupport
@@ -173,6 +174,29 @@ struct SSOGatewayACSTests {
         #expect(refused.status == 403)
         #expect(try harness.log().first?.failedCheck == "disabled")
         #expect(try harness.sessions().count == 1)
+    }
+
+    /// A request prunes at most `pruneBatch` rows per table; what is left goes with the next writes,
+    /// not ten minutes later.
+    @Test func expiredRowsArePrunedInBoundedBatchesOverTheNextSignIns() throws {
+        let harness = try GatewayHarness()
+        let piled = 2 * SSOGateway.pruneBatch + 50
+        try harness.store.write { tx in
+            let user = try #require(try tx.user(accountID: harness.accountID, email: "alice@example.com"))
+            for index in 0..<piled {
+                try tx.createSession(
+                    accountID: harness.accountID, userID: user.id, token: "expired-\(index)", authMethod: .saml,
+                    createdAt: harness.now.addingTimeInterval(-7200), expiresAt: harness.now.addingTimeInterval(-60))
+            }
+        }
+        func stored() throws -> Int {
+            try DatabaseQueue(path: harness.store.path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM session") ?? -1 }
+        }
+        for (round, left) in [piled - SSOGateway.pruneBatch, piled - 2 * SSOGateway.pruneBatch, 0].enumerated() {
+            let response = harness.postACS(try ResponseBuilder.valid().encoded())
+            #expect(response.status == 303)
+            #expect(try stored() == left + round + 1, "after sign-in \(round + 1)")  // + the live sessions made
+        }
     }
 
     @Test func namesFromTheIdPUpdateTheUser() throws {

@@ -105,6 +105,38 @@ struct TransactionTests {
         #expect(try temporary.store.read { try $0.sessions(accountID: id) }.isEmpty)
     }
 
+    @Test func pruningDeletesOnlyExpiredRowsAndAtMostTheLimitOfEachTable() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let now = Date()
+        try temporary.store.write { tx in
+            let user = try tx.addUser(accountID: id, email: "u@example.com", role: .user)
+            for index in 0..<7 {
+                let expired = index < 5
+                let expiry = now.addingTimeInterval(expired ? -Double(60 * (index + 1)) : 60)
+                try tx.createSession(
+                    accountID: id, userID: user.id, token: "token-\(index)", authMethod: .saml,
+                    createdAt: now.addingTimeInterval(-3600), expiresAt: expiry)
+                #expect(try tx.recordAssertion(accountID: id, assertionID: "_a\(index)", keepUntil: expiry))
+            }
+        }
+        func count(_ table: String) throws -> Int {
+            try temporary.store.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM \(table)") ?? -1 }
+        }
+        let first = try temporary.store.write { try $0.pruneExpired(now: now, limit: 3) }
+        #expect(first.deleted == 6 && !first.complete)
+        #expect(try count("session") == 4 && count("replay_cache") == 4)
+        // The oldest went first: what is left expired most recently.
+        #expect(try temporary.store.read { try $0.session(accountID: id, token: "token-0", now: now.addingTimeInterval(-61)) } != nil)
+        let second = try temporary.store.write { try $0.pruneExpired(now: now, limit: 3) }
+        #expect(second.deleted == 4 && second.complete)
+        #expect(try count("session") == 2 && count("replay_cache") == 2)
+        // The live rows stay, and without a limit nothing is left undone.
+        let unlimited = try temporary.store.write { try $0.pruneExpired(now: now) }
+        #expect(unlimited.deleted == 0 && unlimited.complete)
+        #expect(try temporary.store.read { try $0.session(accountID: id, token: "token-6", now: now) } != nil)
+    }
+
     @Test func signInLogKeepsTheFailedCheck() throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()

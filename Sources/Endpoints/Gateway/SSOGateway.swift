@@ -12,7 +12,8 @@ public final class SSOGateway: HTTPHandler {
     let directory: AccountDirectory
     let pages = PageRenderer()
     let clock: @Sendable () -> Date
-    private let lastPrune: Mutex<Date>
+    /// When the last prune ran, and whether it left expired rows behind.
+    private let pruning = Mutex<(last: Date, backlog: Bool)>((.distantPast, false))
 
     /// How long an AuthnRequest stays answerable.
     static let requestLifetime: TimeInterval = 10 * 60
@@ -26,7 +27,6 @@ public final class SSOGateway: HTTPHandler {
         self.store = store
         self.directory = AccountDirectory(store: store)
         self.clock = clock
-        self.lastPrune = Mutex(.distantPast)
     }
 
     /// Answers one request; never throws and never crashes on bad input.
@@ -131,15 +131,23 @@ public final class SSOGateway: HTTPHandler {
         pages.error(status: 404, title: "Not found", message: "There is no sign-in page at this address.")
     }
 
-    /// Deletes expired sessions, requests and replay entries at most every ten minutes, inside a write
-    /// the request makes anyway.
+    /// How many rows of each table one prune deletes at most. The request that prunes pays for it while
+    /// holding the write lock, so this bounds that (a few milliseconds) however much expired since: under
+    /// thousands of sign-ins a second, ten minutes of replay entries would be hundreds of thousands of rows.
+    public static let pruneBatch = 200
+
+    /// Deletes expired sessions, requests and replay entries inside a write the request makes anyway:
+    /// every ten minutes, and at the next write again while the last prune stopped at ``pruneBatch``.
     func pruneIfDue(_ transaction: StoreTransaction, now: Date) throws {
-        let due = lastPrune.withLock { last -> Bool in
-            guard now.timeIntervalSince(last) >= 600 else { return false }
-            last = now
+        let due = pruning.withLock { state -> Bool in
+            guard state.backlog || now.timeIntervalSince(state.last) >= 600 else { return false }
+            state = (now, false)
             return true
         }
-        if due { try transaction.pruneExpired(now: now) }
+        guard due else { return }
+        if try !transaction.pruneExpired(now: now, limit: Self.pruneBatch).complete {
+            pruning.withLock { $0.backlog = true }
+        }
     }
 }
 

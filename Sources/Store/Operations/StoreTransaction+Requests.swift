@@ -46,20 +46,37 @@ extension StoreTransaction {
         return changes == 1
     }
 
-    /// Deletes expired sessions, requests, replay entries and old rate-limit rows. Returns rows deleted.
+    /// Deletes expired sessions, requests, replay entries and old rate-limit rows — at most `limit` rows
+    /// of each table (all when nil), oldest expiry first, so a caller inside a request bounds what it pays.
+    ///
+    /// Returns the rows deleted and whether nothing expired is left (no table reached the limit).
     @discardableResult
-    public func pruneExpired(now: Date = Date()) throws -> Int {
-        let time = Int64(now.timeIntervalSince1970)
-        var total = 0
+    public func pruneExpired(now: Date = Date(), limit: Int? = nil) throws -> (deleted: Int, complete: Bool) {
+        let arguments: StatementArguments = [Int64(now.timeIntervalSince1970), limit ?? -1]  // LIMIT -1: no limit
+        var deleted = 0
+        var complete = true
         for sql in [
-            "DELETE FROM session WHERE expires_at <= ?",
-            "DELETE FROM authn_request WHERE expires_at <= ?",
-            "DELETE FROM replay_cache WHERE expires_at <= ?",
-            "DELETE FROM login_failure WHERE time <= ? - 86400",
+            """
+            DELETE FROM session WHERE token_hash IN
+                (SELECT token_hash FROM session WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2)
+            """,
+            """
+            DELETE FROM authn_request WHERE request_id IN
+                (SELECT request_id FROM authn_request WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2)
+            """,
+            """
+            DELETE FROM replay_cache WHERE (account_id, assertion_id) IN
+                (SELECT account_id, assertion_id FROM replay_cache WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2)
+            """,
+            """
+            DELETE FROM login_failure WHERE rowid IN
+                (SELECT rowid FROM login_failure WHERE time <= ?1 - 86400 LIMIT ?2)
+            """,
         ] {
-            try run( sql, [time])
-            total += changes
+            try run(sql, arguments)
+            deleted += changes
+            if let limit, changes >= limit { complete = false }
         }
-        return total
+        return (deleted, complete)
     }
 }
