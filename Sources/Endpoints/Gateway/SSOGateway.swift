@@ -83,19 +83,29 @@ public final class SSOGateway: HTTPHandler {
         // A post-back validates with the cached settings and confirms them in the transaction that
         // records its outcome; if they changed meanwhile, that wrote nothing and it is answered again below.
         if route.endpoint == .acs, request.method == "POST", let cached = directory.unconfirmedContext(slug: route.slug) {
-            do {
-                var response = try dispatch(request, route: route, context: cached)
-                response.logMetadata["account"] = cached.account.slug
-                return response
-            } catch is AccountContext.Stale {}
+            do { return try dispatch(request, route: route, context: cached) } catch is AccountContext.Stale {}
         }
         guard let context = try directory.context(slug: route.slug) else { return notFound() }
-        var response = try dispatch(request, route: route, context: context)
+        return try dispatch(request, route: route, context: context)
+    }
+
+    /// Runs `body` in one write transaction that first confirms `context` (see
+    /// ``AccountContext/confirm(in:)``): the writes of a request that may hold cached, unconfirmed settings.
+    func write<T>(confirming context: AccountContext, _ body: (StoreTransaction) throws -> T) throws -> T {
+        try store.write { tx in
+            try context.confirm(in: tx)
+            return try body(tx)
+        }
+    }
+
+    /// The endpoint's answer, its log line naming the account.
+    private func dispatch(_ request: HTTPRequest, route: Route, context: AccountContext) throws -> HTTPResponse {
+        var response = try answer(request, route: route, context: context)
         response.logMetadata["account"] = context.account.slug
         return response
     }
 
-    private func dispatch(_ request: HTTPRequest, route: Route, context: AccountContext) throws -> HTTPResponse {
+    private func answer(_ request: HTTPRequest, route: Route, context: AccountContext) throws -> HTTPResponse {
         if request.bodyTooLarge {
             if route.endpoint == .acs {
                 let reference = ReferenceID.make()

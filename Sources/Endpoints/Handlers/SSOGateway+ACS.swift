@@ -8,8 +8,8 @@ extension SSOGateway {
     /// consumes the request ID, records the assertion ID, finds the user, creates the session and
     /// logs the attempt, so concurrent posts of one assertion make exactly one session.
     ///
-    /// Every write here confirms `context` first (see ``AccountContext/confirm(in:)``): the post-back
-    /// may have been validated with cached settings that a save has since replaced.
+    /// Every write here goes through ``write(confirming:_:)``: the post-back may have been validated
+    /// with cached settings that a save has since replaced. Every path ends in such a write.
     func acs(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
         let reference = ReferenceID.make()
         let now = clock()
@@ -39,8 +39,7 @@ extension SSOGateway {
         }
         let relayState = form.single("RelayState")
         let token = SecureRandom.token()
-        let outcome: Result<(AcceptedResponse, User), Rejection> = try store.write { tx in
-            try context.confirm(in: tx)
+        let outcome: Result<(AcceptedResponse, User), Rejection> = try write(confirming: context) { tx in
             let result = try validator.complete(verified, ledger: StoreLedger(transaction: tx, accountID: context.account.id), now: now)
             let final: Result<(AcceptedResponse, User), Rejection>
             switch result {

@@ -6,10 +6,7 @@ extension SSOGateway {
     /// Writes a rejected SAML attempt to the account's sign-in log (its own short transaction).
     func logRejection(_ context: AccountContext, _ rejection: Rejection, reference: String, request: HTTPRequest) throws {
         let entry = logEntry(for: rejection, reference: reference, request: request)
-        try store.write { tx in
-            try context.confirm(in: tx)
-            try tx.appendLog(accountID: context.account.id, entry)
-        }
+        try write(confirming: context) { try $0.appendLog(accountID: context.account.id, entry) }
     }
 
     func logEntry(for rejection: Rejection, reference: String, request: HTTPRequest) -> SignInLogEntry {
