@@ -1,9 +1,10 @@
+import Credentials
 import GRDB
 
 /// The numbered schema migrations, applied in order by `samlgate init` and checked by the responder.
 ///
 /// Never edit a shipped migration: add the next number. Times are integer Unix seconds (UTC);
-/// emails keep the case the admin typed plus a lower-cased key that uniqueness and lookups use.
+/// emails keep the case the admin typed plus a key (ASCII letters lower-cased) that uniqueness and lookups use.
 enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -15,8 +16,43 @@ enum Migrations {
             // settings and keys, and one indexed read of this value tells it when to reload.
             try db.execute(sql: "ALTER TABLE saml_settings ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
         }
+        migrator.registerMigration("0003-ascii-email-keys") { db in
+            // Email keys fold ASCII letters only (`Identity.key`): Unicode lower-casing made the Kelvin
+            // sign equal to `k`. Failed-attempt rows are keyed the old way and only live 15 minutes.
+            for row in try Row.fetchAll(db, sql: "SELECT id, email FROM user") {
+                let email: String = row["email"]
+                try db.execute(
+                    sql: "UPDATE user SET email_key = ? WHERE id = ?", arguments: [Identity.key(email), row["id"] as Int64])
+            }
+            try db.execute(sql: "DELETE FROM login_failure")
+        }
+        migrator.registerMigration("0004-signin-log-bounds") { db in
+            try db.execute(sql: schemaV4)
+        }
         return migrator
     }
+
+    /// The sign-in log's retention per account, whether a row's identity was verified, bounded fields
+    /// for rows written before the bound, and failed password attempts counted per client address.
+    private static let schemaV4 = """
+        ALTER TABLE saml_settings ADD COLUMN log_retention INTEGER NOT NULL DEFAULT 7776000 CHECK (log_retention > 0);
+
+        -- 1: the email is the verified identity (an accepted sign-in, or a rejection after the signature
+        -- verified); 0: only what the message or form claimed.
+        ALTER TABLE signin_log ADD COLUMN identity_verified INTEGER NOT NULL DEFAULT 0 CHECK (identity_verified IN (0, 1));
+        UPDATE signin_log SET identity_verified = 1 WHERE outcome = 'accepted';
+        UPDATE signin_log SET email = substr(email, 1, 512), reason = substr(reason, 1, 512),
+            failed_check = substr(failed_check, 1, 512), expected = substr(expected, 1, 512),
+            actual = substr(actual, 1, 512), client_address = substr(client_address, 1, 512)
+        WHERE length(email) > 512 OR length(reason) > 512 OR length(failed_check) > 512 OR length(expected) > 512
+            OR length(actual) > 512 OR length(client_address) > 512;
+
+        ALTER TABLE login_failure ADD COLUMN client_address TEXT NOT NULL DEFAULT '';
+        DROP INDEX login_failure_by_key;
+        CREATE INDEX login_failure_by_key ON login_failure(account_id, email_key, client_address, time);
+        CREATE INDEX login_failure_by_client ON login_failure(account_id, client_address, time);
+        CREATE INDEX login_failure_by_time ON login_failure(time);
+        """
 
     private static let schemaV1 = """
         CREATE TABLE account (

@@ -58,6 +58,7 @@ public final class Store: Sendable {
         if create {
             // WAL is a property of the file: set once here, every later connection finds it.
             configuration.journalMode = .wal
+            try Self.createPrivately(path)
         }
         configuration.prepareDatabase { db in
             // WAL with synchronous=NORMAL: a commit appends to the WAL without an fsync; checkpoints
@@ -84,6 +85,27 @@ public final class Store: Sendable {
 
     deinit {
         checkpointer?.stop()
+    }
+
+    /// Creates the database file readable and writable by its owner only (0600), before SQLite opens
+    /// it, and takes world access away from an existing one.
+    ///
+    /// It holds password hashes and session digests. SQLite gives its `-wal` and `-shm` files the
+    /// database file's permissions, so they follow. Group access an admin grants on purpose (0640 or
+    /// 0660 for the web server's group) is kept.
+    static func createPrivately(_ path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            close(descriptor)
+            return
+        }
+        guard errno == EEXIST else {
+            throw StoreError.unavailable(.cannotOpen, detail: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & 0o007 != 0 {
+            _ = chmod(path, status.st_mode & 0o7770)
+        }
     }
 
     /// Runs one checkpoint round now on the background checkpointer's connection (tests); nil without one.

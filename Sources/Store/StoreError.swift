@@ -20,7 +20,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No user with this email in the account.
     case unknownUser(email: String)
     /// The email address is not plausible.
-    case invalidEmail(String)
+    case invalidEmail(String, reason: String)
     /// The account already has its one owner.
     case secondOwner(existing: String)
     /// The owner cannot be removed or disabled: every account keeps exactly one owner who can sign in.
@@ -67,7 +67,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidBaseURL(let url, let reason): "invalid base URL '\(url)': \(reason)"
         case .duplicateUser(let email): "a user with email '\(email)' already exists in this account"
         case .unknownUser(let email): "no user with email '\(email)' in this account"
-        case .invalidEmail(let email): "invalid email address '\(email)'"
+        case .invalidEmail(let email, let reason): "invalid email address '\(email)': \(reason)"
         case .secondOwner(let existing): "this account already has an owner (\(existing)); an account has exactly one owner"
         case .ownerRequired(let email):
             "\(email) is the account owner; the owner cannot be removed or disabled"

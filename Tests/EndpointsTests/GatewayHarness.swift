@@ -16,7 +16,7 @@ final class GatewayHarness: @unchecked Sendable {
     static let ownerPassword = "owner passphrase"
     static let carolPassword = "carol passphrase"
 
-    init(now: Date = ResponseBuilder().now, configure: (inout SAMLSettings) -> Void = { _ in }) throws {
+    init(now: Date = ResponseBuilder().now, passwordSlots: Int? = nil, configure: (inout SAMLSettings) -> Void = { _ in }) throws {
         try SAMLRuntime.initialize()
         self.now = now
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("samlgate-gw-\(UUID().uuidString)")
@@ -40,7 +40,7 @@ final class GatewayHarness: @unchecked Sendable {
             return account.id
         }
         let fixed = now
-        gateway = SSOGateway(store: store, clock: { fixed })
+        gateway = SSOGateway(store: store, passwordSlots: passwordSlots, clock: { fixed })
     }
 
     deinit {
@@ -59,12 +59,12 @@ final class GatewayHarness: @unchecked Sendable {
         gateway.handle(HTTPRequest(method: "GET", path: path, query: query, headers: cookie.map { ["cookie": $0] } ?? [:]))
     }
 
-    func post(_ path: String, form: [(String, String)], cookie: String? = nil) -> HTTPResponse {
+    func post(_ path: String, form: [(String, String)], cookie: String? = nil, client: String = "192.0.2.7") -> HTTPResponse {
         let body = form.map { "\(URLEncoding.queryValue($0.0))=\(URLEncoding.queryValue($0.1))" }.joined(separator: "&")
         var headers = ["content-type": "application/x-www-form-urlencoded"]
         if let cookie { headers["cookie"] = cookie }
         return gateway.handle(
-            HTTPRequest(method: "POST", path: path, headers: headers, parameters: ["REMOTE_ADDR": "192.0.2.7"], body: Array(body.utf8)))
+            HTTPRequest(method: "POST", path: path, headers: headers, parameters: ["REMOTE_ADDR": client], body: Array(body.utf8)))
     }
 
     func postACS(_ samlResponse: String, relayState: String? = nil) -> HTTPResponse {

@@ -17,11 +17,13 @@ struct SSOGatewayPasswordTests {
         return (cookie, String(token))
     }
 
-    static func signIn(_ harness: GatewayHarness, email: String, password: String, returnTo: String = "") throws -> HTTPResponse {
+    static func signIn(
+        _ harness: GatewayHarness, email: String, password: String, returnTo: String = "", client: String = "192.0.2.7"
+    ) throws -> HTTPResponse {
         let (cookie, token) = try csrf(harness)
         return harness.post(
             "/sso/acme/login", form: [("csrf_token", token), ("email", email), ("password", password), ("return_to", returnTo)],
-            cookie: cookie)
+            cookie: cookie, client: client)
     }
 
     @Test func ownerSignsInWithAPassword() throws {

@@ -1,4 +1,4 @@
-import Endpoints
+@testable import Endpoints
 import Foundation
 import SAML
 import Store
@@ -33,7 +33,7 @@ struct SSOGatewayRoutingTests {
         #expect(harness.get(path).status == 404)
     }
 
-    @Test(arguments: [("GET", "/sso/acme/acs", "POST"), ("POST", "/sso/acme/metadata", "GET, HEAD"), ("PUT", "/sso/acme/login", "GET, HEAD, POST"), ("GET", "/sso/acme/logout", "POST")])
+    @Test(arguments: [("GET", "/sso/acme/acs", "POST"), ("POST", "/sso/acme/metadata", "GET, HEAD"), ("PUT", "/sso/acme/login", "GET, HEAD, POST"), ("PUT", "/sso/acme/logout", "GET, HEAD, POST")])
     func wrongMethodsAre405WithAllow(method: String, path: String, allow: String) throws {
         let harness = try GatewayHarness()
         let response = harness.gateway.handle(HTTPRequest(method: method, path: path))
@@ -72,14 +72,40 @@ struct SSOGatewayRoutingTests {
         #expect(harness.get("/sso/acme/auth", cookie: "other=1").status == 401)
     }
 
-    @Test func logoutEndsTheSession() throws {
+    @Test func logoutEndsTheSessionWithTheTokenFromTheSignOutPage() throws {
         let harness = try GatewayHarness()
         let cookie = try #require(GatewayHarness.sessionCookie(harness.postACS(try ResponseBuilder.valid().encoded())))
         #expect(harness.get("/sso/acme/auth", cookie: cookie).status == 204)
-        let logout = harness.post("/sso/acme/logout", form: [], cookie: cookie)
+        let page = harness.get("/sso/acme/logout", cookie: cookie)
+        #expect(page.status == 200 && GatewayHarness.text(page).contains("Alice@Example.com"))
+        let token = try #require(GatewayHarness.text(page).firstMatch(of: /name="csrf_token" value="([^"]+)"/)?.1)
+        let logout = harness.post("/sso/acme/logout", form: [("csrf_token", String(token))], cookie: cookie)
         #expect(logout.status == 303)
         #expect(logout.headers.contains { $0.name == "Set-Cookie" && $0.value.hasPrefix("samlgate_acme=;") && $0.value.contains("Max-Age=0") })
         #expect(harness.get("/sso/acme/auth", cookie: cookie).status == 401)
+    }
+
+    /// A cross-site form cannot sign a user out: without the session's own token the session stays.
+    @Test(arguments: [nil, "", "forged"])
+    func logoutWithoutTheSessionsTokenIsRefused(token: String?) throws {
+        let harness = try GatewayHarness()
+        let cookie = try #require(GatewayHarness.sessionCookie(harness.postACS(try ResponseBuilder.valid().encoded())))
+        let settingsToken = SessionCSRF.token(
+            forSession: String(cookie.dropFirst("samlgate_acme=".count)), purpose: .settings)
+        for posted in [token, settingsToken] {
+            let logout = harness.post("/sso/acme/logout", form: posted.map { [("csrf_token", $0)] } ?? [], cookie: cookie)
+            #expect(logout.status == 403)
+            #expect(!logout.headers.contains { $0.name == "Set-Cookie" })
+        }
+        #expect(harness.get("/sso/acme/auth", cookie: cookie).status == 204)
+    }
+
+    @Test func logoutWithoutALiveSessionJustClearsTheCookie() throws {
+        let harness = try GatewayHarness()
+        let logout = harness.post("/sso/acme/logout", form: [], cookie: "samlgate_acme=expired-or-forged")
+        #expect(logout.status == 303)
+        let page = harness.get("/sso/acme/logout")
+        #expect(page.status == 200 && GatewayHarness.text(page).contains("You are not signed in"))
     }
 
     @Test func authorizerLetsASignedInUserThroughWithVariables() throws {

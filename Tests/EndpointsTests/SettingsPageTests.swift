@@ -33,8 +33,9 @@ struct SettingsPageTests {
         return try #require(GatewayHarness.sessionCookie(response))
     }
 
+    /// The settings form's token (the page's last form; the sign-out button above it has its own).
     static func csrfToken(_ page: HTTPResponse) throws -> String {
-        String(try #require(GatewayHarness.text(page).firstMatch(of: /name="csrf_token" value="([^"]+)"/)?.1))
+        String(try #require(GatewayHarness.text(page).matches(of: /name="csrf_token" value="([^"]+)"/).last?.1))
     }
 
     static func save(
@@ -81,7 +82,7 @@ struct SettingsPageTests {
         let harness = try GatewayHarness()
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
         let before = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
-        for token in ["", "forged", SettingsCSRF.token(forSession: "another-session")] {
+        for token in ["", "forged", SessionCSRF.token(forSession: "another-session", purpose: .settings)] {
             let response = try Self.save(harness, cookie: cookie, fields: Self.baseFields + [("force_saml", "on")], csrf: token)
             #expect(response.status == 403)
         }

@@ -111,6 +111,14 @@ struct ResponseValidatorRuleTests {
         #expect(rejection.check == .destination && rejection.actual == "none")
     }
 
+    @Test func aResponseCarryingASignatureNeedsADestinationEvenWhenTheAssertionIsSignedToo() throws {
+        var builder = ResponseBuilder()
+        builder.destination = nil
+        builder.signing = .both
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.check == .destination && rejection.actual == "none")
+    }
+
     @Test func failureStatusIsShownToAdmins() throws {
         var builder = ResponseBuilder()
         builder.statusXML = """
@@ -313,5 +321,54 @@ struct ResponseValidatorRuleTests {
         let rejection = try #require(try Validation.run(builder).rejection)
         #expect(rejection.issueInstant == builder.now)
         #expect(rejection.claimedIdentity == "alice@example.com")
+        #expect(rejection.identityVerified, "the signature verified before the audience check failed")
+    }
+
+    @Test func anUnsignedMessagesIdentityIsOnlyClaimed() throws {
+        var builder = ResponseBuilder()
+        builder.signing = .none
+        let rejection = try #require(try Validation.run(builder).rejection)
+        #expect(rejection.check == .signature)
+        #expect(rejection.claimedIdentity == "alice@example.com" && !rejection.identityVerified)
+    }
+
+    // Identities compare with ASCII folding only and keep no white space or control character but
+    // the XML white space trimmed around them: none of these may become alice@example.com.
+    static let lookalikeIdentities = [
+        "\u{212A}ate@acme.test",  // Kelvin sign: Unicode lower-cases it to "k"
+        "kate@acme.test\u{00A0}",  // trailing no-break space
+        "kate@acme.test\u{2003}",  // trailing em space
+        "kate\u{0085}@acme.test",  // C1 control (NEL)
+        "kate\t@acme.test",  // a tab inside: XML white space counts only around the value
+        "ka te@acme.test",
+    ]
+
+    @Test(arguments: lookalikeIdentities)
+    func identityWithWhitespaceOrControlsInTheNameIDIsRefused(identity: String) throws {
+        var builder = ResponseBuilder()
+        builder.attributes = []
+        builder.nameIDContent = identity
+        let result = try Validation.run(builder)
+        if identity.hasPrefix("\u{212A}") {
+            // Printable: accepted as itself, and never folded to "kate@…" (the store's lookup is tested there).
+            #expect(result.accepted?.response.identity == identity)
+        } else {
+            let rejection = try #require(result.rejection, "\(identity.debugDescription)")
+            #expect(rejection.check == .nameID && rejection.reason.contains("cannot be an identity"), "\(rejection)")
+        }
+    }
+
+    @Test(arguments: lookalikeIdentities.dropFirst())
+    func identityWithWhitespaceOrControlsInTheEmailAttributeIsRefused(identity: String) throws {
+        var builder = ResponseBuilder()
+        builder.attributes = [("email", [identity])]
+        let rejection = try #require(try Validation.run(builder).rejection, "\(identity.debugDescription)")
+        #expect(rejection.check == .attribute && rejection.reason.contains("email attribute"), "\(rejection)")
+    }
+
+    @Test func xmlWhitespaceAroundTheIdentityIsTrimmed() throws {
+        var builder = ResponseBuilder()
+        builder.attributes = [("email", ["\n\t  alice@example.com \r\n"])]
+        #expect(try Validation.run(builder).accepted?.response.identity == "alice@example.com")
     }
 }

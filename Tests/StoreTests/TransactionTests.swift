@@ -142,7 +142,7 @@ struct TransactionTests {
         let id = try temporary.addAcme()
         let entry = SignInLogEntry(
             time: Date(timeIntervalSince1970: 1_800_000_000), outcome: .rejected, method: .saml, email: "u@example.com",
-            reason: "Audience mismatch", reference: "R-1", failedCheck: "audience", expected: "https://a",
+            identityVerified: true, reason: "Audience mismatch", reference: "R-1", failedCheck: "audience", expected: "https://a",
             actual: "urn:foo", clockOffset: -3)
         try temporary.store.write { try $0.appendLog(accountID: id, entry) }
         try temporary.store.write {
@@ -150,7 +150,7 @@ struct TransactionTests {
                 accountID: id,
                 SignInLogEntry(
                     time: Date(timeIntervalSince1970: 1_800_000_100), outcome: .accepted, method: .saml, email: "u@example.com",
-                    reason: "signed in", reference: "R-2"))
+                    identityVerified: true, reason: "signed in", reference: "R-2"))
         }
         #expect(try temporary.store.read { try $0.log(accountID: id) }.map(\.reference) == ["R-2", "R-1"])
         #expect(try temporary.store.read { try $0.log(accountID: id, failuresOnly: true) } == [entry])
@@ -182,17 +182,27 @@ struct SettingsVersionTests {
         #expect(try temporary.store.read { try $0.accountVersion(slug: "nope") } == nil)
     }
 
-    @Test func loginFailuresAreCountedPerEmailInAWindow() throws {
+    @Test func loginFailuresAreCountedPerEmailAndClientInAWindow() throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()
         let now = Date()
         try temporary.store.write { tx in
             for offset in [-1000.0, -10, -5] {
-                try tx.recordLoginFailure(accountID: id, email: "A@example.com", now: now.addingTimeInterval(offset))
+                try tx.recordLoginFailure(
+                    accountID: id, email: "A@example.com", clientAddress: "192.0.2.1", now: now.addingTimeInterval(offset))
             }
+            try tx.recordLoginFailure(accountID: id, email: "b@example.com", clientAddress: "192.0.2.1", now: now)
+            try tx.recordLoginFailure(accountID: id, email: "a@example.com", clientAddress: "198.51.100.7", now: now)
         }
-        #expect(try temporary.store.read { try $0.loginFailures(accountID: id, email: "a@example.com", since: now.addingTimeInterval(-900)) } == 2)
-        try temporary.store.write { try $0.clearLoginFailures(accountID: id, email: "a@EXAMPLE.com") }
-        #expect(try temporary.store.read { try $0.loginFailures(accountID: id, email: "a@example.com", since: .distantPast) } == 0)
+        let since = now.addingTimeInterval(-900)
+        func count(_ email: String, _ client: String) throws -> Int {
+            try temporary.store.read { try $0.loginFailures(accountID: id, email: email, clientAddress: client, since: since) }
+        }
+        #expect(try count("a@example.com", "192.0.2.1") == 2)
+        #expect(try count("a@example.com", "198.51.100.7") == 1)
+        #expect(try temporary.store.read { try $0.loginFailures(accountID: id, clientAddress: "192.0.2.1", since: since) } == 3)
+        try temporary.store.write { try $0.clearLoginFailures(accountID: id, email: "a@EXAMPLE.com", clientAddress: "192.0.2.1") }
+        #expect(try count("a@example.com", "192.0.2.1") == 0)
+        #expect(try count("a@example.com", "198.51.100.7") == 1, "another client's failures stay")
     }
 }

@@ -24,6 +24,8 @@ public struct SAMLSettingsChange: Sendable {
     public var clockSkew: Int?
     /// New session lifetime, seconds.
     public var sessionLifetime: Int?
+    /// New sign-in log retention, seconds.
+    public var logRetention: Int?
 
     /// An empty change.
     public init() {}
@@ -50,6 +52,7 @@ public struct SAMLSettingsChange: Sendable {
         if let allowIdPInitiated { result.allowIdPInitiated = allowIdPInitiated }
         if let clockSkew { result.clockSkew = clockSkew }
         if let sessionLifetime { result.sessionLifetime = sessionLifetime }
+        if let logRetention { result.logRetention = logRetention }
         try SettingsValidator.validate(result)
         return result
     }

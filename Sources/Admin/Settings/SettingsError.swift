@@ -16,6 +16,8 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
     case sessionLifetimeOutOfRange(Int)
     /// The IdP entity ID is not a plausible identifier.
     case invalidIdPEntityID(String)
+    /// The sign-in log retention is outside 1 … 3650 days.
+    case logRetentionOutOfRange(Int)
 
     /// The form field the error belongs to, so the settings page can show it next to that field.
     public var field: String {
@@ -25,6 +27,7 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .clockSkewOutOfRange: "clock_skew"
         case .sessionLifetimeOutOfRange: "session_lifetime"
         case .invalidIdPEntityID: "idp_entity_id"
+        case .logRetentionOutOfRange: "log_retention"
         }
     }
 
@@ -39,6 +42,8 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .sessionLifetimeOutOfRange(let value):
             "session lifetime must be between 60 seconds and 30 days (got \(value) seconds)"
         case .invalidIdPEntityID(let value): "invalid IdP entity ID '\(value)': it must be non-empty text without spaces"
+        case .logRetentionOutOfRange(let value):
+            "sign-in log retention must be between 1 day (86400 seconds) and 3650 days (got \(value) seconds)"
         }
     }
 }

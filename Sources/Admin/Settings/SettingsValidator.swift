@@ -15,6 +15,9 @@ public enum SettingsValidator {
         guard (60...30 * 86_400).contains(settings.sessionLifetime) else {
             throw SettingsError.sessionLifetimeOutOfRange(settings.sessionLifetime)
         }
+        guard (86_400...3650 * 86_400).contains(settings.logRetention) else {
+            throw SettingsError.logRetentionOutOfRange(settings.logRetention)
+        }
         if settings.enabled {
             guard settings.ssoURL != nil else { throw SettingsError.ssoURLRequired }
             guard !settings.certificates.isEmpty else { throw SettingsError.certificateRequired }

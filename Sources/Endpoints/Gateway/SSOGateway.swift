@@ -17,15 +17,26 @@ public final class SSOGateway: HTTPHandler {
 
     /// How long an AuthnRequest stays answerable.
     static let requestLifetime: TimeInterval = 10 * 60
-    /// Password attempts allowed per account and email in ``rateLimitWindow``.
+    /// The password hashes that may run at once (see ``PasswordSlots``).
+    let passwordSlots: PasswordSlots
+
+    /// Failed password attempts allowed per account, email and client address in ``rateLimitWindow``.
     static let rateLimitAttempts = 5
+    /// Failed password attempts allowed per account and client address, whatever the email, in ``rateLimitWindow``.
+    static let clientRateLimitAttempts = 20
     /// The password rate-limit window.
     static let rateLimitWindow: TimeInterval = 15 * 60
 
     /// Serves the accounts in `store`; `clock` is replaceable for tests.
-    public init(store: Store, clock: @escaping @Sendable () -> Date = { Date() }) {
+    ///
+    /// - Parameter passwordSlots: how many password hashes may run at once (default: half the cores,
+    ///   one or two); keep it below the transport's thread count so session checks always find a thread.
+    public init(
+        store: Store, passwordSlots: Int? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.directory = AccountDirectory(store: store)
+        self.passwordSlots = PasswordSlots(count: passwordSlots ?? PasswordSlots.defaultCount)
         self.clock = clock
     }
 
@@ -120,6 +131,7 @@ public final class SSOGateway: HTTPHandler {
         case (.login, "GET"), (.login, "HEAD"): return try login(request, context: context)
         case (.login, "POST"): return try passwordLogin(request, context: context)
         case (.acs, "POST"): return try acs(request, context: context)
+        case (.logout, "GET"), (.logout, "HEAD"): return try logoutPage(request, context: context)
         case (.logout, "POST"): return try logout(request, context: context)
         case (.settings, "GET"), (.settings, "HEAD"), (.settings, "POST"): return try settings(request, context: context)
         default:
@@ -132,8 +144,8 @@ public final class SSOGateway: HTTPHandler {
     static func allowedMethods(_ endpoint: Route.Endpoint) -> String {
         switch endpoint {
         case .metadata, .auth: "GET, HEAD"
-        case .login, .settings: "GET, HEAD, POST"
-        case .acs, .logout: "POST"
+        case .login, .settings, .logout: "GET, HEAD, POST"
+        case .acs: "POST"
         }
     }
 

@@ -55,7 +55,7 @@ extension SSOGateway {
                 try tx.appendLog(
                     accountID: context.account.id,
                     SignInLogEntry(
-                        time: now, outcome: .accepted, method: .saml, email: user.email,
+                        time: now, outcome: .accepted, method: .saml, email: user.email, identityVerified: true,
                         reason: accepted.spInitiated ? "signed in (SP-initiated)" : "signed in (IdP-initiated)",
                         reference: reference,
                         clockOffset: verified.issueInstant.map { Int(now.timeIntervalSince($0).rounded()) },
@@ -95,6 +95,7 @@ extension SSOGateway {
         func refuse(_ reason: String) -> Result<(AcceptedResponse, User), Rejection> {
             var rejection = Rejection(.user, reason, actual: response.identity)
             rejection.claimedIdentity = response.identity
+            rejection.identityVerified = true
             rejection.issueInstant = response.issueInstant
             return .failure(rejection)
         }

@@ -6,8 +6,13 @@ import Store
 extension SSOGateway {
     /// `POST …/login`: password sign-in (email, password, CSRF token).
     ///
-    /// One generic failure message whatever was wrong (no user enumeration), a per-account+email rate
-    /// limit, and Force SAML: only the owner may use a password while it is on.
+    /// One generic failure message whatever was wrong (no user enumeration); Force SAML: only the
+    /// owner may use a password while it is on. A flood is bounded three ways: at most
+    /// ``PasswordSlots/count`` hashes at once (others get 503 without hashing), and per client address
+    /// at most ``rateLimitAttempts`` failures per email and ``clientRateLimitAttempts`` in all per
+    /// ``rateLimitWindow`` — counted and recorded before the hash, in one transaction, so parallel
+    /// attempts cannot all slip under the limit, and keyed by address so a stranger cannot lock the
+    /// owner out of the password that always works.
     func passwordLogin(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
         let form = FormData(urlEncoded: request.body)
         let returnTo = ReturnPath.resolve(form.single("return_to"), baseURL: context.account.baseURL)
@@ -20,69 +25,115 @@ extension SSOGateway {
                 retryURL: context.provider.loginURL + "?password=1"
             ).with(outcome: "csrf_rejected")
         }
-        let email = form.single("email")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let submitted = form.single("email") ?? ""
+        // An email that cannot be an identity matches no user (none can be added), so it simply fails.
+        let email = (try? Identity.normalized(submitted)) ?? submitted.trimmingXMLWhitespace()
         let password = form.single("password") ?? ""
-        let now = clock()
-        let reference = ReferenceID.make()
-        let failures = try store.read {
-            try $0.loginFailures(accountID: context.account.id, email: email, since: now.addingTimeInterval(-Self.rateLimitWindow))
+        let attempt = PasswordAttempt(
+            accountID: context.account.id, email: email, client: request.remoteAddress ?? "", now: clock(),
+            reference: ReferenceID.make())
+        let answer = try passwordSlots.run { () throws -> HTTPResponse in
+            try checkPassword(password, attempt: attempt, returnTo: returnTo, request: request, context: context)
         }
-        func log(_ outcome: SignInLogEntry.Outcome, _ reason: String, check: String? = nil) throws {
-            try store.write { tx in
-                if outcome == .rejected, check == "password" {
-                    try tx.recordLoginFailure(accountID: context.account.id, email: email, now: now)
-                }
+        guard let answer else {
+            var busy = pages.error(
+                status: 503, title: "Busy", message: "Too many sign-ins are being checked right now. Please try again.",
+                retryURL: context.provider.loginURL + "?password=1")
+            busy.headers.append(("Retry-After", "1"))
+            return busy.with(outcome: "password_busy")
+        }
+        return answer
+    }
+
+    /// One password attempt's facts, for the rate limit and the sign-in log.
+    private struct PasswordAttempt {
+        let accountID: Int64
+        let email: String
+        let client: String
+        let now: Date
+        let reference: String
+
+        func logEntry(
+            _ outcome: SignInLogEntry.Outcome, _ reason: String, check: String? = nil, verifiedEmail: String? = nil
+        ) -> SignInLogEntry {
+            SignInLogEntry(
+                time: now, outcome: outcome, method: .password, email: verifiedEmail ?? (email.isEmpty ? nil : email),
+                identityVerified: verifiedEmail != nil, reason: reason, reference: reference, failedCheck: check,
+                clientAddress: client.isEmpty ? nil : client)
+        }
+    }
+
+    /// The attempt inside a password slot: admitted by the rate limit, hashed, answered.
+    private func checkPassword(
+        _ password: String, attempt: PasswordAttempt, returnTo: String?, request: HTTPRequest, context: AccountContext
+    ) throws -> HTTPResponse {
+        let admitted = try store.write { tx -> Bool in
+            let since = attempt.now.addingTimeInterval(-Self.rateLimitWindow)
+            let forEmail = try tx.loginFailures(
+                accountID: attempt.accountID, email: attempt.email, clientAddress: attempt.client, since: since)
+            let fromClient = try tx.loginFailures(accountID: attempt.accountID, clientAddress: attempt.client, since: since)
+            guard forEmail < Self.rateLimitAttempts, fromClient < Self.clientRateLimitAttempts else {
                 try tx.appendLog(
-                    accountID: context.account.id,
-                    SignInLogEntry(
-                        time: now, outcome: outcome, method: .password, email: email.isEmpty ? nil : email, reason: reason,
-                        reference: reference, failedCheck: check, clientAddress: request.remoteAddress))
+                    accountID: attempt.accountID,
+                    attempt.logEntry(.rejected, "too many failed password attempts; wait 15 minutes", check: "rate_limit"))
+                return false
             }
+            // Counted as a failure until it succeeds (then cleared below).
+            try tx.recordLoginFailure(
+                accountID: attempt.accountID, email: attempt.email, clientAddress: attempt.client, now: attempt.now)
+            return true
         }
-        guard failures < Self.rateLimitAttempts else {
-            try log(.rejected, "too many failed password attempts; wait 15 minutes", check: "rate_limit")
+        guard admitted else {
             var page = signInPage(
                 context: context, returnTo: returnTo, request: request, status: 429,
-                error: "Too many failed attempts. Please wait 15 minutes and try again.", email: email)
+                error: "Too many failed attempts. Please wait 15 minutes and try again.", email: attempt.email)
             page.headers.append(("Retry-After", String(Int(Self.rateLimitWindow))))
             return page
         }
-        let user = try store.read { try $0.user(accountID: context.account.id, email: email) }
+        let user = try store.read { try $0.user(accountID: attempt.accountID, email: attempt.email) }
         // Hash even for unknown users so timing does not reveal which emails exist.
         let hash = user?.passwordHash ?? Self.decoyHash
         let passwordMatches = PasswordHasher.verify(password, against: hash) && user?.passwordHash != nil
         guard let user, passwordMatches, !user.disabled else {
-            try log(.rejected, "wrong email or password, or the user is disabled", check: "password")
+            try store.write {
+                try $0.appendLog(
+                    accountID: attempt.accountID,
+                    attempt.logEntry(.rejected, "wrong email or password, or the user is disabled", check: "password"))
+            }
             return signInPage(
-                context: context, returnTo: returnTo, request: request, status: 401, error: "The email or password is not right.",
-                email: email)
+                context: context, returnTo: returnTo, request: request, status: 401,
+                error: "The email or password is not right.", email: attempt.email)
         }
         let samlForced = context.settings.enabled && context.settings.forceSAML && context.validator != nil
         if samlForced, user.role != .owner {
-            try log(.rejected, "password sign-in refused: SAML sign-in is forced and \(user.email) is not the owner", check: "force_saml")
+            try store.write {
+                try $0.appendLog(
+                    accountID: attempt.accountID,
+                    attempt.logEntry(
+                        .rejected, "password sign-in refused: SAML sign-in is forced and \(user.email) is not the owner",
+                        check: "force_saml", verifiedEmail: user.email))
+            }
             return signInPage(
                 context: context, returnTo: returnTo, request: request, status: 403,
-                error: "This account requires single sign-on. Use \u{201C}Sign in with SSO\u{201D}.", email: email)
+                error: "This account requires single sign-on. Use \u{201C}Sign in with SSO\u{201D}.", email: attempt.email)
         }
         let token = SecureRandom.token()
-        let expiry = now.addingTimeInterval(TimeInterval(context.settings.sessionLifetime))
+        let expiry = attempt.now.addingTimeInterval(TimeInterval(context.settings.sessionLifetime))
         try store.write { tx in
             try tx.createSession(
-                accountID: context.account.id, userID: user.id, token: token, authMethod: .password, createdAt: now,
-                expiresAt: expiry)
-            try tx.clearLoginFailures(accountID: context.account.id, email: email)
+                accountID: attempt.accountID, userID: user.id, token: token, authMethod: .password,
+                createdAt: attempt.now, expiresAt: expiry)
+            try tx.clearLoginFailures(accountID: attempt.accountID, email: attempt.email, clientAddress: attempt.client)
             try tx.appendLog(
-                accountID: context.account.id,
-                SignInLogEntry(
-                    time: now, outcome: .accepted, method: .password, email: user.email, reason: "signed in with a password",
-                    reference: reference, clientAddress: request.remoteAddress))
-            try pruneIfDue(tx, now: now)
+                accountID: attempt.accountID,
+                attempt.logEntry(.accepted, "signed in with a password", verifiedEmail: user.email))
+            try pruneIfDue(tx, now: attempt.now)
         }
         let cookie = Cookies.setCookie(
             name: context.cookieName, value: token, maxAge: context.settings.sessionLifetime, secure: context.secureCookies)
         var response = HTTPResponse.redirect(
             303, to: returnTo ?? ReturnPath.home(baseURL: context.account.baseURL), headers: [("Set-Cookie", cookie)])
-        response.logMetadata = ["outcome": "accepted", "email": user.email, "reference": reference]
+        response.logMetadata = ["outcome": "accepted", "email": user.email, "reference": attempt.reference]
         return response
     }
 

@@ -17,19 +17,19 @@ extension SSOGateway {
             ).with(outcome: "forbidden")
         }
         let token = Cookies.value(named: context.cookieName, in: request.headers["cookie"]) ?? ""
-        let csrf = SettingsCSRF.token(forSession: token)
+        let csrf = SessionCSRF.token(forSession: token, purpose: .settings)
         if request.method != "POST" {
             let query = FormData(urlEncoded: request.query)
             var form = SettingsForm(settings: context.settings)
             form.saved = query.single("saved") == "1"
             if query.single("test") == "1" { form.testResult = try testResult(for: identity, context: context) }
-            return try renderSettings(form, status: 200, identity: identity, context: context, csrf: csrf)
+            return try renderSettings(form, status: 200, identity: identity, context: context, session: token)
         }
         guard let multipart = MultipartForm(contentType: request.headers["content-type"], body: request.body) else {
             return pages.error(status: 400, title: "Bad request", message: "The settings form could not be read.")
                 .with(outcome: "malformed")
         }
-        guard let posted = multipart.single("csrf_token"), SettingsCSRF.matches(posted, expected: csrf) else {
+        guard SessionCSRF.matches(multipart.single("csrf_token"), expected: csrf) else {
             return pages.error(
                 status: 403, title: "Form expired", message: "The settings form expired. Reload the page and try again.",
                 retryURL: context.provider.settingsURL
@@ -38,17 +38,17 @@ extension SSOGateway {
         var form = SettingsForm(posted: multipart, current: context.settings)
         if multipart.single("action") == "load_metadata" {
             form.loadMetadata()
-            return try renderSettings(form, status: form.errors.isEmpty ? 200 : 422, identity: identity, context: context, csrf: csrf)
+            return try renderSettings(form, status: form.errors.isEmpty ? 200 : 422, identity: identity, context: context, session: token)
         }
         guard let settings = form.validatedSettings(current: context.settings) else {
-            return try renderSettings(form, status: 422, identity: identity, context: context, csrf: csrf)
+            return try renderSettings(form, status: 422, identity: identity, context: context, session: token)
         }
         try store.write { tx in try tx.saveSAMLSettings(accountID: context.account.id, settings, now: clock()) }
         return HTTPResponse.redirect(303, to: context.provider.settingsURL + "?saved=1").with(outcome: "settings_saved")
     }
 
     private func renderSettings(
-        _ form: SettingsForm, status: Int, identity: SessionIdentity, context: AccountContext, csrf: String
+        _ form: SettingsForm, status: Int, identity: SessionIdentity, context: AccountContext, session: String
     ) throws -> HTTPResponse {
         let now = clock()
         let log = try store.read { try $0.log(accountID: context.account.id, limit: 20) }
@@ -56,12 +56,13 @@ extension SSOGateway {
         values["title"] = "Authentication settings"
         values["accountName"] = context.account.name
         values["userEmail"] = identity.user.email
-        values["csrfToken"] = csrf
+        values["csrfToken"] = SessionCSRF.token(forSession: session, purpose: .settings)
         values["postbackURL"] = context.provider.postbackURL
         values["audienceURI"] = context.provider.audienceURI
         values["metadataURL"] = context.provider.audienceURI
         values["settingsURL"] = context.provider.settingsURL
         values["logoutURL"] = context.provider.endpointRoot + "/logout"
+        values["logoutToken"] = SessionCSRF.token(forSession: session, purpose: .logout)
         values["canTest"] = context.settings.enabled && context.validator != nil
         values["testURL"] =
             context.provider.loginURL + "?return_to=" + URLEncoding.queryValue(context.provider.settingsURL + "?test=1")
@@ -78,17 +79,5 @@ extension SSOGateway {
             return ("it worked — \(latest.email ?? "the user") signed in through the IdP.", true)
         }
         return ("it failed — \(latest.reason)", false)
-    }
-}
-
-/// CSRF tokens for the settings form, bound to the session: SHA-256 of the session token and a label.
-/// A cross-site page can neither read the session cookie nor this token, so it cannot forge a save.
-enum SettingsCSRF {
-    static func token(forSession session: String) -> String {
-        Base64URL.encode(SHA256.digest(Array("samlgate-settings-csrf:\(session)".utf8)))
-    }
-
-    static func matches(_ posted: String, expected: String) -> Bool {
-        ConstantTime.equal(posted, expected)
     }
 }

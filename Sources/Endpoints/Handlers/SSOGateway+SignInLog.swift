@@ -13,7 +13,7 @@ extension SSOGateway {
         let now = clock()
         return SignInLogEntry(
             time: now, outcome: .rejected, method: .saml, email: rejection.claimedIdentity,
-            reason: "\(rejection.check.rawValue): \(rejection.reason)", reference: reference,
+            identityVerified: rejection.identityVerified, reason: "\(rejection.check.rawValue): \(rejection.reason)", reference: reference,
             failedCheck: rejection.check.rawValue, expected: rejection.expected, actual: rejection.actual,
             clockOffset: rejection.issueInstant.map { Int(now.timeIntervalSince($0).rounded()) },
             clientAddress: request.remoteAddress)

@@ -16,6 +16,7 @@ struct PageRenderer: Sendable {
         do {
             try library.register(PageTemplates.error, named: "error")
             try library.register(PageTemplates.signIn, named: "signIn")
+            try library.register(PageTemplates.signOut, named: "signOut")
             try library.register(SettingsTemplate.page, named: "settings")
         } catch {
             preconditionFailure("a built-in page template does not parse: \(error)")

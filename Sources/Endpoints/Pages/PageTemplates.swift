@@ -54,4 +54,16 @@ enum PageTemplates {
         can sign in with a password.</p>{{/forced}}
         {{/showPassword}}
         """ + layoutEnd
+
+    static let signOut = layoutStart + """
+        <h1>Sign out of {{accountName}}</h1>
+        {{#csrfToken}}
+        <p>You are signed in as {{email}}.</p>
+        <form method="post" action="{{formAction}}">
+        <input type="hidden" name="csrf_token" value="{{csrfToken}}">
+        <button type="submit">Sign out</button>
+        </form>
+        {{/csrfToken}}
+        {{^csrfToken}}<p>You are not signed in.</p><p><a class="button" href="{{signInURL}}">Sign in</a></p>{{/csrfToken}}
+        """ + layoutEnd
 }

@@ -148,7 +148,8 @@ struct SettingsForm {
     static func logRow(_ entry: SignInLogEntry) -> [String: Any] {
         var row: [String: Any] = [
             "time": SAMLTime.format(entry.time).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""),
-            "email": entry.email ?? "—", "outcome": entry.outcome.rawValue,
+            "email": entry.email ?? "—", "claimed": entry.email != nil && !entry.identityVerified,
+            "outcome": entry.outcome.rawValue,
             "resultClass": entry.outcome == .accepted ? "ok" : "bad", "reference": entry.reference,
             // The stored reason starts with the check's name ("audience: …"); the page shows the check below.
             "reason": entry.failedCheck.map { entry.reason.hasPrefix($0 + ": ") ? String(entry.reason.dropFirst($0.count + 2)) : entry.reason }

@@ -33,7 +33,7 @@ enum SettingsTemplate {
     static let page = PageTemplates.layoutStart.replacingOccurrences(of: "<main>", with: "<main class=\"wide\">") + """
         <style>\(stylesheet)</style>
         <div class="topbar"><h1>Authentication — {{accountName}}</h1>
-        <form method="post" action="{{logoutURL}}"><button class="secondary" type="submit">Sign out {{userEmail}}</button></form></div>
+        <form method="post" action="{{logoutURL}}"><input type="hidden" name="csrf_token" value="{{logoutToken}}"><button class="secondary" type="submit">Sign out {{userEmail}}</button></form></div>
         {{#saved}}<p class="success" role="status">Settings saved.</p>{{/saved}}
         {{#formError}}<p class="error" role="alert">{{formError}}</p>{{/formError}}
         {{#testResult}}<p class="{{testClass}}" role="status">Test sign-in: {{testResult}}</p>{{/testResult}}
@@ -114,7 +114,7 @@ enum SettingsTemplate {
 
         <fieldset><legend>Recent sign-in attempts</legend>
         {{#hasLog}}<table><thead><tr><th>Time (UTC)</th><th>User</th><th>Result</th><th>Details</th></tr></thead><tbody>
-        {{#log}}<tr><td>{{time}}</td><td>{{email}}</td><td class="{{resultClass}}">{{outcome}}</td><td>{{reason}}\
+        {{#log}}<tr><td>{{time}}</td><td>{{email}}{{#claimed}}<div class="hint">claimed, not verified</div>{{/claimed}}</td><td class="{{resultClass}}">{{outcome}}</td><td>{{reason}}\
         {{#check}}<div class="hint">{{check}}{{#expected}}: expected {{expected}}{{/expected}}{{#actual}}, got {{actual}}{{/actual}}</div>{{/check}}\
         {{#clock}}<div class="hint">{{clock}}</div>{{/clock}}<div class="hint">Reference {{reference}}</div></td></tr>{{/log}}
         </tbody></table>{{/hasLog}}

@@ -1,3 +1,4 @@
+import Credentials
 import Foundation
 import XMLSecurity
 
@@ -21,11 +22,24 @@ struct AssertionReader {
     func read() -> Result<VerifiedResponse, Rejection> {
         do {
             return .success(try readOrThrow())
-        } catch let rejection as Rejection {
+        } catch var rejection as Rejection {
+            if rejection.claimedIdentity == nil, let identity = verifiedIdentity() {
+                rejection.claimedIdentity = identity
+                rejection.identityVerified = true
+            }
             return .failure(rejection)
         } catch {
             return .failure(Rejection(.xml, "unexpected error: \(error)"))
         }
+    }
+
+    /// For the log of a rejection after the signature verified: the identity, when the verified
+    /// Assertion's NameID and attributes are readable.
+    private func verifiedIdentity() -> String? {
+        guard let subject = assertion.firstChildElement(named: SAMLName.subject), let nameID = try? readNameID(subject),
+            let attributes = try? IdentityAttributes(assertion: assertion)
+        else { return nil }
+        return try? checkIdentity(email: attributes.email, nameID: nameID)
     }
 
     private func readOrThrow() throws -> VerifiedResponse {
@@ -49,13 +63,14 @@ struct AssertionReader {
                 .notOnOrAfter, "the IdP's SessionNotOnOrAfter has passed", expected: "after \(SAMLTime.format(now))",
                 actual: SAMLTime.format(sessionExpiry))
         }
+        let identity = try checkIdentity(email: attributes.email, nameID: nameID)
         let validityEnd = [conditionsEnd, confirmation.notOnOrAfter].compactMap { $0 }.max() ?? confirmation.notOnOrAfter
         let issueInstant =
             (signedResponse ?? unsignedResponse).attribute("IssueInstant").flatMap(SAMLTime.parse)
             ?? assertion.attribute("IssueInstant").flatMap(SAMLTime.parse)
         return VerifiedResponse(
             assertionID: assertionID, inResponseTo: inResponseTo, replayKeepUntil: validityEnd.addingTimeInterval(skew),
-            identity: attributes.email ?? nameID, nameID: nameID, email: attributes.email, givenName: attributes.givenName,
+            identity: identity, nameID: nameID, email: attributes.email, givenName: attributes.givenName,
             familyName: attributes.familyName, sessionIndex: authn?.attribute("SessionIndex"), sessionExpiry: sessionExpiry,
             issueInstant: issueInstant, issuer: issuer, signedElement: signedElement)
     }
@@ -179,6 +194,17 @@ struct AssertionReader {
                 actual: responseValue)
         }
         return responseValue
+    }
+
+    /// Rule 10: the identity — the email attribute if sent, else the NameID — holds no white space
+    /// or control character once its XML white space is trimmed (see `Identity`).
+    private func checkIdentity(email: String?, nameID: String) throws -> String {
+        let (candidate, check, what) = email.map { ($0, ValidationCheck.attribute, "email attribute") } ?? (nameID, .nameID, "NameID")
+        do {
+            return try Identity.normalized(candidate)
+        } catch {
+            throw Rejection(check, "the \(what) cannot be an identity: \(error)", actual: candidate)
+        }
     }
 
     /// Rule 10: one NameID holding exactly one text node.

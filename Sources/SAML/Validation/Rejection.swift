@@ -8,7 +8,7 @@ import Foundation
 public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
     /// The failed check.
     public let check: ValidationCheck
-    /// A sentence for admins (never shown to the browser, which gets a reference id).
+    /// A sentence for admins; the browser sees it only for a ``ValidationCheck/user`` refusal (its own account).
     public let reason: String
     /// What the check expected, when there is one value to name.
     public let expected: String?
@@ -16,8 +16,11 @@ public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
     public let actual: String?
     /// The Response's IssueInstant, when it could be read: the log shows the clock difference.
     public var issueInstant: Date?
-    /// The identity the message claimed, when it could be read (for the log only; never trusted).
+    /// The identity the message claimed, when it could be read (for the log only).
     public var claimedIdentity: String?
+    /// Whether ``claimedIdentity`` was read from the node whose signature verified: false for a
+    /// message refused before (or at) its signature check, whose identity anyone could have written.
+    public var identityVerified = false
 
     /// Creates a rejection.
     public init(_ check: ValidationCheck, _ reason: String, expected: String? = nil, actual: String? = nil) {

@@ -37,6 +37,7 @@ extension ResponseValidator {
         var annotated = rejection
         annotated.issueInstant = response.issueInstant
         annotated.claimedIdentity = response.identity
+        annotated.identityVerified = true
         return annotated
     }
 }

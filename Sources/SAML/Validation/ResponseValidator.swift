@@ -81,6 +81,13 @@ public struct ResponseValidator: Sendable {
                 Rejection(.destination, "the Response's Destination is not our Post-back URL", expected: provider.postbackURL,
                     actual: destination))
         }
+        // Bindings §3.5.5.2: a Response that carries a signature must say where it was meant to go,
+        // whether or not its Assertion is signed too (an unsigned Response is covered by the signed Recipient).
+        if destination == nil, response.firstChildElement(named: QualifiedName.signature) != nil {
+            return .failure(
+                Rejection(.destination, "a signed Response must carry a Destination", expected: provider.postbackURL,
+                    actual: "none"))
+        }
         if let failure = checkStatus(of: response) { return .failure(failure) }
 
         // Rule 3: exactly one Assertion, in the clear, directly inside the Response.
@@ -109,12 +116,6 @@ public struct ResponseValidator: Sendable {
             (verifiedAssertion, signedElement) = verified
         }
         let verifiedResponse = signedElement == .response ? response : nil
-        // Rule 2 (bindings §3.5.5.2): a signed Response must say where it was meant to go.
-        if signedElement == .response, destination == nil {
-            return .failure(
-                Rejection(.destination, "a signed Response must carry a Destination", expected: provider.postbackURL,
-                    actual: "none"))
-        }
         return AssertionReader(
             validator: self, assertion: verifiedAssertion, signedResponse: verifiedResponse, unsignedResponse: response,
             signedElement: signedElement, now: now

@@ -3,7 +3,7 @@ import Credentials
 /// An account's SAML configuration, as the admin set it.
 ///
 /// Defaults follow the product contract: off until enabled; SHA-1 refused; IdP-initiated sign-in
-/// allowed (it is how IdP app tiles work); 180 s clock skew; 8 h sessions.
+/// allowed (it is how IdP app tiles work); 180 s clock skew; 8 h sessions; a 90-day sign-in log.
 public struct SAMLSettings: Sendable, Hashable {
     /// Whether SAML sign-in is on.
     public var enabled: Bool = false
@@ -23,6 +23,8 @@ public struct SAMLSettings: Sendable, Hashable {
     public var clockSkew: Int = 180
     /// Longest session, in seconds (the IdP's SessionNotOnOrAfter may shorten it).
     public var sessionLifetime: Int = 8 * 3600
+    /// How long, in seconds, sign-in log rows are kept (90 days); older ones are pruned.
+    public var logRetention: Int = 90 * 86_400
 
     /// The defaults of a new account.
     public init() {}

@@ -16,8 +16,11 @@ public struct SignInLogEntry: Sendable, Hashable {
     public var outcome: Outcome
     /// How the user tried to sign in.
     public var method: SessionRecord.AuthMethod
-    /// The identity claimed, when one could be read.
+    /// The identity, when one could be read: verified or only claimed, as ``identityVerified`` says.
     public var email: String?
+    /// Whether ``email`` is an identity samlgate verified (a signed Assertion's, or the user's who
+    /// signed in) rather than whatever an unverified message or a sign-in form claimed.
+    public var identityVerified: Bool
     /// A human sentence: for a rejection, the check that failed.
     public var reason: String
     /// The reference id shown on the error page, so a user's report finds this row.
@@ -35,14 +38,15 @@ public struct SignInLogEntry: Sendable, Hashable {
 
     /// Creates a log entry.
     public init(
-        time: Date, outcome: Outcome, method: SessionRecord.AuthMethod, email: String?, reason: String,
-        reference: String, failedCheck: String? = nil, expected: String? = nil, actual: String? = nil,
+        time: Date, outcome: Outcome, method: SessionRecord.AuthMethod, email: String?, identityVerified: Bool,
+        reason: String, reference: String, failedCheck: String? = nil, expected: String? = nil, actual: String? = nil,
         clockOffset: Int? = nil, clientAddress: String? = nil
     ) {
         self.time = time
         self.outcome = outcome
         self.method = method
         self.email = email
+        self.identityVerified = identityVerified
         self.reason = reason
         self.reference = reference
         self.failedCheck = failedCheck
@@ -50,5 +54,15 @@ public struct SignInLogEntry: Sendable, Hashable {
         self.actual = actual
         self.clockOffset = clockOffset
         self.clientAddress = clientAddress
+    }
+
+    /// The most characters a field keeps (SPEC rule 12): a message is the sender's to make as long
+    /// as the body limit allows, and the log must not grow by what an anonymous sender chooses.
+    public static let fieldLimit = 512
+
+    /// `value` cut to ``fieldLimit`` characters, the cut marked with `…`.
+    static func bounded(_ value: String?) -> String? {
+        guard let value, value.utf8.count > fieldLimit, value.count > fieldLimit else { return value }
+        return String(value.prefix(fieldLimit - 1)) + "\u{2026}"
     }
 }

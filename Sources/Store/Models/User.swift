@@ -1,3 +1,4 @@
+import Credentials
 import Foundation
 
 /// A person who may sign in to an account. Users are created by admins, never by SSO.
@@ -40,19 +41,6 @@ public struct User: Sendable, Hashable {
         self.createdAt = createdAt
     }
 
-    /// The key emails are compared by: Unicode lower case of the trimmed address.
-    ///
-    /// Every ACS post-back computes one, so the common case — ASCII with nothing to trim — is folded
-    /// byte by byte (the same result as `lowercased()` for ASCII) without Foundation's trimming.
-    public static func emailKey(_ email: String) -> String {
-        let bytes = email.utf8
-        let isASCIISpace = { (byte: UInt8) in byte == 0x20 || (0x09...0x0D).contains(byte) }
-        guard let first = bytes.first, let last = bytes.last, !isASCIISpace(first), !isASCIISpace(last),
-            bytes.allSatisfy({ $0 < 0x80 })
-        else {
-            return email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        }
-        guard bytes.contains(where: { (0x41...0x5A).contains($0) }) else { return email }
-        return String(decoding: bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
+    /// The key emails are compared by (``Identity/key(_:)``: ASCII case folding only).
+    public static func emailKey(_ email: String) -> String { Identity.key(email) }
 }

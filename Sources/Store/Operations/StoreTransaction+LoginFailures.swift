@@ -2,22 +2,39 @@ import Foundation
 import GRDB
 
 extension StoreTransaction {
-    /// Records a failed password attempt for rate limiting.
-    public func recordLoginFailure(accountID: Int64, email: String, now: Date = Date()) throws {
-        try run( "INSERT INTO login_failure (account_id, email_key, time) VALUES (?, ?, ?)",
-            [accountID, User.emailKey(email), Int64(now.timeIntervalSince1970)])
+    /// Records a password attempt for rate limiting, keyed by email and by the client's address.
+    ///
+    /// Written before the password is checked, in the same transaction that counted the earlier ones,
+    /// so parallel attempts cannot all slip under the limit; a successful sign-in clears its own.
+    public func recordLoginFailure(accountID: Int64, email: String, clientAddress: String, now: Date = Date()) throws {
+        try run( "INSERT INTO login_failure (account_id, email_key, client_address, time) VALUES (?, ?, ?, ?)",
+            [accountID, User.emailKey(email), clientAddress, Int64(now.timeIntervalSince1970)])
     }
 
-    /// Failed password attempts for `email` since `since`.
-    public func loginFailures(accountID: Int64, email: String, since: Date) throws -> Int {
+    /// Failed attempts for `email` from `clientAddress` since `since`.
+    ///
+    /// Per address, so a stranger guessing the owner's password elsewhere never locks the owner out.
+    public func loginFailures(accountID: Int64, email: String, clientAddress: String, since: Date) throws -> Int {
         try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM login_failure WHERE account_id = ? AND email_key = ? AND time >= ?",
-            arguments: [accountID, User.emailKey(email), Int64(since.timeIntervalSince1970)]) ?? 0
+            db,
+            sql: """
+                SELECT count(*) FROM login_failure
+                WHERE account_id = ? AND email_key = ? AND client_address = ? AND time >= ?
+                """,
+            arguments: [accountID, User.emailKey(email), clientAddress, Int64(since.timeIntervalSince1970)]) ?? 0
     }
 
-    /// Forgets failed attempts after a successful sign-in.
-    public func clearLoginFailures(accountID: Int64, email: String) throws {
-        try run( "DELETE FROM login_failure WHERE account_id = ? AND email_key = ?",
-            [accountID, User.emailKey(email)])
+    /// Failed attempts from `clientAddress` since `since`, whatever email they named: one address
+    /// spraying many emails is limited too.
+    public func loginFailures(accountID: Int64, clientAddress: String, since: Date) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM login_failure WHERE account_id = ? AND client_address = ? AND time >= ?",
+            arguments: [accountID, clientAddress, Int64(since.timeIntervalSince1970)]) ?? 0
+    }
+
+    /// Forgets the failed attempts of `email` from `clientAddress` after a successful sign-in.
+    public func clearLoginFailures(accountID: Int64, email: String, clientAddress: String) throws {
+        try run( "DELETE FROM login_failure WHERE account_id = ? AND email_key = ? AND client_address = ?",
+            [accountID, User.emailKey(email), clientAddress])
     }
 }

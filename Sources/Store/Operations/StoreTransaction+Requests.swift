@@ -70,7 +70,13 @@ extension StoreTransaction {
             """,
             """
             DELETE FROM login_failure WHERE rowid IN
-                (SELECT rowid FROM login_failure WHERE time <= ?1 - 86400 LIMIT ?2)
+                (SELECT rowid FROM login_failure WHERE time <= ?1 - 86400 ORDER BY time LIMIT ?2)
+            """,
+            // Each account's own retention; the (account_id, time) index makes it a range per account.
+            """
+            DELETE FROM signin_log WHERE id IN
+                (SELECT l.id FROM saml_settings s JOIN signin_log l
+                    ON l.account_id = s.account_id AND l.time <= ?1 - s.log_retention LIMIT ?2)
             """,
         ] {
             try run(sql, arguments)

@@ -16,6 +16,7 @@ extension StoreTransaction {
         settings.allowIdPInitiated = row["allow_idp_initiated"]
         settings.clockSkew = row["clock_skew"]
         settings.sessionLifetime = row["session_lifetime"]
+        settings.logRetention = row["log_retention"]
         settings.certificates = try all( "SELECT der, subject, sha256, not_after FROM idp_certificate WHERE account_id = ? ORDER BY position",
             [accountID]
         ).map { row in
@@ -44,12 +45,13 @@ extension StoreTransaction {
     public func saveSAMLSettings(accountID: Int64, _ settings: SAMLSettings, now: Date = Date()) throws {
         try run( """
                 UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,
-                    allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, updated_at = ?, version = version + 1
+                    allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, log_retention = ?, updated_at = ?,
+                    version = version + 1
                 WHERE account_id = ?
                 """,
             [
                 settings.enabled, settings.ssoURL, settings.idpEntityID, settings.forceSAML, settings.allowSHA1,
-                settings.allowIdPInitiated, settings.clockSkew, settings.sessionLifetime,
+                settings.allowIdPInitiated, settings.clockSkew, settings.sessionLifetime, settings.logRetention,
                 Int64(now.timeIntervalSince1970), accountID,
             ])
         guard changes == 1 else { throw StoreError.database("account \(accountID) has no SAML settings row") }

@@ -2,17 +2,20 @@ import Foundation
 import GRDB
 
 extension StoreTransaction {
-    /// Appends one attempt to the account's sign-in log.
+    /// Appends one attempt to the account's sign-in log, each text field bounded
+    /// (``SignInLogEntry/fieldLimit``).
     public func appendLog(accountID: Int64, _ entry: SignInLogEntry) throws {
+        let bounded = SignInLogEntry.bounded
         try run( """
-                INSERT INTO signin_log (account_id, time, outcome, method, email, reason, reference, failed_check,
-                    expected, actual, clock_offset, client_address)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO signin_log (account_id, time, outcome, method, email, identity_verified, reason, reference,
+                    failed_check, expected, actual, clock_offset, client_address)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             [
                 accountID, Int64(entry.time.timeIntervalSince1970), entry.outcome.rawValue, entry.method.rawValue,
-                entry.email, entry.reason, entry.reference, entry.failedCheck, entry.expected, entry.actual,
-                entry.clockOffset, entry.clientAddress,
+                bounded(entry.email), entry.identityVerified, bounded(entry.reason), bounded(entry.reference),
+                bounded(entry.failedCheck), bounded(entry.expected), bounded(entry.actual), entry.clockOffset,
+                bounded(entry.clientAddress),
             ])
     }
 
@@ -28,7 +31,7 @@ extension StoreTransaction {
                 time: Date(timeIntervalSince1970: TimeInterval(row["time"] as Int64)),
                 outcome: SignInLogEntry.Outcome(rawValue: row["outcome"]) ?? .rejected,
                 method: SessionRecord.AuthMethod(rawValue: row["method"]) ?? .saml, email: row["email"],
-                reason: row["reason"], reference: row["reference"], failedCheck: row["failed_check"],
+                identityVerified: row["identity_verified"], reason: row["reason"], reference: row["reference"], failedCheck: row["failed_check"],
                 expected: row["expected"], actual: row["actual"], clockOffset: row["clock_offset"],
                 clientAddress: row["client_address"])
         }

@@ -1,3 +1,4 @@
+import Credentials
 import Foundation
 import GRDB
 
@@ -8,8 +9,15 @@ extension StoreTransaction {
         accountID: Int64, email: String, role: Role, givenName: String? = nil, familyName: String? = nil,
         passwordHash: String? = nil, now: Date = Date()
     ) throws -> User {
-        let trimmed = email.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard Self.isPlausibleEmail(trimmed) else { throw StoreError.invalidEmail(email) }
+        let trimmed: String
+        do {
+            trimmed = try Identity.normalized(email)
+        } catch {
+            throw StoreError.invalidEmail(email, reason: "\(error)")
+        }
+        guard Self.isPlausibleEmail(trimmed) else {
+            throw StoreError.invalidEmail(email, reason: "it needs one @ with text on each side, at most 320 bytes")
+        }
         if try user(accountID: accountID, email: trimmed) != nil {
             throw StoreError.duplicateUser(email: trimmed)
         }
@@ -93,12 +101,12 @@ extension StoreTransaction {
 
     private static let userColumns = "SELECT \(User.columns.joined(separator: ", ")) FROM user"
 
-    /// One `@`, something on each side, no white space or control characters: enough to catch typos
-    /// without rejecting the odd addresses IdPs send.
+    /// One `@` with something on each side, of a sane length, on an identity that ``Identity/normalized(_:)``
+    /// accepted (no white space, no control characters): enough to catch typos without rejecting the
+    /// odd addresses IdPs send.
     static func isPlausibleEmail(_ email: String) -> Bool {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && email.count <= 320
-            && !email.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && email.utf8.count <= 320
     }
 }
 

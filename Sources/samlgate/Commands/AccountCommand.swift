@@ -56,7 +56,7 @@ struct AccountCommand: ParsableCommand {
                 print("No accounts. Add one with: samlgate account add SLUG --base-url URL")
             }
             for account in accounts {
-                print("\(account.slug)\t\(account.name)\t\(account.baseURL)")
+                print(Terminal.row([account.slug, account.name, account.baseURL]))
             }
         }
     }

@@ -11,7 +11,12 @@ struct LogCommand: ParsableCommand {
     @OptionGroup var account: AccountOption
     @Flag(help: "Only rejected attempts.") var failures = false
     @Option(help: "How many entries (default 50).") var limit = 50
-    @Flag(help: "Print a JSON array of {time, outcome, email, reason, reference, …}.") var json = false
+    @Flag(
+        help: """
+            Print a JSON array of {time, outcome, email, claimed_email, reason, reference, …}: `email` is a verified \
+            identity, `claimed_email` one an unverified message or form only claimed.
+            """)
+    var json = false
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be a positive number") }
@@ -27,10 +32,13 @@ struct LogCommand: ParsableCommand {
                     entries.map { entry in
                         .object([
                             ("time", .string(TimeFormat.iso8601(entry.time))), ("outcome", .string(entry.outcome.rawValue)),
-                            ("email", .optional(entry.email)), ("reason", .string(entry.reason)),
+                            ("email", .optional(entry.identityVerified ? entry.email : nil)),
+                            ("claimed_email", .optional(entry.identityVerified ? nil : entry.email)),
+                            ("reason", .string(entry.reason)),
                             ("reference", .string(entry.reference)), ("method", .string(entry.method.rawValue)),
                             ("failed_check", .optional(entry.failedCheck)), ("expected", .optional(entry.expected)),
                             ("actual", .optional(entry.actual)), ("clock_offset", .optional(entry.clockOffset)),
+                            ("client_address", .optional(entry.clientAddress)),
                         ])
                     }
                 ).serialized())
@@ -38,9 +46,9 @@ struct LogCommand: ParsableCommand {
         }
         if entries.isEmpty { print("No sign-in attempts logged for \(account.account).") }
         for entry in entries {
-            print(
-                [TimeFormat.iso8601(entry.time), entry.outcome.rawValue, entry.email ?? "-", entry.reference, entry.reason]
-                    .joined(separator: "\t"))
+            // An identity no signature vouched for is marked, so a rejected forgery never reads as that user's attempt.
+            let who = entry.email.map { entry.identityVerified ? $0 : "\($0) (claimed, not verified)" } ?? "-"
+            print(Terminal.row([TimeFormat.iso8601(entry.time), entry.outcome.rawValue, who, entry.reference, entry.reason]))
         }
     }
 }

@@ -69,6 +69,10 @@ struct SAMLCommand: ParsableCommand {
         var allowIdPInitiated: Bool?
         @Option(help: ArgumentHelp("Tolerated clock difference with the IdP.", valueName: "seconds")) var clockSkew: Int?
         @Option(help: ArgumentHelp("Longest session.", valueName: "seconds")) var sessionLifetime: Int?
+        @Option(
+            help: ArgumentHelp(
+                "How long sign-in log rows are kept (default 90 days = 7776000; 1 day to 10 years).", valueName: "seconds"))
+        var logRetention: Int?
 
         func run() throws {
             let store = try database.openStore()
@@ -104,6 +108,7 @@ struct SAMLCommand: ParsableCommand {
             change.allowIdPInitiated = allowIdPInitiated
             change.clockSkew = clockSkew
             change.sessionLifetime = sessionLifetime
+            change.logRetention = logRetention
             let (account, settings) = try store.write { tx in
                 let account = try tx.requireAccount(slug: self.account.account)
                 let updated = try change.applied(to: tx.samlSettings(accountID: account.id))

@@ -33,10 +33,10 @@ struct SessionCommand: ParsableCommand {
             if sessions.isEmpty { print("No active sessions in \(account.account).") }
             for session in sessions {
                 print(
-                    [
+                    Terminal.row([
                         session.email, session.authMethod.rawValue, TimeFormat.iso8601(session.createdAt),
                         "expires " + TimeFormat.iso8601(session.expiresAt),
-                    ].joined(separator: "\t"))
+                    ]))
             }
         }
     }

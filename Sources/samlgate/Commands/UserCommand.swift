@@ -71,7 +71,7 @@ struct UserCommand: ParsableCommand {
                 var flags: [String] = []
                 if user.disabled { flags.append("disabled") }
                 if user.hasPassword { flags.append("password") }
-                print([user.email, user.role.rawValue, name, flags.joined(separator: ",")].joined(separator: "\t"))
+                print(Terminal.row([user.email, user.role.rawValue, name, flags.joined(separator: ",")]))
             }
         }
     }

@@ -21,6 +21,7 @@ enum SettingsReport {
             "Allow SHA-1:          \(yesNo(settings.allowSHA1))",
             "Clock skew:           \(settings.clockSkew) s",
             "Session lifetime:     \(settings.sessionLifetime) s (\(TimeFormat.duration(settings.sessionLifetime)))",
+            "Sign-in log kept:     \(settings.logRetention) s (\(TimeFormat.duration(settings.logRetention)))",
             "Certificates:         \(settings.certificates.isEmpty ? "none" : String(settings.certificates.count))",
         ]
         for (index, certificate) in settings.certificates.enumerated() {
@@ -28,7 +29,7 @@ enum SettingsReport {
             lines.append("     SHA-256 \(certificate.sha256)")
             lines.append("     expires \(TimeFormat.iso8601(certificate.notAfter))\(warning(for: certificate, now: now))")
         }
-        return lines.joined(separator: "\n")
+        return lines.map(Terminal.escaped).joined(separator: "\n")
     }
 
     static func json(account: Account, settings: SAMLSettings, now: Date = Date()) -> String {
@@ -46,6 +47,7 @@ enum SettingsReport {
             ("allow_idp_initiated", .bool(settings.allowIdPInitiated)),
             ("clock_skew", .int(settings.clockSkew)),
             ("session_lifetime", .int(settings.sessionLifetime)),
+            ("log_retention", .int(settings.logRetention)),
             (
                 "certificates",
                 .array(

@@ -9,8 +9,9 @@ enum TimeFormat {
         return formatter.string(from: date)
     }
 
-    /// "8 h", "3 min", "45 s": durations shown next to their seconds.
+    /// "90 days", "8 h", "3 min", "45 s": durations shown next to their seconds.
     static func duration(_ seconds: Int) -> String {
+        if seconds % 86_400 == 0, seconds >= 86_400 { return seconds == 86_400 ? "1 day" : "\(seconds / 86_400) days" }
         if seconds % 3600 == 0, seconds >= 3600 { return "\(seconds / 3600) h" }
         if seconds % 60 == 0, seconds >= 60 { return "\(seconds / 60) min" }
         return "\(seconds) s"
