@@ -141,5 +141,12 @@ def test_logout_ends_the_session(nginx_site):
     action, fields = harness.idp_initiated(nginx_site, "alice@example.com")
     assert post_form(action, fields, session).status_code == 303
     assert session.get(f"{base}/sso/acme/auth", timeout=10).status_code == 204
-    assert session.post(f"{base}/sso/acme/logout", allow_redirects=False, timeout=10).status_code == 303
-    assert session.get(f"{base}/app/x", allow_redirects=False, timeout=10).status_code == 302
+    # A cross-site form without the session's own token signs nobody out.
+    assert session.post(f"{base}/sso/acme/logout", allow_redirects=False, timeout=10).status_code == 403
+    assert session.get(f"{base}/sso/acme/auth", timeout=10).status_code == 204
+    page = session.get(f"{base}/sso/acme/logout", timeout=10)
+    assert page.status_code == 200 and "Sign out" in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    assert session.post(f"{base}/sso/acme/logout", data={"csrf_token": token}, allow_redirects=False,
+                        timeout=10).status_code == 303
+    assert session.get(f"{base}/sso/acme/auth", timeout=10).status_code == 401
