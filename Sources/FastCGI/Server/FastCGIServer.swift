@@ -50,8 +50,9 @@ public final class FastCGIServer: Sendable {
     ///
     /// Blocks SIGTERM and SIGINT in the calling thread (and so in the workers, which
     /// inherit the mask) and ignores SIGPIPE, so a client that went away yields a write error
-    /// instead of killing the process. The signals stay blocked in the calling thread afterwards,
-    /// so a second SIGTERM during shutdown cannot kill the process after a clean drain.
+    /// instead of killing the process. Threads started earlier do not inherit the mask: see
+    /// ``StopSignals/blockInThisThread()``. The signals stay blocked in the calling thread
+    /// afterwards, so a second SIGTERM during shutdown cannot kill the process after a clean drain.
     public func run() throws(FastCGIError) {
         let started = phase.withLock { phase -> Bool? in
             switch phase {
@@ -68,8 +69,7 @@ public final class FastCGIServer: Sendable {
         guard started else { return }
 
         signal(SIGPIPE, SIG_IGN)
-        var stopSignals = SignalWaiter.stopSignals
-        if configuration.handlesSignals { pthread_sigmask(SIG_BLOCK, &stopSignals, nil) }
+        if configuration.handlesSignals { StopSignals.blockInThisThread() }
 
         let logger = configuration.logger
         var workers: [PosixThread] = []
