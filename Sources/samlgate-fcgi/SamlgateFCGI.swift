@@ -15,8 +15,8 @@ struct SamlgateFCGI: ParsableCommand {
         discussion: """
             Without --listen it accepts on file descriptor 0, as mod_fcgid and spawn-fcgi start it. Started as a \
             plain CGI program (fd 0 not a socket, GATEWAY_INTERFACE set) it serves that one request and exits; \
-            the database then comes from $SAMLGATE_DB. One log line per request goes to stderr; SIGTERM stops \
-            it after in-flight requests finish.
+            the database then comes from $SAMLGATE_DB. One log line per request goes to stderr; SIGTERM or \
+            SIGINT stops it after in-flight requests finish (exit status 0).
             """)
 
     @Option(help: ArgumentHelp("Path of the SQLite database (default: $SAMLGATE_DB, else \(Store.defaultPath)).", valueName: "path"))
@@ -45,12 +45,17 @@ struct SamlgateFCGI: ParsableCommand {
 
     /// CGI servers may pass words from the query string as arguments, so CGI mode is decided before
     /// any argument parsing; everything else goes through ArgumentParser.
+    ///
+    /// A CGI process keeps the default SIGTERM, so the web server can end it. A responder blocks
+    /// SIGTERM and SIGINT before anything starts a thread (the store's checkpointer is one), so
+    /// that only the server's signal thread takes them.
     static func main() {
         LoggingSystem.bootstrap { LogfmtLogHandler(label: $0) }
         if CGIServer.isPlainCGI() {
             serveCGI()
             return
         }
+        StopSignals.blockInThisThread()
         do {
             var command = try parseAsRoot()
             try command.run()

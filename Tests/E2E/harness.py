@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,91 @@ def bin_dir() -> Path:
         return Path(env)
     out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=REPO, capture_output=True, text=True, check=True)
     return Path(out.stdout.strip())
+
+
+# FastCGI record types (FastCGI 1.0, section 8) and the Responder role, for talking to the responder directly.
+FCGI_BEGIN_REQUEST, FCGI_END_REQUEST, FCGI_PARAMS, FCGI_STDIN, FCGI_STDOUT = 1, 3, 4, 5, 6
+FCGI_RESPONDER = 1
+
+
+def fastcgi_record(kind: int, content: bytes, request_id: int = 1) -> bytes:
+    """One record: version 1, type, request id, content length, no padding."""
+    return struct.pack(">BBHHBB", 1, kind, request_id, len(content), 0, 0) + content
+
+
+def fastcgi_begin(role: int = FCGI_RESPONDER) -> bytes:
+    """A BEGIN_REQUEST record without FCGI_KEEP_CONN: the responder closes the connection after the answer."""
+    return fastcgi_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", role, 0))
+
+
+def fastcgi_params(params: dict[str, str]) -> bytes:
+    """The PARAMS stream for `params` (names and values with 1- or 4-byte lengths) and its closing empty record."""
+    def length(size: int) -> bytes:
+        return bytes([size]) if size < 128 else struct.pack(">I", size | 0x8000_0000)
+
+    content = b""
+    for name, value in params.items():
+        name_bytes, value_bytes = name.encode(), value.encode()
+        content += length(len(name_bytes)) + length(len(value_bytes)) + name_bytes + value_bytes
+    return fastcgi_record(FCGI_PARAMS, content) + fastcgi_record(FCGI_PARAMS, b"")
+
+
+def connect_fastcgi(address: str, timeout: float = 10) -> socket.socket:
+    """A connection to the responder at `address`, written as for `--listen`: `unix:PATH` or `HOST:PORT`."""
+    if address.startswith("unix:"):
+        client = socket.socket(socket.AF_UNIX)
+        target: str | tuple[str, int] = address.removeprefix("unix:")
+    else:
+        host, port = address.rsplit(":", 1)
+        client = socket.socket(socket.AF_INET)
+        target = (host, int(port))
+    client.settimeout(timeout)
+    try:
+        client.connect(target)
+    except OSError:
+        client.close()
+        raise
+    return client
+
+
+@dataclass
+class FastCGIAnswer:
+    """A complete answer: the STDOUT stream (CGI headers and body) and END_REQUEST's two statuses."""
+
+    stdout: bytes
+    app_status: int
+    protocol_status: int
+
+    @property
+    def status(self) -> int:
+        """The HTTP status from the CGI `Status:` header (200 when there is none)."""
+        head = self.stdout.split(b"\r\n\r\n", 1)[0]
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"status:"):
+                return int(line.split()[1])
+        return 200
+
+
+def read_fastcgi_answer(client: socket.socket) -> FastCGIAnswer:
+    """Reads records up to END_REQUEST; raises ConnectionError when the connection ends before it."""
+    def exactly(size: int) -> bytes:
+        data = b""
+        while len(data) < size:
+            chunk = client.recv(size - len(data))
+            if not chunk:
+                raise ConnectionError(f"connection closed before END_REQUEST ({len(stdout)} bytes of STDOUT)")
+            data += chunk
+        return data
+
+    stdout = b""
+    while True:
+        _, kind, _, length, padding, _ = struct.unpack(">BBHHBB", exactly(8))
+        content = exactly(length + padding)[:length]
+        if kind == FCGI_STDOUT:
+            stdout += content
+        elif kind == FCGI_END_REQUEST:
+            app_status, protocol_status = struct.unpack(">IB3x", content)
+            return FastCGIAnswer(stdout, app_status, protocol_status)
 
 
 @dataclass

@@ -10,7 +10,6 @@ import re
 import signal
 import socket
 import sqlite3
-import struct
 import subprocess
 import sys
 import time
@@ -281,25 +280,13 @@ def test_slow_clients_do_not_hold_the_responder(nginx_site):
     assert len(answers) == 12 and statuses == [b"400"], statuses  # a well-formed but bogus SAMLResponse
 
 
-def _fastcgi_records(kind: int, content: bytes) -> bytes:
-    return struct.pack(">BBHHBB", 1, kind, 1, len(content), 0, 0) + content
-
-
 def _metadata_over_fastcgi(socket_path: Path) -> bytes:
-    """One well-formed FastCGI request for /sso/acme/metadata; the raw answer (STDOUT records and all)."""
-    params = b""
-    for name, value in [(b"REQUEST_METHOD", b"GET"), (b"REQUEST_URI", b"/sso/acme/metadata")]:
-        params += bytes([len(name), len(value)]) + name + value
-    request = (_fastcgi_records(1, struct.pack(">HB5x", 1, 0)) + _fastcgi_records(4, params)
-               + _fastcgi_records(4, b"") + _fastcgi_records(5, b""))
-    with socket.socket(socket.AF_UNIX) as client:
-        client.settimeout(10)
-        client.connect(str(socket_path))
-        client.sendall(request)
-        answer = b""
-        while chunk := client.recv(65536):
-            answer += chunk
-    return answer
+    """One well-formed FastCGI request for /sso/acme/metadata; the STDOUT of its answer."""
+    with harness.connect_fastcgi(f"unix:{socket_path}") as client:
+        client.sendall(harness.fastcgi_begin()
+                       + harness.fastcgi_params({"REQUEST_METHOD": "GET", "REQUEST_URI": "/sso/acme/metadata"})
+                       + harness.fastcgi_record(harness.FCGI_STDIN, b""))
+        return harness.read_fastcgi_answer(client).stdout
 
 
 def test_a_malformed_fastcgi_record_ends_the_process_at_once_or_is_survived(bins, processes, work):
@@ -322,8 +309,8 @@ def test_a_malformed_fastcgi_record_ends_the_process_at_once_or_is_survived(bins
     assert b"EntityDescriptor" in _metadata_over_fastcgi(socket_path)
 
     lengths = bytes([0xFF, 0xFF, 0xFF, 0xF0]) * 2  # 2 × (2^31 - 16): the sum overflows a C int
-    malformed = (_fastcgi_records(1, struct.pack(">HB5x", 1, 0)) + _fastcgi_records(4, lengths + b"A" * 64)
-                 + _fastcgi_records(4, b""))
+    malformed = (harness.fastcgi_begin() + harness.fastcgi_record(harness.FCGI_PARAMS, lengths + b"A" * 64)
+                 + harness.fastcgi_record(harness.FCGI_PARAMS, b""))
     sent = time.monotonic()
     with socket.socket(socket.AF_UNIX) as attacker:
         attacker.settimeout(10)

@@ -1,19 +1,15 @@
-internal import CFCGI
 public import Endpoints
 import Logging
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A FastCGI responder (and authorizer) serving an ``HTTPHandler`` on a fixed pool of threads.
 ///
 /// Each worker loops `FCGX_Accept_r` on the one listening socket; the kernel hands each
 /// connection to one of them, so no accept lock is needed on Linux. `run()` blocks until
-/// SIGTERM/SIGINT or `stop()`, then lets in-flight requests finish and returns: libfcgi's own
-/// signal handling does not stop a threaded responder.
+/// SIGTERM/SIGINT or `stop()`, then lets in-flight requests finish and returns. libfcgi's own
+/// signal handlers, which cannot stop a threaded responder, are taken out again at init.
+///
+/// A program that stops on signals calls ``StopSignals/blockInThisThread()`` at the top of
+/// `main`, before it starts any thread.
 ///
 /// Several servers may run in one process (the tests do), one after another or side by side.
 ///
@@ -36,6 +32,9 @@ public final class FastCGIServer: Sendable {
 
     /// Initialises libfcgi and opens the listening socket, so connections queue up before `run()`.
     ///
+    /// From then on SIGPIPE is ignored, so a client that went away yields a write error instead of
+    /// killing the process; SIGTERM, SIGINT and SIGUSR1 keep the dispositions they had.
+    ///
     /// Throws when the socket cannot be opened (a live socket at the path, a port in use, fd 0
     /// not a listening socket) with a message naming the target.
     public init(configuration: Configuration, handler: any HTTPHandler) throws(FastCGIError) {
@@ -48,10 +47,10 @@ public final class FastCGIServer: Sendable {
 
     /// Serves requests until stopped, then waits for in-flight requests and returns.
     ///
-    /// Blocks SIGTERM and SIGINT in the calling thread (and so in the workers, which
-    /// inherit the mask) and ignores SIGPIPE, so a client that went away yields a write error
-    /// instead of killing the process. The signals stay blocked in the calling thread afterwards,
-    /// so a second SIGTERM during shutdown cannot kill the process after a clean drain.
+    /// Blocks SIGTERM and SIGINT in the calling thread (and so in the workers, which inherit the
+    /// mask). Threads started earlier do not inherit it: see ``StopSignals/blockInThisThread()``.
+    /// The signals stay blocked in the calling thread afterwards, so a second SIGTERM during
+    /// shutdown cannot kill the process after a clean drain.
     public func run() throws(FastCGIError) {
         let started = phase.withLock { phase -> Bool? in
             switch phase {
@@ -67,9 +66,7 @@ public final class FastCGIServer: Sendable {
         guard let started else { throw .alreadyStarted }
         guard started else { return }
 
-        signal(SIGPIPE, SIG_IGN)
-        var stopSignals = SignalWaiter.stopSignals
-        if configuration.handlesSignals { pthread_sigmask(SIG_BLOCK, &stopSignals, nil) }
+        if configuration.handlesSignals { StopSignals.blockInThisThread() }
 
         let logger = configuration.logger
         var workers: [PosixThread] = []
@@ -115,15 +112,6 @@ public final class FastCGIServer: Sendable {
     /// True once `stop()` has been called (or a stop signal arrived).
     public var isStopping: Bool {
         phase.withLock { $0 == .stopping || $0 == .stopped }
-    }
-}
-
-/// `FCGX_Init` exactly once per process, before any request object exists.
-private enum LibraryInit {
-    private static let result: Int32 = FCGX_Init()
-
-    static func once() throws(FastCGIError) {
-        guard result == 0 else { throw .libraryInitFailed(code: result) }
     }
 }
 
