@@ -177,12 +177,12 @@ def start_nginx(processes: Processes, work: Path, port: int, socket_path: Path, 
     `app_port`, `/app/` protected by samlgate account `account`."""
     prefix = work / "nginx"
     (prefix / "logs").mkdir(parents=True, exist_ok=True)
-    # The shipped snippets include `fastcgi_params` relative to the configuration, as in /etc/nginx,
-    # and name the account `acme`: the demo substitutes its own, as an admin would.
-    shutil.copy("/etc/nginx/fastcgi_params", prefix / "fastcgi_params")
+    # The shipped snippets as they are (they include nothing), with the account `acme` replaced as an
+    # admin would: the demo uses its own.
     snippets = {}
-    for name in ["samlgate.conf", "samlgate-protect.conf", "samlgate-sign-in.conf"]:
-        text = (REPO / "nginx" / name).read_text().replace("/sso/acme/", f"/sso/{account}/")
+    for name in ["samlgate.conf", "samlgate-protect.conf"]:
+        text = ((REPO / "nginx" / name).read_text().replace("/sso/acme/", f"/sso/{account}/")
+                .replace("samlgate_acme", f"samlgate_{account}"))
         (prefix / name).write_text(text)
         snippets[name] = prefix / name
     conf = prefix / "nginx.conf"
@@ -204,7 +204,6 @@ http {{
         listen 127.0.0.1:{port};
         server_name localhost;
         include {snippets["samlgate.conf"]};
-        include {snippets["samlgate-sign-in.conf"]};
         location /app/ {{
             include {snippets["samlgate-protect.conf"]};
             proxy_pass http://127.0.0.1:{app_port};
