@@ -5,6 +5,7 @@ stopped at the end of the test session. Nothing here mocks what a user would run
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -171,20 +172,31 @@ class Processes:
 
 
 class EchoApp(BaseHTTPRequestHandler):
-    """The protected application: echoes the identity headers it received as JSON."""
+    """The protected application: answers every method with JSON describing what reached it — the
+    method, path, identity headers, Cookie header, content type, and the body's length and SHA-256."""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-        body = json.dumps(
+    def _echo(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        answer = json.dumps(
             {
+                "method": self.command,
                 "path": self.path,
                 "headers": {k: v for k, v in self.headers.items() if k.lower().startswith("x-samlgate")},
+                "cookie": self.headers.get_all("Cookie"),
+                "content_type": self.headers.get("Content-Type"),
+                "body_length": len(body),
+                "body_sha256": hashlib.sha256(body).hexdigest(),
             }
         ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(answer)
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _echo  # noqa: N815
 
     def log_message(self, *args) -> None:
         pass
@@ -263,12 +275,12 @@ def start_nginx(processes: Processes, work: Path, port: int, socket_path: Path, 
     `app_port`, `/app/` protected by samlgate account `account`."""
     prefix = work / "nginx"
     (prefix / "logs").mkdir(parents=True, exist_ok=True)
-    # The shipped snippets include `fastcgi_params` relative to the configuration, as in /etc/nginx,
-    # and name the account `acme`: the demo substitutes its own, as an admin would.
-    shutil.copy("/etc/nginx/fastcgi_params", prefix / "fastcgi_params")
+    # The shipped snippets as they are (they include nothing), with the account `acme` replaced as an
+    # admin would: the demo uses its own.
     snippets = {}
-    for name in ["samlgate.conf", "samlgate-protect.conf", "samlgate-sign-in.conf"]:
-        text = (REPO / "nginx" / name).read_text().replace("/sso/acme/", f"/sso/{account}/")
+    for name in ["samlgate.conf", "samlgate-protect.conf"]:
+        text = ((REPO / "nginx" / name).read_text().replace("/sso/acme/", f"/sso/{account}/")
+                .replace("samlgate_acme", f"samlgate_{account}"))
         (prefix / name).write_text(text)
         snippets[name] = prefix / name
     conf = prefix / "nginx.conf"
@@ -290,7 +302,6 @@ http {{
         listen 127.0.0.1:{port};
         server_name localhost;
         include {snippets["samlgate.conf"]};
-        include {snippets["samlgate-sign-in.conf"]};
         location /app/ {{
             include {snippets["samlgate-protect.conf"]};
             proxy_pass http://127.0.0.1:{app_port};
@@ -303,10 +314,15 @@ http {{
 
 
 APP_CGI = """#!/usr/bin/env python3
-import json, os
+import hashlib, json, os, sys
+body = sys.stdin.buffer.read(int(os.environ.get("CONTENT_LENGTH") or 0))
+seen = {k: v for k, v in os.environ.items() if k.startswith("SAMLGATE_") or k.startswith("HTTP_X_SAMLGATE")}
+seen.update({"REQUEST_METHOD": os.environ.get("REQUEST_METHOD"), "HTTP_COOKIE": os.environ.get("HTTP_COOKIE"),
+             "CONTENT_TYPE": os.environ.get("CONTENT_TYPE"), "BODY_LENGTH": len(body),
+             "BODY_SHA256": hashlib.sha256(body).hexdigest()})
 print("Content-Type: application/json")
 print()
-print(json.dumps({k: v for k, v in os.environ.items() if k.startswith("SAMLGATE_")}))
+print(json.dumps(seen))
 """
 
 

@@ -38,10 +38,25 @@ final class ByteSource {
     }
 
     @Test func authorizerNeverReadsABody() {
-        #expect(FastCGIServer.bodyPlan(["FCGI_ROLE": "AUTHORIZER"], limit: 10) == .empty)
-        #expect(FastCGIServer.bodyPlan(["FCGI_ROLE": "AUTHORIZER", "CONTENT_LENGTH": "5"], limit: 10) == .empty)
-        #expect(FastCGIServer.bodyPlan(["FCGI_ROLE": "RESPONDER"], limit: 10) == .readToEnd)
-        #expect(FastCGIServer.bodyPlan(["FCGI_ROLE": "RESPONDER", "CONTENT_LENGTH": "5"], limit: 10) == .read(5))
+        let handler = TestHandler(recorder: Recorder())
+        #expect(FastCGIServer.bodyPlan(["FCGI_ROLE": "AUTHORIZER"], limit: 10, handler: handler) == .empty)
+        #expect(
+            FastCGIServer.bodyPlan(["FCGI_ROLE": "AUTHORIZER", "CONTENT_LENGTH": "5"], limit: 10, handler: handler)
+                == .empty)
+        #expect(FastCGIServer.bodyPlan(["FCGI_ROLE": "RESPONDER"], limit: 10, handler: handler) == .readToEnd)
+        #expect(
+            FastCGIServer.bodyPlan(["FCGI_ROLE": "RESPONDER", "CONTENT_LENGTH": "5"], limit: 10, handler: handler)
+                == .read(5))
+    }
+
+    @Test func aPathWhoseBodyTheHandlerDoesNotReadHasNone() {
+        let handler = TestHandler(recorder: Recorder())
+        for uri in ["/check", "/check?x=1"] {
+            let parameters = ["FCGI_ROLE": "RESPONDER", "REQUEST_URI": uri, "CONTENT_LENGTH": "300000"]
+            #expect(FastCGIServer.bodyPlan(parameters, limit: 10, handler: handler) == .empty)
+        }
+        let other = ["FCGI_ROLE": "RESPONDER", "REQUEST_URI": "/checked", "CONTENT_LENGTH": "5"]
+        #expect(FastCGIServer.bodyPlan(other, limit: 10, handler: handler) == .read(5))
     }
 
     @Test func cgiWithoutLengthHasNoBody() {

@@ -61,6 +61,22 @@ import Testing
         #expect(running.recorder.requests.first?.bodyTooLarge == true)
     }
 
+    /// What nginx sends for an `auth_request` check of a POST: the POST's method and CONTENT_LENGTH, no body.
+    @Test func aLengthWithoutABodyIsNotTruncatedWhereTheHandlerReadsNone() throws {
+        let running = try RunningServer()
+        defer { _ = running.stopAndWait() }
+        let client = try running.client()
+        let reply = try client.request(params: cgiParams(method: "POST", uri: "/check", body: 3), keepConnection: true)
+        #expect(reply.status == 200)
+        #expect(running.recorder.requests.first?.body == [])
+        // The STDIN stream was consumed to its end: the kept connection serves the next request.
+        let next = try client.request(params: cgiParams(uri: "/after"), requestID: 2, keepConnection: true)
+        #expect(next.header("X-Path") == "/after")
+        // Elsewhere the same request is a truncated body.
+        let truncated = try running.client().request(params: cgiParams(method: "POST", uri: "/acs", body: 3))
+        #expect(truncated.status == 400)
+    }
+
     @Test func authorizerAllowsWithVariablesAndDenies() throws {
         let running = try RunningServer()
         defer { _ = running.stopAndWait() }

@@ -85,10 +85,17 @@ public final class SSOGateway: HTTPHandler {
         return response
     }
 
+    /// Every endpoint but `…/auth` reads its body. The session check is asked on behalf of the protected
+    /// request (nginx `auth_request`), with that request's method and `CONTENT_LENGTH` but none of its body.
+    public func readsBody(path: String) -> Bool {
+        Route(path: path)?.endpoint != .auth
+    }
+
     private func route(_ request: HTTPRequest) throws -> HTTPResponse {
         guard let route = Route(path: request.path) else { return notFound() }
-        // The per-request session check reads account and session together (see `signedIn`).
-        if route.endpoint == .auth, request.method == "GET" || request.method == "HEAD" {
+        // The per-request session check answers every method (the protected request's) and reads account
+        // and session together (see `signedIn`).
+        if route.endpoint == .auth {
             return try authCheck(request, slug: route.slug)
         }
         // A post-back validates with the cached settings and confirms them in the transaction that
@@ -136,16 +143,18 @@ public final class SSOGateway: HTTPHandler {
         case (.settings, "GET"), (.settings, "HEAD"), (.settings, "POST"): return try settings(request, context: context)
         default:
             var response = pages.error(status: 405, title: "Method not allowed", message: "This address does not accept \(request.method).")
-            response.headers.append(("Allow", Self.allowedMethods(route.endpoint)))
+            if let allowed = Self.allowedMethods(route.endpoint) { response.headers.append(("Allow", allowed)) }
             return response
         }
     }
 
-    static func allowedMethods(_ endpoint: Route.Endpoint) -> String {
+    /// The `Allow` header of a 405 from `endpoint`; nil for `auth`, which answers every method.
+    static func allowedMethods(_ endpoint: Route.Endpoint) -> String? {
         switch endpoint {
-        case .metadata, .auth: "GET, HEAD"
+        case .metadata: "GET, HEAD"
         case .login, .settings, .logout: "GET, HEAD, POST"
         case .acs: "POST"
+        case .auth: nil
         }
     }
 

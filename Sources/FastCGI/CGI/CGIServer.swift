@@ -42,7 +42,8 @@ public enum CGIServer {
     /// The body rule is the FastCGI one: at most `CONTENT_LENGTH` bytes, and when that is over
     /// `maximumBodySize` the handler sees `bodyTooLarge` while the input is discarded in small chunks.
     /// Without `CONTENT_LENGTH` there is no body (RFC 3875 §4.1.2), so stdin is never read to an
-    /// end that may not come. Returns the response it sent; a write failure is logged, not thrown.
+    /// end that may not come; nor when the handler does not read this path's body
+    /// (``HTTPHandler/readsBody(path:)``). Returns the response it sent; a write failure is logged, not thrown.
     @discardableResult
     public static func serveOne(
         handler: any HTTPHandler, environment: [String: String] = processEnvironment(), input: Int32 = 0,
@@ -53,7 +54,10 @@ public enum CGIServer {
         signal(SIGPIPE, SIG_IGN)
         var parameters = environment
         parameters["FCGI_ROLE"] = nil  // plain CGI is always a responder
-        let plan = BodyPlan(contentLength: parameters["CONTENT_LENGTH"], limit: maximumBodySize, missingLength: .empty)
+        let plan =
+            handler.readsBody(path: CGIRequestMapping.requestTarget(parameters).path)
+            ? BodyPlan(contentLength: parameters["CONTENT_LENGTH"], limit: maximumBodySize, missingLength: .empty)
+            : .empty
         let outcome = BodyReader.read(plan, limit: maximumBodySize, drainsUnknownLength: false) { buffer in
             while true {
                 let got = read(input, buffer.baseAddress, buffer.count)

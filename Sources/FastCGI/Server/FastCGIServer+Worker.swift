@@ -61,9 +61,14 @@ extension FastCGIServer {
 
     /// The body plan for a request: an Authorizer gets no body at all (FastCGI spec §6.3; mod_fcgid
     /// sends neither CONTENT_LENGTH nor a single STDIN record, so reading would wait for its
-    /// 40 s timeout). A Responder without a length reads to the end of its STDIN stream.
-    static func bodyPlan(_ parameters: [String: String], limit: Int) -> BodyPlan {
-        guard parameters["FCGI_ROLE"] != "AUTHORIZER" else { return .empty }
+    /// 40 s timeout). Nor does a Responder whose handler does not read this path's body
+    /// (``HTTPHandler/readsBody(path:)``): nginx's `auth_request` check passes the protected request's
+    /// CONTENT_LENGTH with an empty STDIN stream, which would read as a truncated body. A Responder
+    /// without a length reads to the end of its STDIN stream.
+    static func bodyPlan(_ parameters: [String: String], limit: Int, handler: any HTTPHandler) -> BodyPlan {
+        guard parameters["FCGI_ROLE"] != "AUTHORIZER",
+            handler.readsBody(path: CGIRequestMapping.requestTarget(parameters).path)
+        else { return .empty }
         return BodyPlan(contentLength: parameters["CONTENT_LENGTH"], limit: limit, missingLength: .readToEnd)
     }
 
@@ -72,7 +77,7 @@ extension FastCGIServer {
         let start = ContinuousClock.now
         let logger = configuration.logger
         let parameters = request.parameters()
-        let plan = Self.bodyPlan(parameters, limit: configuration.maximumBodySize)
+        let plan = Self.bodyPlan(parameters, limit: configuration.maximumBodySize, handler: handler)
         let outcome = BodyReader.read(plan, limit: configuration.maximumBodySize) { request.readInput(into: $0) }
 
         var extra: [String: String] = [:]

@@ -7,9 +7,12 @@ import Foundation
 /// (one leading `/`, no `//`, no `\`, no scheme, no control characters) or an absolute URL on the
 /// base URL's origin; anything else falls back to `{base_url}/`.
 public enum ReturnPath {
+    /// The longest return path kept, in bytes; a longer one falls back to `{base_url}/`.
+    public static let maximumLength = 2048
+
     /// `candidate` made absolute on `baseURL`'s origin when it is safe; nil otherwise.
     public static func resolve(_ candidate: String?, baseURL: String) -> String? {
-        guard let candidate, !candidate.isEmpty, candidate.utf8.count <= 2048 else { return nil }
+        guard let candidate, !candidate.isEmpty, candidate.utf8.count <= maximumLength else { return nil }
         guard !candidate.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" }) else {
             return nil
         }

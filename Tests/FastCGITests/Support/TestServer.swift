@@ -26,9 +26,11 @@ final class Recorder: @unchecked Sendable {
     var peak: Int { lock.withLock { maxInFlight } }
 }
 
-/// Echo-ish handler: `/sleep?ms=N` sleeps; the Authorizer allows a `user=` cookie.
+/// Echo-ish handler: `/sleep?ms=N` sleeps; the Authorizer allows a `user=` cookie; `/check` reads no body.
 struct TestHandler: HTTPHandler {
     let recorder: Recorder
+
+    func readsBody(path: String) -> Bool { path != "/check" }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         recorder.begin(request)
