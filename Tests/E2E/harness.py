@@ -423,3 +423,23 @@ def bulk_responses(python: str, base_url: str, email: str, count: int, out: Path
                     "--key", str(IDP_KEY), "--cert", str(IDP_CERT), "--count", str(count),
                     "--valid-seconds", "3600", "--out", str(out)], check=True, capture_output=True)
     return out.read_text().split()
+
+
+def new_site(bins: Path, folder: Path, base_url: str = "https://help.example.com") -> Samlgate:
+    """A fresh folder holding a database with account `acme` at `base_url`; the CLI on it."""
+    folder.mkdir(parents=True)
+    cli = Samlgate(bins, folder / "samlgate.db")
+    cli("init")
+    cli("account", "add", "acme", "--base-url", base_url)
+    return cli
+
+
+def start_responder_on_socket(processes: Processes, bins: Path, folder: Path, name: str,
+                              threads: int = 2) -> tuple[subprocess.Popen, Path]:
+    """samlgate-fcgi on `folder`'s database and a unix socket in it, once the socket exists."""
+    socket_path = folder / "samlgate.sock"
+    process = processes.start(f"samlgate-fcgi ({name})",
+                              [str(bins / "samlgate-fcgi"), "--db", str(folder / "samlgate.db"), "--listen",
+                               f"unix:{socket_path}", "--threads", str(threads)], folder / "samlgate-fcgi.log")
+    wait_for_path(socket_path)
+    return process, socket_path

@@ -296,16 +296,8 @@ def test_a_malformed_fastcgi_record_ends_the_process_at_once_or_is_survived(bins
     while SIGUSR1, which the Swift crash backtracer uses to pause threads, was taken as a stop signal — or, with
     a libfcgi that refuses such a record cleanly, keep serving."""
     folder = work / "malformed-record"
-    folder.mkdir()
-    db = folder / "samlgate.db"
-    cli = harness.Samlgate(bins, db)
-    cli("init")
-    cli("account", "add", "acme", "--base-url", "https://help.example.com")
-    socket_path = folder / "samlgate.sock"
-    responder = processes.start("samlgate-fcgi (malformed record)",
-                                [str(bins / "samlgate-fcgi"), "--db", str(db), "--listen", f"unix:{socket_path}",
-                                 "--threads", "4"], folder / "samlgate-fcgi.log")
-    harness.wait_for_path(socket_path)
+    harness.new_site(bins, folder)
+    responder, socket_path = harness.start_responder_on_socket(processes, bins, folder, "malformed record", threads=4)
     assert b"EntityDescriptor" in _metadata_over_fastcgi(socket_path)
 
     lengths = bytes([0xFF, 0xFF, 0xFF, 0xF0]) * 2  # 2 × (2^31 - 16): the sum overflows a C int

@@ -16,16 +16,8 @@ RAW = sorted((harness.REPO / "fuzz" / "regressions" / "fastcgi-raw").glob("*.bin
 @pytest.mark.parametrize("finding", RAW, ids=[path.stem for path in RAW])
 def test_raw_fastcgi_finding_is_answered_or_ends_the_process_at_once(finding: Path, bins, processes, work):
     folder = work / f"finding-{finding.stem}"
-    folder.mkdir()
-    db = folder / "samlgate.db"
-    cli = harness.Samlgate(bins, db)
-    cli("init")
-    cli("account", "add", "acme", "--base-url", "https://help.example.com")
-    socket_path = folder / "samlgate.sock"
-    responder = processes.start(f"samlgate-fcgi ({finding.stem})",
-                                [str(bins / "samlgate-fcgi"), "--db", str(db), "--listen", f"unix:{socket_path}",
-                                 "--threads", "2"], folder / "samlgate-fcgi.log")
-    harness.wait_for_path(socket_path)
+    harness.new_site(bins, folder)
+    responder, socket_path = harness.start_responder_on_socket(processes, bins, folder, finding.stem)
     with socket.socket(socket.AF_UNIX) as client:
         client.settimeout(10)
         client.connect(str(socket_path))

@@ -50,21 +50,13 @@ def _latencies(session: requests.Session, url: str, count: int) -> list[float]:
 
 def test_a_password_flood_does_not_delay_the_session_checks(bins, processes, work):
     folder = work / "password-flood"
-    folder.mkdir()
     port = harness.free_port()
     base = f"http://127.0.0.1:{port}"
-    db = folder / "samlgate.db"
-    cli = harness.Samlgate(bins, db)
-    cli("init")
-    cli("account", "add", "acme", "--base-url", base)
+    cli = harness.new_site(bins, folder, base)
     cli("user", "add", "--account", "acme", "--email", "owner@example.com", "--role", "owner", "--password-stdin",
         stdin="owner passphrase\n")
-    socket_path = folder / "samlgate.sock"
-    # Two worker threads: before password hashing had its own bounded slots, six flooding clients kept
-    # both busy with scrypt and protected pages waited ≈ 570 ms.
-    processes.start("samlgate-fcgi (flood)", [str(bins / "samlgate-fcgi"), "--db", str(db), "--listen",
-                                              f"unix:{socket_path}", "--threads", "2"], folder / "samlgate-fcgi.log")
-    harness.wait_for_path(socket_path)
+    # Two worker threads: with unbounded hashing, six flooding clients keep both busy with scrypt.
+    _, socket_path = harness.start_responder_on_socket(processes, bins, folder, "flood", threads=2)
     app, app_port = harness.start_echo_app()
     try:
         harness.start_nginx(processes, folder, port, socket_path, app_port)
