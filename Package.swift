@@ -80,7 +80,9 @@ let package = Package(
         // libFuzzer targets; built only by fuzz/run.sh (with -sanitize=fuzzer,address -parse-as-library).
         .executableTarget(
             name: "samlgate-fuzz",
-            dependencies: ["SAML", "Credentials", "Store", "Endpoints", "FastCGI", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SAML", "Credentials", "Store", "Endpoints", "FastCGI", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
 
         // MARK: Tests mirror the sources; shared fixtures live in Tests/Fixtures (found via #filePath).
@@ -91,10 +93,13 @@ let package = Package(
         .testTarget(
             name: "EndpointsTests",
             dependencies: [
-                "Endpoints", "Store", "SAML", "Credentials", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Endpoints", "Store", "SAML", "Credentials", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
-        .testTarget(name: "SAMLTests", dependencies: ["SAML", "Credentials", "XMLSecurity", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SAMLTests", dependencies: ["SAML", "Credentials", "XMLSecurity", "TestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "FastCGITests",
             dependencies: ["FastCGI", "Endpoints", .product(name: "Logging", package: "swift-log")],

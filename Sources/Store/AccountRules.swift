@@ -9,7 +9,8 @@ public enum AccountRules {
     public static func validate(slug: String) throws {
         let bytes = Array(slug.utf8)
         func allowed(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
         guard (1...63).contains(bytes.count), allowed(bytes[0]),
             bytes.allSatisfy({ allowed($0) || $0 == UInt8(ascii: "-") })

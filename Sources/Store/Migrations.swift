@@ -22,7 +22,8 @@ enum Migrations {
             for row in try Row.fetchAll(db, sql: "SELECT id, email FROM user") {
                 let email: String = row["email"]
                 try db.execute(
-                    sql: "UPDATE user SET email_key = ? WHERE id = ?", arguments: [Identity.key(email), row["id"] as Int64])
+                    sql: "UPDATE user SET email_key = ? WHERE id = ?",
+                    arguments: [Identity.key(email), row["id"] as Int64])
             }
             try db.execute(sql: "DELETE FROM login_failure")
         }

@@ -77,7 +77,9 @@ public final class Store: Sendable {
         do {
             writer = try DatabaseQueue(path: path, configuration: configuration)
             readers = try ConnectionPool(path: path, configuration: configuration)
-            checkpointer = checkpoints == .background ? try WALCheckpointer(path: path, configuration: configuration, writerLock: writerLock) : nil
+            checkpointer =
+                checkpoints == .background
+                ? try WALCheckpointer(path: path, configuration: configuration, writerLock: writerLock) : nil
         } catch {
             throw StoreError(error)
         }
@@ -100,7 +102,8 @@ public final class Store: Sendable {
             return
         }
         guard errno == EEXIST else {
-            throw StoreError.unavailable(.cannotOpen, detail: "cannot create \(path): \(String(cString: strerror(errno)))")
+            throw StoreError.unavailable(
+                .cannotOpen, detail: "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & 0o007 != 0 {
@@ -114,7 +117,9 @@ public final class Store: Sendable {
     }
 
     /// Resolves the database path from `--db`, then `$SAMLGATE_DB`, then ``defaultPath``.
-    public static func resolvePath(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func resolvePath(
+        _ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> String
     {
         if let option, !option.isEmpty { return option }
@@ -191,7 +196,9 @@ public final class Store: Sendable {
     ///
     /// The three statements come from the connection's statement cache; GRDB's `inTransaction` would
     /// parse them anew on every call.
-    private static func transaction<T>(_ db: Database, begin: String, _ body: (StoreTransaction) throws -> T) throws -> T {
+    private static func transaction<T>(_ db: Database, begin: String, _ body: (StoreTransaction) throws -> T) throws
+        -> T
+    {
         try db.cachedStatement(sql: begin).execute()
         do {
             let result = try body(StoreTransaction(db: db))

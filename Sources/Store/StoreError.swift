@@ -68,7 +68,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateUser(let email): "a user with email '\(email)' already exists in this account"
         case .unknownUser(let email): "no user with email '\(email)' in this account"
         case .invalidEmail(let email, let reason): "invalid email address '\(email)': \(reason)"
-        case .secondOwner(let existing): "this account already has an owner (\(existing)); an account has exactly one owner"
+        case .secondOwner(let existing):
+            "this account already has an owner (\(existing)); an account has exactly one owner"
         case .ownerRequired(let email):
             "\(email) is the account owner; the owner cannot be removed or disabled"
         case .busy: "the database is locked by another process (busy timeout expired); try again"

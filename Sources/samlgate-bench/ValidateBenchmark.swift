@@ -42,7 +42,10 @@ struct ValidateBenchmark: ParsableCommand {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         precondition(accepted == n, "only \(accepted) of \(n) validations succeeded")
         let xmlBytes = StrictBase64.decode(encoded)?.count ?? 0
-        print(String(format: "validations_per_second=%.0f iterations=%d seconds=%.2f response_bytes=%d microseconds_each=%.1f",
-            Double(n) / seconds, n, seconds, xmlBytes, seconds / Double(n) * 1e6))
+        print(
+            String(
+                format:
+                    "validations_per_second=%.0f iterations=%d seconds=%.2f response_bytes=%d microseconds_each=%.1f",
+                Double(n) / seconds, n, seconds, xmlBytes, seconds / Double(n) * 1e6))
     }
 }

@@ -19,7 +19,9 @@ struct SamlgateFCGI: ParsableCommand {
             SIGINT stops it after in-flight requests finish (exit status 0).
             """)
 
-    @Option(help: ArgumentHelp("Path of the SQLite database (default: $SAMLGATE_DB, else \(Store.defaultPath)).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Path of the SQLite database (default: $SAMLGATE_DB, else \(Store.defaultPath)).", valueName: "path"))
     var db: String?
 
     @Option(help: ArgumentHelp("unix:PATH or HOST:PORT (default: the socket on fd 0).", valueName: "address"))
@@ -28,12 +30,16 @@ struct SamlgateFCGI: ParsableCommand {
     @Option(help: "Worker threads (default: cores × 2).")
     var threads: Int?
 
-    @Option(help: ArgumentHelp(
-        "With unix:PATH, the socket's permissions in octal (default 660: owner and group only).", valueName: "mode"))
+    @Option(
+        help: ArgumentHelp(
+            "With unix:PATH, the socket's permissions in octal (default 660: owner and group only).", valueName: "mode")
+    )
     var socketMode: String?
 
-    @Option(help: ArgumentHelp(
-        "With unix:PATH, give the socket to this group (e.g. www-data, the web server's group).", valueName: "group"))
+    @Option(
+        help: ArgumentHelp(
+            "With unix:PATH, give the socket to this group (e.g. www-data, the web server's group).", valueName: "group"
+        ))
     var socketGroup: String?
 
     func validate() throws {
@@ -87,7 +93,9 @@ struct SamlgateFCGI: ParsableCommand {
         let server = try FastCGIServer(configuration: configuration, handler: gateway)
         Logger(label: "samlgate-fcgi").info(
             "samlgate-fcgi started",
-            metadata: ["listen": "\(target)", "threads": "\(configuration.threadCount)", "db": "\(Store.resolvePath(db))"])
+            metadata: [
+                "listen": "\(target)", "threads": "\(configuration.threadCount)", "db": "\(Store.resolvePath(db))",
+            ])
         try server.run()
     }
 
@@ -109,12 +117,16 @@ struct SamlgateFCGI: ParsableCommand {
     private static func serveCGI() {
         let path = Store.resolvePath(nil)
         do {
-            _ = CGIServer.serveOne(handler: try makeGateway(databasePath: path, checkpoints: .automatic), logger: Logger(label: "samlgate-cgi"))
+            _ = CGIServer.serveOne(
+                handler: try makeGateway(databasePath: path, checkpoints: .automatic),
+                logger: Logger(label: "samlgate-cgi"))
         } catch {
             // Still a valid CGI answer: the web server shows a 503, the reason goes to its error log.
             FileHandle.standardError.write(Data("samlgate-fcgi: error: \(error)\n".utf8))
             FileHandle.standardOutput.write(
-                Data("Status: 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\nThe sign-in service is not available.\n".utf8))
+                Data(
+                    "Status: 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\nThe sign-in service is not available.\n"
+                        .utf8))
         }
     }
 

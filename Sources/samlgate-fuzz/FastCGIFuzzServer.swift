@@ -92,7 +92,9 @@ final class FastCGIFuzzServer: @unchecked Sendable {
     }
 
     private static func length(_ count: Int) -> [UInt8] {
-        count < 128 ? [UInt8(count)] : [UInt8(count >> 24) | 0x80, UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)]
+        count < 128
+            ? [UInt8(count)]
+            : [UInt8(count >> 24) | 0x80, UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)]
     }
 
     private static func record(type: UInt8, _ content: [UInt8]) -> [UInt8] {
@@ -100,7 +102,9 @@ final class FastCGIFuzzServer: @unchecked Sendable {
     }
 
     private static func chunked(type: UInt8, _ bytes: [UInt8]) -> [UInt8] {
-        stride(from: 0, to: bytes.count, by: 65535).flatMap { record(type: type, Array(bytes[$0..<min($0 + 65535, bytes.count)])) }
+        stride(from: 0, to: bytes.count, by: 65535).flatMap {
+            record(type: type, Array(bytes[$0..<min($0 + 65535, bytes.count)]))
+        }
     }
 
     /// Sends `bytes` as one connection's whole input and reads the answer to its end.
@@ -126,9 +130,10 @@ final class FastCGIFuzzServer: @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
             var offset = 0
             while offset < raw.count {
-                let sent = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                let sent = Glibc.send(fd, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
                 guard sent > 0 else { return }  // the server may close early (a refused request)
                 offset += sent
             }
@@ -139,7 +144,8 @@ final class FastCGIFuzzServer: @unchecked Sendable {
             let got = recv(fd, &buffer, buffer.count, 0)
             if got > 0 { continue }
             if got == 0 || errno == ECONNRESET { return }
-            precondition(errno != EAGAIN && errno != EWOULDBLOCK, "the server held the connection for 5 s after its input ended")
+            precondition(
+                errno != EAGAIN && errno != EWOULDBLOCK, "the server held the connection for 5 s after its input ended")
             return
         }
     }

@@ -18,7 +18,8 @@ private let validator: ResponseValidator = {
         let pem = try Data(contentsOf: root.appendingPathComponent("Tests/Fixtures/certificates/idp-rsa-cert.pem"))
         let certificates = try CertificateImporter.certificates(from: [UInt8](pem))
         return try ResponseValidator(
-            provider: ServiceProvider(slug: "acme", baseURL: "https://help.example.com"), policy: IdentityProviderPolicy(),
+            provider: ServiceProvider(slug: "acme", baseURL: "https://help.example.com"),
+            policy: IdentityProviderPolicy(),
             certificatesDER: certificates.map(\.der))
     } catch {
         fatalError("fuzz setup failed: \(error)")
@@ -55,8 +56,9 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             // The invariant that matters: never leave the origin (what follows it starts a path or a query).
             let origin = "https://help.example.com"
             let rest = resolved.dropFirst(origin.count)
-            precondition(resolved.hasPrefix(origin) && (rest.isEmpty || rest.hasPrefix("/") || rest.hasPrefix("?"))
-                && !rest.hasPrefix("//"), "open redirect: \(text) -> \(resolved)")
+            precondition(
+                resolved.hasPrefix(origin) && (rest.isEmpty || rest.hasPrefix("/") || rest.hasPrefix("?"))
+                    && !rest.hasPrefix("//"), "open redirect: \(text) -> \(resolved)")
         }
     case "form":
         _ = URLEncoding.formValue(String(decoding: bytes, as: UTF8.self))

@@ -34,7 +34,9 @@ struct SAMLSettingsChangeTests {
         #expect(throws: SettingsError.self) { try change.applied(to: SAMLSettings()) }
     }
 
-    @Test(arguments: ["https://idp.example.com/sso", "http://localhost:8080/sso", "http://127.0.0.1:9000/x", "http://[::1]/x"])
+    @Test(arguments: [
+        "https://idp.example.com/sso", "http://localhost:8080/sso", "http://127.0.0.1:9000/x", "http://[::1]/x",
+    ])
     func acceptsHTTPSAndLoopbackHTTP(url: String) throws {
         var change = SAMLSettingsChange()
         change.ssoURL = url

@@ -8,7 +8,9 @@ final class CLI {
         let stderr: String
 
         /// The stdout parsed as JSON.
-        func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed]) }
+        func json() throws -> Any {
+            try JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed])
+        }
     }
 
     let folder: URL

@@ -28,13 +28,17 @@ struct CLIOutputSafetyTests {
 
     @Test func logTextEscapesControlsAndMarksClaimedIdentities() throws {
         let cli = try CLITests.acme()
-        let forged = "mallory@evil.test\r\n2026-12-01T00:00:00Z\taccepted\towner@example.com\tSG-FORGED0001\u{85}\u{1B}[2J"
+        let forged =
+            "mallory@evil.test\r\n2026-12-01T00:00:00Z\taccepted\towner@example.com\tSG-FORGED0001\u{85}\u{1B}[2J"
         try Self.insertLogRow(cli, email: forged, verified: false)
         let text = try cli.run("log", "--account", "acme")
         #expect(text.status == 0, "\(text.stderr)")
         let lines = text.stdout.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
         #expect(lines.count == 1, "\(text.stdout.debugDescription)")
-        #expect(!text.stdout.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) })
+        #expect(
+            !text.stdout.unicodeScalars.contains {
+                ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value)
+            })
         #expect(text.stdout.contains(#"mallory@evil.test\r\n2026-12-01T00:00:00Z\taccepted\towner@example.com"#))
         #expect(text.stdout.contains("(claimed, not verified)"))
         // Five columns: the forged tabs are escaped, not separators.
@@ -68,12 +72,15 @@ struct CLIOutputSafetyTests {
 
     @Test func kelvinSignIsAnotherUserNotKate() throws {
         let cli = try CLITests.acme()
-        #expect(try cli.run("user", "add", "--account", "acme", "--email", "kate@acme.test", "--role", "user").status == 0)
-        let kelvin = try cli.run("user", "add", "--account", "acme", "--email", "\u{212A}ate@acme.test", "--role", "user")
+        #expect(
+            try cli.run("user", "add", "--account", "acme", "--email", "kate@acme.test", "--role", "user").status == 0)
+        let kelvin = try cli.run(
+            "user", "add", "--account", "acme", "--email", "\u{212A}ate@acme.test", "--role", "user")
         #expect(kelvin.status == 0, "a different identity, so not a duplicate: \(kelvin.stderr)")
         #expect(try cli.run("user", "disable", "--account", "acme", "--email", "\u{212A}ATE@acme.test").status == 0)
         let users = try #require(try cli.run("user", "list", "--account", "acme", "--json").json() as? [[String: Any]])
-        let disabled = Dictionary(uniqueKeysWithValues: users.map { ($0["email"] as? String ?? "", $0["disabled"] as? Bool) })
+        let disabled = Dictionary(
+            uniqueKeysWithValues: users.map { ($0["email"] as? String ?? "", $0["disabled"] as? Bool) })
         #expect(disabled["kate@acme.test"] == false, "ASCII folding only: the Kelvin sign is not a K")
         #expect(disabled["\u{212A}ate@acme.test"] == true)
     }
@@ -93,7 +100,8 @@ struct CLIOutputSafetyTests {
         let cli = try CLI()
         #expect(try cli.run("account", "add", "acme", "--base-url", "https://help.example.com").status == 0)
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: cli.databasePath + suffix) {
-            let mode = try #require(try FileManager.default.attributesOfItem(atPath: cli.databasePath + suffix)[.posixPermissions] as? Int)
+            let mode = try #require(
+                try FileManager.default.attributesOfItem(atPath: cli.databasePath + suffix)[.posixPermissions] as? Int)
             #expect(mode & 0o077 == 0, "\(suffix): \(String(mode, radix: 8))")
         }
     }

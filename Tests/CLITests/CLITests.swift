@@ -8,9 +8,12 @@ struct CLITests {
     /// A database with account `acme` and its owner.
     static func acme() throws -> CLI {
         let cli = try CLI()
-        #expect(try cli.run("account", "add", "acme", "--base-url", "https://help.example.com", "--name", "Acme Help").status == 0)
+        #expect(
+            try cli.run("account", "add", "acme", "--base-url", "https://help.example.com", "--name", "Acme Help")
+                .status == 0)
         let owner = try cli.run(
-            "user", "add", "--account", "acme", "--email", "Owner@Example.com", "--role", "owner", "--given-name", "Olive",
+            "user", "add", "--account", "acme", "--email", "Owner@Example.com", "--role", "owner", "--given-name",
+            "Olive",
             "--family-name", "Owner", "--password-stdin", stdin: "a long passphrase\n")
         #expect(owner.status == 0, "\(owner.stderr)")
         return cli
@@ -37,7 +40,10 @@ struct CLITests {
         let cli = try CLI(initialise: false)
         let result = try cli.run("account", "list")
         #expect(result.status == 1)
-        #expect(result.stderr == "samlgate: error: no samlgate database at \(cli.databasePath) (create it with: samlgate init --db \(cli.databasePath))\n")
+        #expect(
+            result.stderr
+                == "samlgate: error: no samlgate database at \(cli.databasePath) (create it with: samlgate init --db \(cli.databasePath))\n"
+        )
         #expect(!FileManager.default.fileExists(atPath: cli.databasePath))
     }
 
@@ -75,11 +81,17 @@ struct CLITests {
         (["user", "list", "--account", "nope"], "no account with slug 'nope'"),
         (["saml", "show", "--account", "nope"], "no account with slug 'nope'"),
         (["user", "add", "--account", "acme", "--email", "owner@example.com", "--role", "user"], "already exists"),
-        (["user", "add", "--account", "acme", "--email", "second@example.com", "--role", "owner"], "already has an owner"),
+        (
+            ["user", "add", "--account", "acme", "--email", "second@example.com", "--role", "owner"],
+            "already has an owner"
+        ),
         (["user", "add", "--account", "acme", "--email", "not-an-email", "--role", "user"], "invalid email address"),
         (["user", "remove", "--account", "acme", "--email", "owner@example.com"], "the owner cannot be removed"),
         (["user", "disable", "--account", "acme", "--email", "owner@example.com"], "cannot be removed or disabled"),
-        (["user", "enable", "--account", "acme", "--email", "ghost@example.com"], "no user with email 'ghost@example.com'"),
+        (
+            ["user", "enable", "--account", "acme", "--email", "ghost@example.com"],
+            "no user with email 'ghost@example.com'"
+        ),
         (["saml", "set", "--account", "acme", "--enable"], "without the IdP's Single Sign-On URL"),
         (
             ["saml", "set", "--account", "acme", "--enable", "--sso-url", "https://idp.example/sso"],
@@ -107,14 +119,17 @@ struct CLITests {
     @Test func usageErrorsExitNonZero() throws {
         let cli = try Self.acme()
         #expect(try cli.run("session", "revoke", "--account", "acme").status != 0)
-        #expect(try cli.run("user", "add", "--account", "acme", "--email", "x@example.com", "--role", "boss").status != 0)
+        #expect(
+            try cli.run("user", "add", "--account", "acme", "--email", "x@example.com", "--role", "boss").status != 0)
         #expect(try cli.run("user", "set-password", "--account", "acme", "--email", "owner@example.com").status != 0)
         #expect(try cli.run("frobnicate").status != 0)
     }
 
     @Test func userLifecycleAndJSONKeys() throws {
         let cli = try Self.acme()
-        #expect(try cli.run("user", "add", "--account", "acme", "--email", "agent@example.com", "--role", "user").status == 0)
+        #expect(
+            try cli.run("user", "add", "--account", "acme", "--email", "agent@example.com", "--role", "user").status
+                == 0)
         let users = try #require(try cli.run("user", "list", "--account", "acme", "--json").json() as? [[String: Any]])
         #expect(users.count == 2)
         #expect(Set(users[0].keys) == ["email", "given_name", "family_name", "role", "disabled", "has_password"])
@@ -179,7 +194,9 @@ struct CLITests {
         let certificates = try #require(json["certificates"] as? [[String: Any]])
         #expect(certificates.count == 1)
         #expect(Set(certificates[0].keys).isSuperset(of: ["subject", "sha256", "not_after"]))
-        #expect(certificates[0]["sha256"] as? String == "A0:1C:76:99:09:BD:8A:18:C0:05:D8:75:2B:E3:D5:F3:2A:00:20:10:19:5F:64:AB:97:F8:3F:21:F3:55:78:72")
+        #expect(
+            certificates[0]["sha256"] as? String
+                == "A0:1C:76:99:09:BD:8A:18:C0:05:D8:75:2B:E3:D5:F3:2A:00:20:10:19:5F:64:AB:97:F8:3F:21:F3:55:78:72")
         #expect(certificates[0]["not_after"] as? String == "2045-01-01T00:00:00Z")
         #expect(json["enabled"] as? Bool == true)
     }
@@ -216,7 +233,8 @@ struct CLITests {
         let cli = try Self.acme()
         let result = try cli.run(
             "saml", "set", "--account", "acme", "--sso-url", "http://localhost:8080/sso", "--cert",
-            CLI.fixture("certificates/rsa.pem"), "--idp-entity-id", "urn:test:idp", "--enable", "--force", "--allow-sha1",
+            CLI.fixture("certificates/rsa.pem"), "--idp-entity-id", "urn:test:idp", "--enable", "--force",
+            "--allow-sha1",
             "--no-allow-idp-initiated", "--clock-skew", "60", "--session-lifetime", "3600")
         #expect(result.status == 0, "\(result.stderr)")
         var json = try #require(try cli.run("saml", "show", "--account", "acme", "--json").json() as? [String: Any])
@@ -225,7 +243,8 @@ struct CLITests {
         #expect(json["force_saml"] as? Bool == true && json["allow_sha1"] as? Bool == true)
         #expect(json["allow_idp_initiated"] as? Bool == false)
         #expect(json["clock_skew"] as? Int == 60 && json["session_lifetime"] as? Int == 3600)
-        #expect(try cli.run("saml", "set", "--account", "acme", "--disable", "--no-force", "--no-allow-sha1").status == 0)
+        #expect(
+            try cli.run("saml", "set", "--account", "acme", "--disable", "--no-force", "--no-allow-sha1").status == 0)
         json = try #require(try cli.run("saml", "show", "--account", "acme", "--json").json() as? [String: Any])
         #expect(json["enabled"] as? Bool == false && json["force_saml"] as? Bool == false)
         #expect(json["allow_sha1"] as? Bool == false)
@@ -297,7 +316,8 @@ struct CLIMetadataTests {
         let cli = try CLITests.acme()
         let before = try cli.run("saml", "show", "--account", "acme", "--json").stdout
         for file in ["metadata/no-redirect.xml", "certificates/garbage.txt", "certificates/rsa.pem"] {
-            let result = try cli.run("saml", "set", "--account", "acme", "--idp-metadata", CLI.fixture(file), "--enable")
+            let result = try cli.run(
+                "saml", "set", "--account", "acme", "--idp-metadata", CLI.fixture(file), "--enable")
             #expect(result.status == 1 && result.stderr.hasPrefix("samlgate: error: "), "\(file): \(result.stderr)")
         }
         #expect(try cli.run("saml", "show", "--account", "acme", "--json").stdout == before)

@@ -27,14 +27,16 @@ struct CertificateImporterTests {
     }
 
     @Test func acceptsExpiredCertificateAndReportsIt() throws {
-        let certificate = try #require(try CertificateImporter.certificates(from: fixture("certificates/expired.pem")).first)
+        let certificate = try #require(
+            try CertificateImporter.certificates(from: fixture("certificates/expired.pem")).first)
         #expect(certificate.isExpired(at: Date()))
         #expect(!certificate.expiresSoon(at: Date()))
         #expect(certificate.notAfter == Date(timeIntervalSince1970: 1_609_502_400))  // 2021-01-01T12:00:00Z
     }
 
     @Test func expiresSoonWithinThirtyDays() throws {
-        let certificate = try #require(try CertificateImporter.certificates(from: fixture("certificates/rsa.pem")).first)
+        let certificate = try #require(
+            try CertificateImporter.certificates(from: fixture("certificates/rsa.pem")).first)
         #expect(certificate.expiresSoon(at: certificate.notAfter.addingTimeInterval(-29 * 86_400)))
         #expect(!certificate.expiresSoon(at: certificate.notAfter.addingTimeInterval(-31 * 86_400)))
     }

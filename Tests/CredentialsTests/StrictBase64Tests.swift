@@ -33,7 +33,9 @@ struct StrictBase64ConformanceTests {
     @Test func matchesFoundationForAllShortInputs() {
         for length in 1...64 {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ length) }
-            let encoded = Data(bytes).base64EncodedString(options: [.lineLength64Characters, .endLineWithCarriageReturn])
+            let encoded = Data(bytes).base64EncodedString(options: [
+                .lineLength64Characters, .endLineWithCarriageReturn,
+            ])
             #expect(StrictBase64.decode(encoded) == bytes, "length \(length)")
         }
     }
@@ -87,7 +89,9 @@ struct StrictBase64FastPathTests {
         }
     }
 
-    @Test(arguments: ["QUJDREVG=QUJD", "QUJD==QUJD", "QUJDREVGSElK*", "QUJDREVGSE", "QUJDRA==QUJDREVG", "QUJD REVG QU=J"])
+    @Test(arguments: [
+        "QUJDREVG=QUJD", "QUJD==QUJD", "QUJDREVGSElK*", "QUJDREVGSE", "QUJDRA==QUJDREVG", "QUJD REVG QU=J",
+    ])
     func refusesErrorsAfterWholeGroups(text: String) {
         #expect(StrictBase64.decode(text) == nil)
     }

@@ -16,7 +16,9 @@ final class GatewayHarness: @unchecked Sendable {
     static let ownerPassword = "owner passphrase"
     static let carolPassword = "carol passphrase"
 
-    init(now: Date = ResponseBuilder().now, passwordSlots: Int? = nil, configure: (inout SAMLSettings) -> Void = { _ in }) throws {
+    init(
+        now: Date = ResponseBuilder().now, passwordSlots: Int? = nil, configure: (inout SAMLSettings) -> Void = { _ in }
+    ) throws {
         try SAMLRuntime.initialize()
         self.now = now
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("samlgate-gw-\(UUID().uuidString)")
@@ -26,11 +28,16 @@ final class GatewayHarness: @unchecked Sendable {
         let hasher = PasswordHasher(logN: 10)
         accountID = try store.write { tx in
             let account = try tx.addAccount(slug: "acme", name: "Acme Help", baseURL: "https://help.example.com")
-            try tx.addUser(accountID: account.id, email: "owner@example.com", role: .owner, passwordHash: hasher.hash(Self.ownerPassword))
-            try tx.addUser(accountID: account.id, email: "Alice@Example.com", role: .user, givenName: "A", familyName: "L")
+            try tx.addUser(
+                accountID: account.id, email: "owner@example.com", role: .owner,
+                passwordHash: hasher.hash(Self.ownerPassword))
+            try tx.addUser(
+                accountID: account.id, email: "Alice@Example.com", role: .user, givenName: "A", familyName: "L")
             try tx.addUser(accountID: account.id, email: "bob@example.com", role: .user)
             try tx.setDisabled(accountID: account.id, email: "bob@example.com", disabled: true)
-            try tx.addUser(accountID: account.id, email: "carol@example.com", role: .admin, passwordHash: hasher.hash(Self.carolPassword))
+            try tx.addUser(
+                accountID: account.id, email: "carol@example.com", role: .admin,
+                passwordHash: hasher.hash(Self.carolPassword))
             var settings = SAMLSettings()
             settings.enabled = true
             settings.ssoURL = "https://idp.example.com/sso"
@@ -56,15 +63,20 @@ final class GatewayHarness: @unchecked Sendable {
     }
 
     func get(_ path: String, query: String = "", cookie: String? = nil) -> HTTPResponse {
-        gateway.handle(HTTPRequest(method: "GET", path: path, query: query, headers: cookie.map { ["cookie": $0] } ?? [:]))
+        gateway.handle(
+            HTTPRequest(method: "GET", path: path, query: query, headers: cookie.map { ["cookie": $0] } ?? [:]))
     }
 
-    func post(_ path: String, form: [(String, String)], cookie: String? = nil, client: String = "192.0.2.7") -> HTTPResponse {
+    func post(_ path: String, form: [(String, String)], cookie: String? = nil, client: String = "192.0.2.7")
+        -> HTTPResponse
+    {
         let body = form.map { "\(URLEncoding.queryValue($0.0))=\(URLEncoding.queryValue($0.1))" }.joined(separator: "&")
         var headers = ["content-type": "application/x-www-form-urlencoded"]
         if let cookie { headers["cookie"] = cookie }
         return gateway.handle(
-            HTTPRequest(method: "POST", path: path, headers: headers, parameters: ["REMOTE_ADDR": client], body: Array(body.utf8)))
+            HTTPRequest(
+                method: "POST", path: path, headers: headers, parameters: ["REMOTE_ADDR": client],
+                body: Array(body.utf8)))
     }
 
     func postACS(_ samlResponse: String, relayState: String? = nil) -> HTTPResponse {
@@ -75,7 +87,10 @@ final class GatewayHarness: @unchecked Sendable {
 
     /// `name=value` of the session cookie a response sets.
     static func sessionCookie(_ response: HTTPResponse) -> String? {
-        guard let setCookie = response.headers.first(where: { $0.name == "Set-Cookie" && $0.value.hasPrefix("samlgate_acme=") })?.value
+        guard
+            let setCookie = response.headers.first(where: {
+                $0.name == "Set-Cookie" && $0.value.hasPrefix("samlgate_acme=")
+            })?.value
         else { return nil }
         return String(setCookie.split(separator: ";")[0])
     }

@@ -190,7 +190,9 @@ struct SSOGatewayACSTests {
             }
         }
         func stored() throws -> Int {
-            try DatabaseQueue(path: harness.store.path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM session") ?? -1 }
+            try DatabaseQueue(path: harness.store.path).read {
+                try Int.fetchOne($0, sql: "SELECT count(*) FROM session") ?? -1
+            }
         }
         for (round, left) in [piled - SSOGateway.pruneBatch, piled - 2 * SSOGateway.pruneBatch, 0].enumerated() {
             let response = harness.postACS(try ResponseBuilder.valid().encoded())

@@ -67,7 +67,9 @@ struct SSOGatewayHardeningTests {
         let harness = try GatewayHarness(passwordSlots: 12)
         let statuses = Collected()
         DispatchQueue.concurrentPerform(iterations: 12) { _ in
-            let status = (try? SSOGatewayPasswordTests.signIn(harness, email: "owner@example.com", password: "bad guess"))?.status
+            let status =
+                (try? SSOGatewayPasswordTests.signIn(harness, email: "owner@example.com", password: "bad guess"))?
+                .status
             statuses.append(status ?? 0)
         }
         #expect(statuses.values.filter { $0 == 401 }.count == 5, "\(statuses.values)")
@@ -113,8 +115,10 @@ struct SSOGatewayHardeningTests {
         }
         let busy = try #require(whileTaken)
         #expect(busy.status == 503 && busy.header("Retry-After") == "1")
-        #expect(try harness.log().isEmpty, "a busy answer neither hashes nor writes (a checked attempt leaves a log row)")
-        #expect(try SSOGatewayPasswordTests.signIn(harness, email: "ghost@example.com", password: "guess").status == 401)
+        #expect(
+            try harness.log().isEmpty, "a busy answer neither hashes nor writes (a checked attempt leaves a log row)")
+        #expect(
+            try SSOGatewayPasswordTests.signIn(harness, email: "ghost@example.com", password: "guess").status == 401)
     }
 }
 

@@ -11,7 +11,8 @@ struct SSOGatewayPasswordTests {
     /// Loads the sign-in page and returns its CSRF cookie and token.
     static func csrf(_ harness: GatewayHarness) throws -> (cookie: String, token: String) {
         let page = harness.get("/sso/acme/login", query: "password=1")
-        let setCookie = try #require(page.headers.first { $0.name == "Set-Cookie" && $0.value.hasPrefix("samlgate_csrf_acme=") }?.value)
+        let setCookie = try #require(
+            page.headers.first { $0.name == "Set-Cookie" && $0.value.hasPrefix("samlgate_csrf_acme=") }?.value)
         let cookie = String(setCookie.split(separator: ";")[0])
         let token = try #require(GatewayHarness.text(page).firstMatch(of: /name="csrf_token" value="([^"]+)"/)?.1)
         return (cookie, String(token))
@@ -22,13 +23,15 @@ struct SSOGatewayPasswordTests {
     ) throws -> HTTPResponse {
         let (cookie, token) = try csrf(harness)
         return harness.post(
-            "/sso/acme/login", form: [("csrf_token", token), ("email", email), ("password", password), ("return_to", returnTo)],
+            "/sso/acme/login",
+            form: [("csrf_token", token), ("email", email), ("password", password), ("return_to", returnTo)],
             cookie: cookie, client: client)
     }
 
     @Test func ownerSignsInWithAPassword() throws {
         let harness = try GatewayHarness()
-        let response = try Self.signIn(harness, email: "OWNER@example.com", password: GatewayHarness.ownerPassword, returnTo: "/admin")
+        let response = try Self.signIn(
+            harness, email: "OWNER@example.com", password: GatewayHarness.ownerPassword, returnTo: "/admin")
         #expect(response.status == 303)
         #expect(response.header("Location") == "https://help.example.com/admin")
         let cookie = try #require(GatewayHarness.sessionCookie(response))
@@ -47,7 +50,10 @@ struct SSOGatewayPasswordTests {
         #expect(try harness.sessions().isEmpty)
     }
 
-    @Test(arguments: [("owner@example.com", "wrong password"), ("ghost@example.com", "whatever1"), ("bob@example.com", "whatever1"), ("alice@example.com", "no password set")])
+    @Test(arguments: [
+        ("owner@example.com", "wrong password"), ("ghost@example.com", "whatever1"), ("bob@example.com", "whatever1"),
+        ("alice@example.com", "no password set"),
+    ])
     func failuresAreGeneric(email: String, password: String) throws {
         let harness = try GatewayHarness()
         let response = try Self.signIn(harness, email: email, password: password)
@@ -66,7 +72,8 @@ struct SSOGatewayPasswordTests {
         #expect(owner.status == 303)
         // Without Force SAML, the admin may use a password too.
         try harness.changeSettings { $0.forceSAML = false }
-        #expect(try Self.signIn(harness, email: "carol@example.com", password: GatewayHarness.carolPassword).status == 303)
+        #expect(
+            try Self.signIn(harness, email: "carol@example.com", password: GatewayHarness.carolPassword).status == 303)
     }
 
     @Test func repeatedFailuresAreRateLimited() throws {
@@ -78,6 +85,7 @@ struct SSOGatewayPasswordTests {
         #expect(limited.status == 429)
         #expect(limited.header("Retry-After") != nil)
         // Another email is not affected.
-        #expect(try Self.signIn(harness, email: "carol@example.com", password: GatewayHarness.carolPassword).status == 303)
+        #expect(
+            try Self.signIn(harness, email: "carol@example.com", password: GatewayHarness.carolPassword).status == 303)
     }
 }

@@ -22,18 +22,24 @@ struct SSOGatewayRoutingTests {
         let harness = try GatewayHarness()
         let response = harness.gateway.handle(
             HTTPRequest(
-                method: "GET", path: "/sso/acme/metadata", headers: ["host": "evil.example.com", "x-forwarded-proto": "http"],
+                method: "GET", path: "/sso/acme/metadata",
+                headers: ["host": "evil.example.com", "x-forwarded-proto": "http"],
                 parameters: ["HTTP_HOST": "evil.example.com", "SERVER_NAME": "evil.example.com", "HTTPS": ""]))
         #expect(!GatewayHarness.text(response).contains("evil"))
     }
 
-    @Test(arguments: ["/sso/nope/metadata", "/sso/acme/unknown", "/", "/sso/acme", "/sso//metadata", "/other/acme/metadata"])
+    @Test(arguments: [
+        "/sso/nope/metadata", "/sso/acme/unknown", "/", "/sso/acme", "/sso//metadata", "/other/acme/metadata",
+    ])
     func unknownPathsAre404(path: String) throws {
         let harness = try GatewayHarness()
         #expect(harness.get(path).status == 404)
     }
 
-    @Test(arguments: [("GET", "/sso/acme/acs", "POST"), ("POST", "/sso/acme/metadata", "GET, HEAD"), ("PUT", "/sso/acme/login", "GET, HEAD, POST"), ("PUT", "/sso/acme/logout", "GET, HEAD, POST")])
+    @Test(arguments: [
+        ("GET", "/sso/acme/acs", "POST"), ("POST", "/sso/acme/metadata", "GET, HEAD"),
+        ("PUT", "/sso/acme/login", "GET, HEAD, POST"), ("PUT", "/sso/acme/logout", "GET, HEAD, POST"),
+    ])
     func wrongMethodsAre405WithAllow(method: String, path: String, allow: String) throws {
         let harness = try GatewayHarness()
         let response = harness.gateway.handle(HTTPRequest(method: method, path: path))
@@ -47,7 +53,9 @@ struct SSOGatewayRoutingTests {
         #expect(response.status == 302)
         let location = try #require(response.header("Location"))
         let relay = try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "RelayState" }?.value)
-        let pending = try harness.store.read { try $0.pendingRequest(accountID: harness.accountID, relayToken: relay, now: harness.now) }
+        let pending = try harness.store.read {
+            try $0.pendingRequest(accountID: harness.accountID, relayToken: relay, now: harness.now)
+        }
         #expect(pending != nil)
         #expect(pending?.returnTo == nil)  // the unsafe return_to was dropped
         #expect(relay.count >= 43)
@@ -81,7 +89,10 @@ struct SSOGatewayRoutingTests {
         let token = try #require(GatewayHarness.text(page).firstMatch(of: /name="csrf_token" value="([^"]+)"/)?.1)
         let logout = harness.post("/sso/acme/logout", form: [("csrf_token", String(token))], cookie: cookie)
         #expect(logout.status == 303)
-        #expect(logout.headers.contains { $0.name == "Set-Cookie" && $0.value.hasPrefix("samlgate_acme=;") && $0.value.contains("Max-Age=0") })
+        #expect(
+            logout.headers.contains {
+                $0.name == "Set-Cookie" && $0.value.hasPrefix("samlgate_acme=;") && $0.value.contains("Max-Age=0")
+            })
         #expect(harness.get("/sso/acme/auth", cookie: cookie).status == 401)
     }
 
@@ -93,7 +104,8 @@ struct SSOGatewayRoutingTests {
         let settingsToken = SessionCSRF.token(
             forSession: String(cookie.dropFirst("samlgate_acme=".count)), purpose: .settings)
         for posted in [token, settingsToken] {
-            let logout = harness.post("/sso/acme/logout", form: posted.map { [("csrf_token", $0)] } ?? [], cookie: cookie)
+            let logout = harness.post(
+                "/sso/acme/logout", form: posted.map { [("csrf_token", $0)] } ?? [], cookie: cookie)
             #expect(logout.status == 403)
             #expect(!logout.headers.contains { $0.name == "Set-Cookie" })
         }
@@ -117,15 +129,19 @@ struct SSOGatewayRoutingTests {
         #expect(allowed.header("Variable-SAMLGATE_EMAIL") == "Alice@Example.com")
         #expect(allowed.header("Variable-SAMLGATE_AUTH_METHOD") == "saml")
         let named = harness.gateway.handle(
-            HTTPRequest(role: .authorizer, method: "GET", path: "/app", headers: ["cookie": cookie], parameters: ["SAMLGATE_ACCOUNT": "acme"]))
+            HTTPRequest(
+                role: .authorizer, method: "GET", path: "/app", headers: ["cookie": cookie],
+                parameters: ["SAMLGATE_ACCOUNT": "acme"]))
         #expect(named.status == 200)
     }
 
     @Test func authorizerSendsAnonymousUsersToSignIn() throws {
         let harness = try GatewayHarness()
-        let denied = harness.gateway.handle(HTTPRequest(role: .authorizer, method: "GET", path: "/app/tickets", query: "id=4"))
+        let denied = harness.gateway.handle(
+            HTTPRequest(role: .authorizer, method: "GET", path: "/app/tickets", query: "id=4"))
         #expect(denied.status == 302)
-        #expect(denied.header("Location") == "https://help.example.com/sso/acme/login?return_to=%2Fapp%2Ftickets%3Fid%3D4")
+        #expect(
+            denied.header("Location") == "https://help.example.com/sso/acme/login?return_to=%2Fapp%2Ftickets%3Fid%3D4")
         let unknown = harness.gateway.handle(
             HTTPRequest(role: .authorizer, method: "GET", path: "/app", parameters: ["SAMLGATE_ACCOUNT": "nope"]))
         #expect(unknown.status == 403)

@@ -18,7 +18,8 @@ struct SettingsPageTests {
         }
         for (name, filename, bytes) in files {
             body += Array(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8)
             body += bytes + Array("\r\n".utf8)
         }
         body += Array("--\(boundary)--\r\n".utf8)
@@ -45,7 +46,9 @@ struct SettingsPageTests {
         let token = try csrf ?? csrfToken(harness.get("/sso/acme/settings", cookie: cookie))
         let (contentType, body) = multipart([("csrf_token", token)] + fields, files: files)
         return harness.gateway.handle(
-            HTTPRequest(method: "POST", path: "/sso/acme/settings", headers: ["cookie": cookie, "content-type": contentType], body: body))
+            HTTPRequest(
+                method: "POST", path: "/sso/acme/settings", headers: ["cookie": cookie, "content-type": contentType],
+                body: body))
     }
 
     static let baseFields: [(String, String)] = [
@@ -57,7 +60,9 @@ struct SettingsPageTests {
         let harness = try GatewayHarness()
         let anonymous = harness.get("/sso/acme/settings")
         #expect(anonymous.status == 302)
-        #expect(anonymous.header("Location")?.contains("return_to=https%3A%2F%2Fhelp.example.com%2Fsso%2Facme%2Fsettings") == true)
+        #expect(
+            anonymous.header("Location")?.contains("return_to=https%3A%2F%2Fhelp.example.com%2Fsso%2Facme%2Fsettings")
+                == true)
         let alice = try #require(GatewayHarness.sessionCookie(harness.postACS(try ResponseBuilder.valid().encoded())))
         #expect(harness.get("/sso/acme/settings", cookie: alice).status == 403)
     }
@@ -65,7 +70,9 @@ struct SettingsPageTests {
     @Test func ownerAndAdminSeeTheTwoURLsCertificatesAndLog() throws {
         let harness = try GatewayHarness()
         _ = harness.postACS(try ResponseBuilder.valid(email: "ghost@example.com").encoded())
-        for (email, password) in [("owner@example.com", GatewayHarness.ownerPassword), ("carol@example.com", GatewayHarness.carolPassword)] {
+        for (email, password) in [
+            ("owner@example.com", GatewayHarness.ownerPassword), ("carol@example.com", GatewayHarness.carolPassword),
+        ] {
             let cookie = try Self.signedIn(harness, email, password)
             let page = harness.get("/sso/acme/settings", cookie: cookie)
             #expect(page.status == 200)
@@ -83,7 +90,8 @@ struct SettingsPageTests {
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
         let before = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
         for token in ["", "forged", SessionCSRF.token(forSession: "another-session", purpose: .settings)] {
-            let response = try Self.save(harness, cookie: cookie, fields: Self.baseFields + [("force_saml", "on")], csrf: token)
+            let response = try Self.save(
+                harness, cookie: cookie, fields: Self.baseFields + [("force_saml", "on")], csrf: token)
             #expect(response.status == 403)
         }
         #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) } == before)
@@ -94,15 +102,22 @@ struct SettingsPageTests {
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
         let response = try Self.save(
             harness, cookie: cookie,
-            fields: Self.baseFields.filter { $0.0 != "idp_entity_id" } + [("force_saml", "on"), ("idp_entity_id", "urn:idp")],
-            files: [("certificate", "idp.cer", TestKeys.file("rsa.cer")), ("certificate", "ec.pem", TestKeys.file("idp-ec-cert.pem"))])
+            fields: Self.baseFields.filter { $0.0 != "idp_entity_id" } + [
+                ("force_saml", "on"), ("idp_entity_id", "urn:idp"),
+            ],
+            files: [
+                ("certificate", "idp.cer", TestKeys.file("rsa.cer")),
+                ("certificate", "ec.pem", TestKeys.file("idp-ec-cert.pem")),
+            ])
         #expect(response.status == 303)
         #expect(response.header("Location") == "https://help.example.com/sso/acme/settings?saved=1")
         let settings = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
         #expect(settings.forceSAML && settings.idpEntityID == "urn:idp")
         // rsa.cer is the certificate already configured: kept once. The EC one is added.
         #expect(settings.certificates.count == 2)
-        #expect(GatewayHarness.text(harness.get("/sso/acme/settings", query: "saved=1", cookie: cookie)).contains("Settings saved."))
+        #expect(
+            GatewayHarness.text(harness.get("/sso/acme/settings", query: "saved=1", cookie: cookie)).contains(
+                "Settings saved."))
     }
 
     @Test(arguments: [
@@ -132,7 +147,10 @@ struct SettingsPageTests {
         let before = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
         let response = try Self.save(
             harness, cookie: cookie, fields: Self.baseFields + [("force_saml", "on")],
-            files: [("certificate", "good.pem", TestKeys.file("rsa.pem")), ("certificate", "key.pem", TestKeys.file("private-key.pem"))])
+            files: [
+                ("certificate", "good.pem", TestKeys.file("rsa.pem")),
+                ("certificate", "key.pem", TestKeys.file("private-key.pem")),
+            ])
         #expect(response.status == 422)
         #expect(GatewayHarness.text(response).contains("The certificate must be in PEM or CER format"))
         #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) } == before)
@@ -149,10 +167,13 @@ struct SettingsPageTests {
     }
 
     @Test func metadataFillsTheFormForReviewThenSaves() throws {
-        let harness = try GatewayHarness { $0.certificates = []; $0.enabled = false; $0.ssoURL = nil }
+        let harness = try GatewayHarness {
+            $0.certificates = []; $0.enabled = false; $0.ssoURL = nil
+        }
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
         let metadata = String(decoding: TestKeys.file("../metadata/idp.xml"), as: UTF8.self)
-        let review = try Self.save(harness, cookie: cookie, fields: [("action", "load_metadata"), ("idp_metadata", metadata)])
+        let review = try Self.save(
+            harness, cookie: cookie, fields: [("action", "load_metadata"), ("idp_metadata", metadata)])
         #expect(review.status == 200)
         let html = GatewayHarness.text(review)
         #expect(html.contains("value=\"https://example.okta.com/app/redirect/sso/saml\""))
@@ -161,9 +182,11 @@ struct SettingsPageTests {
         let pending = try #require(html.firstMatch(of: /name="pending_certificate" value="([^"]+)"/)?.1)
         let saved = try Self.save(
             harness, cookie: cookie,
-            fields: [("action", "save"), ("enabled", "on"), ("sso_url", "https://example.okta.com/app/redirect/sso/saml"),
-                     ("idp_entity_id", "http://www.okta.com/exk123"), ("pending_certificate", String(pending)),
-                     ("clock_skew", "180"), ("session_lifetime", "28800")])
+            fields: [
+                ("action", "save"), ("enabled", "on"), ("sso_url", "https://example.okta.com/app/redirect/sso/saml"),
+                ("idp_entity_id", "http://www.okta.com/exk123"), ("pending_certificate", String(pending)),
+                ("clock_skew", "180"), ("session_lifetime", "28800"),
+            ])
         #expect(saved.status == 303)
         let settings = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
         #expect(settings.enabled && settings.certificates.map(\.der) == [TestKeys.idpRSADER])
@@ -182,7 +205,8 @@ struct SettingsPageTests {
     @Test func badMetadataIsShownNextToItsField() throws {
         let harness = try GatewayHarness()
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
-        let review = try Self.save(harness, cookie: cookie, fields: [("action", "load_metadata"), ("idp_metadata", "<html/>")])
+        let review = try Self.save(
+            harness, cookie: cookie, fields: [("action", "load_metadata"), ("idp_metadata", "<html/>")])
         #expect(review.status == 422 && GatewayHarness.text(review).contains("not SAML metadata"))
     }
 
@@ -206,9 +230,10 @@ struct SettingsPageTests {
     @Test func htmlIsEscaped() throws {
         let harness = try GatewayHarness()
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
-        let response = try Self.save(harness, cookie: cookie, fields: Self.baseFields.filter { $0.0 != "sso_url" } + [("sso_url", "\"><script>alert(1)</script>")])
+        let response = try Self.save(
+            harness, cookie: cookie,
+            fields: Self.baseFields.filter { $0.0 != "sso_url" } + [("sso_url", "\"><script>alert(1)</script>")])
         #expect(response.status == 422)
         #expect(!GatewayHarness.text(response).contains("<script>alert(1)"))
     }
 }
-

@@ -31,7 +31,8 @@ struct IdentityProviderMetadataTests {
     }
 
     @Test func refusesDoctype() {
-        let xml = "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"&e;\"/>"
+        let xml =
+            "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"&e;\"/>"
         #expect(throws: MetadataError.self) { try IdentityProviderMetadata(xml: Array(xml.utf8)) }
     }
 }

@@ -40,7 +40,8 @@ struct PySAML2InteropTests {
         let xml = String(decoding: try #require(Data(base64Encoded: encoded)), as: UTF8.self)
         #expect(xml.contains("ann@example.com"))
         let tampered = xml.replacingOccurrences(of: "ann@example.com", with: "admin@example.com")
-        let rejection = try #require(try Validation.run(Data(tampered.utf8).base64EncodedString(), now: Date()).rejection)
+        let rejection = try #require(
+            try Validation.run(Data(tampered.utf8).base64EncodedString(), now: Date()).rejection)
         #expect(rejection.check == .signature, "\(rejection)")
     }
 
@@ -58,7 +59,8 @@ struct PySAML2InteropTests {
     @Test func pysaml2SHA1ResponseNeedsAllowSHA1() throws {
         let encoded = try PySAML2.response(["--sig-alg", "rsa-sha1", "--digest", "sha1"])
         #expect(try Validation.run(encoded, now: Date()).rejection?.check == .signature)
-        #expect(try Validation.run(encoded, policy: IdentityProviderPolicy(allowSHA1: true), now: Date()).accepted != nil)
+        #expect(
+            try Validation.run(encoded, policy: IdentityProviderPolicy(allowSHA1: true), now: Date()).accepted != nil)
     }
 }
 
@@ -83,7 +85,8 @@ enum PySAML2 {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments =
             [
-                repository.appendingPathComponent("Tests/IdP/samlidp.py").path, "response", "--acs", ResponseBuilder.acs,
+                repository.appendingPathComponent("Tests/IdP/samlidp.py").path, "response", "--acs",
+                ResponseBuilder.acs,
                 "--audience", audience, "--email", "ann@example.com",
                 "--key", certificates.appendingPathComponent("\(key)-key.pem").path,
                 "--cert", certificates.appendingPathComponent("\(key)-cert.pem").path,

@@ -52,7 +52,8 @@ struct ResponseValidatorAcceptanceTests {
         builder.nameIDContent = "  persistent-id-42  "
         builder.attributes = [
             ("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", ["Bob@Example.com"]),
-            ("urn:oid:2.5.4.42", ["Bob"]), ("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", ["Builder"]),
+            ("urn:oid:2.5.4.42", ["Bob"]),
+            ("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", ["Builder"]),
         ]
         let response = try #require(try Validation.run(builder).accepted).response
         #expect(response.identity == "Bob@Example.com")

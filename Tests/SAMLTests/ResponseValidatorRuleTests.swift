@@ -62,12 +62,16 @@ struct ResponseValidatorRuleTests {
     func nestingDeeperThan64IsRejected(depth: Int) throws {
         var builder = ResponseBuilder()
         // Extra depth inside the Response (Response and Status already count two levels).
-        builder.extraResponseXML = String(repeating: "<samlp:Extensions>", count: depth)
+        builder.extraResponseXML =
+            String(repeating: "<samlp:Extensions>", count: depth)
             + String(repeating: "</samlp:Extensions>", count: depth)
         let result = try Validation.run(Data(builder.responseXML.utf8).base64EncodedString())
         let rejection = try #require(result.rejection)
         if depth + 1 > 64 {
-            #expect(rejection.check == .xml && (rejection.reason.contains("deeper") || rejection.reason.lowercased().contains("depth")), "\(rejection)")
+            #expect(
+                rejection.check == .xml
+                    && (rejection.reason.contains("deeper") || rejection.reason.lowercased().contains("depth")),
+                "\(rejection)")
         } else {
             #expect(rejection.check != .xml, "a depth of \(depth + 1) is allowed: \(rejection)")
         }
@@ -153,7 +157,8 @@ struct ResponseValidatorRuleTests {
 
     @Test func encryptedAssertionIsRejectedClearly() throws {
         var builder = ResponseBuilder()
-        builder.extraResponseXML = "<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\"/></saml:EncryptedAssertion>"
+        builder.extraResponseXML =
+            "<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\"/></saml:EncryptedAssertion>"
         let rejection = try #require(try Validation.run(builder).rejection)
         #expect(rejection.check == .assertionCount && rejection.reason.contains("encrypted"))
     }
@@ -213,7 +218,9 @@ struct ResponseValidatorRuleTests {
     @Test func skewComesFromSettings() throws {
         var builder = ResponseBuilder()
         builder.notOnOrAfter = builder.now.addingTimeInterval(-100)
-        #expect(try Validation.run(builder, policy: IdentityProviderPolicy(clockSkew: 30)).rejection?.check == .notOnOrAfter)
+        #expect(
+            try Validation.run(builder, policy: IdentityProviderPolicy(clockSkew: 30)).rejection?.check == .notOnOrAfter
+        )
     }
 
     @Test func wrongAudienceIsRejectedWithBothValues() throws {

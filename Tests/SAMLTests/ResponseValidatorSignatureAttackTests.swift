@@ -40,7 +40,8 @@ struct ResponseValidatorSignatureAttackTests {
         #expect(rejection.reason.contains("not one of this account's certificates"))
         let attackerFingerprint = CertificateFingerprint.sha256(ofDER: TestKeys.attackerDER).uppercased()
         #expect(rejection.actual == "SHA-256 \(attackerFingerprint)")
-        #expect(rejection.expected?.contains(CertificateFingerprint.sha256(ofDER: TestKeys.idpRSADER).uppercased()) == true)
+        #expect(
+            rejection.expected?.contains(CertificateFingerprint.sha256(ofDER: TestKeys.idpRSADER).uppercased()) == true)
     }
 
     @Test func trustedKeyIsNotBlockedByAForeignCertificateInKeyInfo() throws {
@@ -56,11 +57,15 @@ struct ResponseValidatorSignatureAttackTests {
 
     @Test(arguments: [
         ("NameID changed", ">alice@example.com</saml:NameID>", ">mallory@example.com</saml:NameID>"),
-        ("email changed", "<saml:AttributeValue>alice@example.com</saml:AttributeValue>",
-            "<saml:AttributeValue>mallory@example.com</saml:AttributeValue>"),
+        (
+            "email changed", "<saml:AttributeValue>alice@example.com</saml:AttributeValue>",
+            "<saml:AttributeValue>mallory@example.com</saml:AttributeValue>"
+        ),
         ("audience changed", "<saml:Audience>https://help.example.com", "<saml:Audience>https://other.example.com"),
-        ("attribute added", "</saml:AttributeStatement>",
-            "<saml:Attribute Name=\"role\"><saml:AttributeValue>admin</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>"),
+        (
+            "attribute added", "</saml:AttributeStatement>",
+            "<saml:Attribute Name=\"role\"><saml:AttributeValue>admin</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>"
+        ),
     ])
     func contentChangedAfterSigningIsRejected(what: String, original: String, replacement: String) throws {
         let builder = ResponseBuilder()
@@ -72,14 +77,18 @@ struct ResponseValidatorSignatureAttackTests {
     @Test func responseSignatureCoversTheAssertion() throws {
         var builder = ResponseBuilder()
         builder.signing = .response
-        let encoded = try builder.encoded { $0.replacingOccurrences(of: ">alice@example.com</saml:NameID>", with: ">mallory@example.com</saml:NameID>") }
+        let encoded = try builder.encoded {
+            $0.replacingOccurrences(of: ">alice@example.com</saml:NameID>", with: ">mallory@example.com</saml:NameID>")
+        }
         #expect(try Validation.run(encoded).rejection?.check == .signature)
     }
 
     @Test func referenceURIEmptyOrPointingElsewhereIsRejected() throws {
         let builder = ResponseBuilder()
         for replacement in ["URI=\"\"", "URI=\"#\(builder.responseID)\"", "URI=\"#nowhere\""] {
-            let encoded = try builder.encoded { $0.replacingOccurrences(of: "URI=\"#\(builder.assertionID)\"", with: replacement) }
+            let encoded = try builder.encoded {
+                $0.replacingOccurrences(of: "URI=\"#\(builder.assertionID)\"", with: replacement)
+            }
             #expect(try Validation.run(encoded).rejection?.check == .signature, "\(replacement)")
         }
     }
@@ -105,7 +114,8 @@ struct ResponseValidatorSignatureAttackTests {
 
     @Test func xsltTransformIsRejected() throws {
         let builder = ResponseBuilder()
-        let xslt = #"<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xslt-19991116"><xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0"/></ds:Transform>"#
+        let xslt =
+            #"<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xslt-19991116"><xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0"/></ds:Transform>"#
         let encoded = try builder.encoded { xml in
             let end = xml.range(of: "</ds:Transforms>")!.lowerBound
             return xml.replacingCharacters(in: end..<end, with: xslt)
@@ -175,7 +185,8 @@ struct ResponseValidatorSignatureAttackTests {
                 .replacingOccurrences(of: "ID=\"\(builder.responseID)\"", with: "ID=\"_evil-response\"")
             let object = responseSignature.replacingOccurrences(
                 of: "</ds:Signature>", with: "<ds:Object>\(Self.withoutDeclaration(signed))</ds:Object></ds:Signature>")
-            wrapped = evilResponse.replacingOccurrences(of: "</saml:Issuer>", with: "</saml:Issuer>\(object)", options: [], range: nil)
+            wrapped = evilResponse.replacingOccurrences(
+                of: "</saml:Issuer>", with: "</saml:Issuer>\(object)", options: [], range: nil)
         case .xsw2:
             // As XSW1 but the original signed Response sits beside the signature, detached.
             let responseSignature = String(signed[Self.signatureBlock(in: signed)!])
@@ -183,34 +194,40 @@ struct ResponseValidatorSignatureAttackTests {
                 .replacingOccurrences(of: responseSignature, with: "")
                 .replacingOccurrences(of: "ID=\"\(builder.responseID)\"", with: "ID=\"_evil-response\"")
             let inner = Self.withoutDeclaration(signed)
-            wrapped = evilResponse.replacingOccurrences(of: "</saml:Issuer>", with: "</saml:Issuer>\(responseSignature)\(inner)")
+            wrapped = evilResponse.replacingOccurrences(
+                of: "</saml:Issuer>", with: "</saml:Issuer>\(responseSignature)\(inner)")
         case .xsw3:
             // Evil Assertion with the same ID placed before the signed one.
             // (The evil copy keeps the signed Assertion's ID.)
             wrapped = signed.replacingCharacters(in: assertionStart..<assertionStart, with: evilAssertion)
         case .xsw4:
             // Evil Assertion wrapping the signed one.
-            let evilWrapper = evilAssertion.replacingOccurrences(of: "</saml:Assertion>", with: original + "</saml:Assertion>")
+            let evilWrapper = evilAssertion.replacingOccurrences(
+                of: "</saml:Assertion>", with: original + "</saml:Assertion>")
             wrapped = signed.replacingCharacters(in: assertionStart..<assertionEnd, with: evilWrapper)
         case .xsw5:
             // Evil Assertion carrying the copied signature; the original appended at the end of the document.
-            let evilSigned = evilAssertion.replacingOccurrences(of: "</saml:Issuer>", with: "</saml:Issuer>\(signature)")
+            let evilSigned = evilAssertion.replacingOccurrences(
+                of: "</saml:Issuer>", with: "</saml:Issuer>\(signature)")
             wrapped = signed.replacingCharacters(in: assertionStart..<assertionEnd, with: evilSigned)
                 .replacingOccurrences(of: "</samlp:Response>", with: original + "</samlp:Response>")
         case .xsw6:
             // Evil Assertion with the copied signature, the original inside that signature's ds:Object.
-            let object = signature.replacingOccurrences(of: "</ds:Signature>", with: "<ds:Object>\(original)</ds:Object></ds:Signature>")
+            let object = signature.replacingOccurrences(
+                of: "</ds:Signature>", with: "<ds:Object>\(original)</ds:Object></ds:Signature>")
             let evilSigned = evilAssertion.replacingOccurrences(of: "</saml:Issuer>", with: "</saml:Issuer>\(object)")
             wrapped = signed.replacingCharacters(in: assertionStart..<assertionEnd, with: evilSigned)
         case .xsw7:
             // The signed Assertion hidden in samlp:Extensions, an evil one in its place.
             wrapped = signed.replacingCharacters(in: assertionStart..<assertionEnd, with: evilAssertion)
-                .replacingOccurrences(of: "<samlp:Status>", with: "<samlp:Extensions>\(original)</samlp:Extensions><samlp:Status>")
+                .replacingOccurrences(
+                    of: "<samlp:Status>", with: "<samlp:Extensions>\(original)</samlp:Extensions><samlp:Status>")
         case .xsw8:
             // Evil Assertion whose (copied) signature holds the original, stripped of its signature, in ds:Object.
             var stripped = original
             stripped.removeSubrange(Self.signatureBlock(in: original)!)
-            let object = signature.replacingOccurrences(of: "</ds:Signature>", with: "<ds:Object>\(stripped)</ds:Object></ds:Signature>")
+            let object = signature.replacingOccurrences(
+                of: "</ds:Signature>", with: "<ds:Object>\(stripped)</ds:Object></ds:Signature>")
             let evilSigned = evilAssertion.replacingOccurrences(of: "</saml:Issuer>", with: "</saml:Issuer>\(object)")
             wrapped = signed.replacingCharacters(in: assertionStart..<assertionEnd, with: evilSigned)
         }
@@ -227,7 +244,8 @@ struct ResponseValidatorSignatureAttackTests {
         let start = signed.range(of: "<saml:Assertion")!.lowerBound
         let end = signed.range(of: "</saml:Assertion>")!.upperBound
         let moved = signed.replacingCharacters(in: start..<end, with: "")
-            .replacingOccurrences(of: "<samlp:Status>", with: "<samlp:Extensions>\(signed[start..<end])</samlp:Extensions><samlp:Status>")
+            .replacingOccurrences(
+                of: "<samlp:Status>", with: "<samlp:Extensions>\(signed[start..<end])</samlp:Extensions><samlp:Status>")
         let rejection = try #require(try Validation.run(Data(moved.utf8).base64EncodedString()).rejection)
         #expect(rejection.check == .assertionCount && rejection.reason.contains("direct child"), "\(rejection)")
     }

@@ -24,7 +24,8 @@ struct ReturnPathTests {
     @Test(arguments: [
         "//evil.example/x", "/\\evil.example", "\\\\evil.example", "https://evil.example/", "http://help.example.com/x",
         "https://help.example.com.evil.example/", "https://help.example.com@evil.example/", "javascript:alert(1)",
-        "evil.example", "tickets", "/a\nLocation: x", "/a b", "https://help.example.com:444/", "", "https://help.example.com//evil",
+        "evil.example", "tickets", "/a\nLocation: x", "/a b", "https://help.example.com:444/", "",
+        "https://help.example.com//evil",
     ])
     func refusesEverythingElse(candidate: String) {
         #expect(ReturnPath.resolve(candidate, baseURL: base) == nil)

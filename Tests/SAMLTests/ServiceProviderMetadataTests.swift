@@ -7,7 +7,8 @@ import TestSupport
 /// SP metadata: the derived URLs, valid against the SAML metadata schema.
 struct ServiceProviderMetadataTests {
     @Test(arguments: [
-        ("https://help.example.com", "acme"), ("https://example.com/helpdesk", "b-2"), ("http://127.0.0.1:8080", "demo"),
+        ("https://help.example.com", "acme"), ("https://example.com/helpdesk", "b-2"),
+        ("http://127.0.0.1:8080", "demo"),
     ])
     func derivedURLsComeFromTheBaseURL(baseURL: String, slug: String) {
         let provider = ServiceProvider(slug: slug, baseURL: baseURL)
@@ -16,7 +17,8 @@ struct ServiceProviderMetadataTests {
     }
 
     @Test func metadataIsSchemaValid() throws {
-        let xml = ServiceProviderMetadata.xml(for: ServiceProvider(slug: "acme", baseURL: "https://example.com/help&desk"))
+        let xml = ServiceProviderMetadata.xml(
+            for: ServiceProvider(slug: "acme", baseURL: "https://example.com/help&desk"))
         #expect(try SchemaValidator.errors(in: xml, schema: "saml-schema-metadata-2.0.xsd") == nil)
         #expect(xml.contains("entityID=\"https://example.com/help&amp;desk/sso/acme/metadata\""))
         #expect(xml.contains("Location=\"https://example.com/help&amp;desk/sso/acme/acs\""))

@@ -9,7 +9,9 @@ struct AccountAndUserTests {
     @Test func addsAndListsAccounts() throws {
         let temporary = try TemporaryStore()
         _ = try temporary.addAcme()
-        try temporary.store.write { try $0.addAccount(slug: "beta-2", name: "Beta", baseURL: "http://localhost:8080/help") }
+        try temporary.store.write {
+            try $0.addAccount(slug: "beta-2", name: "Beta", baseURL: "http://localhost:8080/help")
+        }
         let accounts = try temporary.store.read { try $0.accounts() }
         #expect(accounts.map(\.slug) == ["acme", "beta-2"])
         #expect(accounts[1].baseURL == "http://localhost:8080/help")
@@ -32,7 +34,9 @@ struct AccountAndUserTests {
         let id = try temporary.addAcme()
         try temporary.store.write { try $0.addUser(accountID: id, email: "kate@acme.test", role: .user) }
         for lookalike in ["\u{212A}ate@acme.test", "kate@acme.test\u{00A0}", "kate@acme.test\u{2003}"] {
-            #expect(try temporary.store.read { try $0.user(accountID: id, email: lookalike) } == nil, "\(lookalike.debugDescription)")
+            #expect(
+                try temporary.store.read { try $0.user(accountID: id, email: lookalike) } == nil,
+                "\(lookalike.debugDescription)")
         }
         try temporary.store.write { try $0.addUser(accountID: id, email: "\u{212A}ate@acme.test", role: .user) }
         for refused in ["kate@acme.test\u{00A0}", "kate@acme.test\u{2003}", "ka\u{0085}te@acme.test"] {
@@ -46,7 +50,9 @@ struct AccountAndUserTests {
     @Test func xmlWhitespaceAroundAnEmailIsTrimmedWhenAdded() throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()
-        let user = try temporary.store.write { try $0.addUser(accountID: id, email: " \tbob@example.com\n", role: .user) }
+        let user = try temporary.store.write {
+            try $0.addUser(accountID: id, email: " \tbob@example.com\n", role: .user)
+        }
         #expect(user.email == "bob@example.com")
     }
 
@@ -54,7 +60,9 @@ struct AccountAndUserTests {
         let temporary = try TemporaryStore()
         _ = try temporary.addAcme()
         #expect(throws: StoreError.duplicateAccount(slug: "acme")) {
-            try temporary.store.write { try $0.addAccount(slug: "acme", name: "Other", baseURL: "https://other.example") }
+            try temporary.store.write {
+                try $0.addAccount(slug: "acme", name: "Other", baseURL: "https://other.example")
+            }
         }
     }
 

@@ -6,7 +6,9 @@ import Testing
 
 /// Schema creation from empty, and the responder's refusal to run on a schema it does not match.
 struct MigrationTests {
-    static let all = ["0001-initial-schema", "0002-settings-version", "0003-ascii-email-keys", "0004-signin-log-bounds"]
+    static let all = [
+        "0001-initial-schema", "0002-settings-version", "0003-ascii-email-keys", "0004-signin-log-bounds",
+    ]
 
     @Test func migratesFromEmptyAndThenHasNothingToDo() throws {
         let temporary = try TemporaryStore(migrate: false)

@@ -32,7 +32,9 @@ struct SignInLogTests {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()
         let exact = String(repeating: "a", count: SignInLogEntry.fieldLimit)
-        try temporary.store.write { try $0.appendLog(accountID: id, entry(time: Date(), reference: "R-1", text: exact)) }
+        try temporary.store.write {
+            try $0.appendLog(accountID: id, entry(time: Date(), reference: "R-1", text: exact))
+        }
         #expect(try temporary.store.read { try $0.log(accountID: id) }.first?.actual == exact)
     }
 

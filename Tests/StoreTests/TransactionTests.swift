@@ -45,7 +45,9 @@ struct TransactionTests {
         settings.certificates = try CertificateImporterFixtures.two()
         try temporary.store.write { try $0.saveSAMLSettings(accountID: id, settings) }
         #expect(try temporary.store.read { try $0.samlSettings(accountID: id) } == settings)
-        #expect(SAMLSettings().allowIdPInitiated && SAMLSettings().clockSkew == 180 && SAMLSettings().sessionLifetime == 28_800)
+        #expect(
+            SAMLSettings().allowIdPInitiated && SAMLSettings().clockSkew == 180
+                && SAMLSettings().sessionLifetime == 28_800)
     }
 
     @Test func assertionIDIsAcceptedOnceEvenConcurrently() async throws {
@@ -56,7 +58,8 @@ struct TransactionTests {
         let results = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 {
                 group.addTask {
-                    (try? store.write { try $0.recordAssertion(accountID: id, assertionID: "_a1", keepUntil: keep) }) ?? false
+                    (try? store.write { try $0.recordAssertion(accountID: id, assertionID: "_a1", keepUntil: keep) })
+                        ?? false
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }
@@ -81,7 +84,9 @@ struct TransactionTests {
         #expect(first?.returnTo == "/tickets")
         #expect(try temporary.store.write { try $0.consumeRequest(accountID: id, requestID: "_r1", now: now) } == nil)
         #expect(
-            try temporary.store.write { try $0.consumeRequest(accountID: id, requestID: "_r2", now: now.addingTimeInterval(301)) }
+            try temporary.store.write {
+                try $0.consumeRequest(accountID: id, requestID: "_r2", now: now.addingTimeInterval(301))
+            }
                 == nil)
     }
 
@@ -98,8 +103,12 @@ struct TransactionTests {
         }
         let stored = try temporary.store.read { try Data.fetchOne($0.db, sql: "SELECT token_hash FROM session") }
         #expect(stored == Data(SHA256.digest(Array(token.utf8))))
-        #expect(try temporary.store.read { try $0.session(accountID: id, token: token, now: now) }?.0.email == "u@example.com")
-        #expect(try temporary.store.read { try $0.session(accountID: id, token: token, now: now.addingTimeInterval(61)) } == nil)
+        #expect(
+            try temporary.store.read { try $0.session(accountID: id, token: token, now: now) }?.0.email
+                == "u@example.com")
+        #expect(
+            try temporary.store.read { try $0.session(accountID: id, token: token, now: now.addingTimeInterval(61)) }
+                == nil)
         #expect(try temporary.store.read { try $0.session(accountID: id, token: "wrong", now: now) } == nil)
         #expect(try temporary.store.write { try $0.revokeSessions(accountID: id, email: nil) } == 1)
         #expect(try temporary.store.read { try $0.sessions(accountID: id) }.isEmpty)
@@ -127,7 +136,10 @@ struct TransactionTests {
         #expect(first.deleted == 6 && !first.complete)
         #expect(try count("session") == 4 && count("replay_cache") == 4)
         // The oldest went first: what is left expired most recently.
-        #expect(try temporary.store.read { try $0.session(accountID: id, token: "token-0", now: now.addingTimeInterval(-61)) } != nil)
+        #expect(
+            try temporary.store.read {
+                try $0.session(accountID: id, token: "token-0", now: now.addingTimeInterval(-61))
+            } != nil)
         let second = try temporary.store.write { try $0.pruneExpired(now: now, limit: 3) }
         #expect(second.deleted == 4 && second.complete)
         #expect(try count("session") == 2 && count("replay_cache") == 2)
@@ -142,14 +154,16 @@ struct TransactionTests {
         let id = try temporary.addAcme()
         let entry = SignInLogEntry(
             time: Date(timeIntervalSince1970: 1_800_000_000), outcome: .rejected, method: .saml, email: "u@example.com",
-            identityVerified: true, reason: "Audience mismatch", reference: "R-1", failedCheck: "audience", expected: "https://a",
+            identityVerified: true, reason: "Audience mismatch", reference: "R-1", failedCheck: "audience",
+            expected: "https://a",
             actual: "urn:foo", clockOffset: -3)
         try temporary.store.write { try $0.appendLog(accountID: id, entry) }
         try temporary.store.write {
             try $0.appendLog(
                 accountID: id,
                 SignInLogEntry(
-                    time: Date(timeIntervalSince1970: 1_800_000_100), outcome: .accepted, method: .saml, email: "u@example.com",
+                    time: Date(timeIntervalSince1970: 1_800_000_100), outcome: .accepted, method: .saml,
+                    email: "u@example.com",
                     identityVerified: true, reason: "signed in", reference: "R-2"))
         }
         #expect(try temporary.store.read { try $0.log(accountID: id) }.map(\.reference) == ["R-2", "R-1"])
@@ -189,19 +203,26 @@ struct SettingsVersionTests {
         try temporary.store.write { tx in
             for offset in [-1000.0, -10, -5] {
                 try tx.recordLoginFailure(
-                    accountID: id, email: "A@example.com", clientAddress: "192.0.2.1", now: now.addingTimeInterval(offset))
+                    accountID: id, email: "A@example.com", clientAddress: "192.0.2.1",
+                    now: now.addingTimeInterval(offset))
             }
             try tx.recordLoginFailure(accountID: id, email: "b@example.com", clientAddress: "192.0.2.1", now: now)
             try tx.recordLoginFailure(accountID: id, email: "a@example.com", clientAddress: "198.51.100.7", now: now)
         }
         let since = now.addingTimeInterval(-900)
         func count(_ email: String, _ client: String) throws -> Int {
-            try temporary.store.read { try $0.loginFailures(accountID: id, email: email, clientAddress: client, since: since) }
+            try temporary.store.read {
+                try $0.loginFailures(accountID: id, email: email, clientAddress: client, since: since)
+            }
         }
         #expect(try count("a@example.com", "192.0.2.1") == 2)
         #expect(try count("a@example.com", "198.51.100.7") == 1)
-        #expect(try temporary.store.read { try $0.loginFailures(accountID: id, clientAddress: "192.0.2.1", since: since) } == 3)
-        try temporary.store.write { try $0.clearLoginFailures(accountID: id, email: "a@EXAMPLE.com", clientAddress: "192.0.2.1") }
+        #expect(
+            try temporary.store.read { try $0.loginFailures(accountID: id, clientAddress: "192.0.2.1", since: since) }
+                == 3)
+        try temporary.store.write {
+            try $0.clearLoginFailures(accountID: id, email: "a@EXAMPLE.com", clientAddress: "192.0.2.1")
+        }
         #expect(try count("a@example.com", "192.0.2.1") == 0)
         #expect(try count("a@example.com", "198.51.100.7") == 1, "another client's failures stay")
     }

@@ -5,31 +5,54 @@ import XMLSecurity
 /// Builds SAML Responses for the attack battery: a valid one by default, every part adjustable,
 /// signed with xmlsec like a real IdP would, then optionally tampered with as text.
 public struct ResponseBuilder {
+    /// The ACS URL the battery's account expects (Destination and Recipient).
     public static let acs = "https://help.example.com/sso/acme/acs"
+    /// The SP entity ID the battery's account expects in AudienceRestriction.
     public static let audience = "https://help.example.com/sso/acme/metadata"
+    /// The IdP entity ID the battery's account trusts as Issuer.
     public static let idpEntityID = "https://idp.example.com/saml"
 
+    /// Which elements carry an enveloped signature.
     public enum Signing: Sendable { case assertion, response, both, none }
 
+    /// The IssueInstant and AuthnInstant; validity windows are set around it.
     public var now = Date(timeIntervalSince1970: 1_796_054_400)  // 2026-11-30T16:00:00Z
+    /// The Response's ID attribute.
     public var responseID = "_resp-" + UUID().uuidString
+    /// The Assertion's ID attribute (the one the replay cache keeps).
     public var assertionID = "_assert-" + UUID().uuidString
+    /// The Response's Destination attribute; nil leaves it out.
     public var destination: String? = acs
+    /// The Response's InResponseTo attribute; nil leaves it out (IdP-initiated).
     public var responseInResponseTo: String?
+    /// SubjectConfirmationData's InResponseTo; nil leaves it out.
     public var confirmationInResponseTo: String?
+    /// The Response's Issuer; nil leaves the element out.
     public var responseIssuer: String? = idpEntityID
+    /// The Assertion's Issuer.
     public var assertionIssuer = idpEntityID
-    public var statusXML = #"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>"#
+    /// The raw Status element.
+    public var statusXML =
+        #"<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>"#
+    /// The Response's Version attribute.
     public var version = "2.0"
     /// Raw XML inside NameID (so tests can inject comments or elements).
     public var nameIDContent = "alice@example.com"
+    /// Whether the Assertion has a Conditions element.
     public var includeConditions = true
+    /// Conditions' NotBefore; nil leaves it out.
     public var notBefore: Date?
+    /// Conditions' NotOnOrAfter; nil leaves it out.
     public var notOnOrAfter: Date?
+    /// One AudienceRestriction per inner list, one Audience per string.
     public var audienceRestrictions: [[String]] = [[audience]]
+    /// SubjectConfirmation's Method.
     public var confirmationMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+    /// SubjectConfirmationData's Recipient; nil leaves it out.
     public var recipient: String? = acs
+    /// SubjectConfirmationData's NotOnOrAfter; nil leaves it out.
     public var confirmationNotOnOrAfter: Date?
+    /// AuthnStatement's SessionNotOnOrAfter; nil leaves it out.
     public var sessionNotOnOrAfter: Date?
     /// Attribute name → raw XML of each AttributeValue's content.
     public var attributes: [(name: String, values: [String])] = [
@@ -37,21 +60,28 @@ public struct ResponseBuilder {
     ]
     /// Extra XML placed in the Response after the Assertion (e.g. a second Assertion).
     public var extraResponseXML = ""
+    /// Which elements are signed.
     public var signing = Signing.assertion
+    /// The key that signs (``TestKeys/idpRSA`` unless a test forges).
     public var key = TestKeys.idpRSA
+    /// Signature and digest algorithms, transforms and key info of the signature.
     public var options = SigningOptions()
 
+    /// A valid Response for ``acs`` from ``idpEntityID``, valid for five minutes from ``now``.
     public init() {
         notBefore = now.addingTimeInterval(-60)
         notOnOrAfter = now.addingTimeInterval(300)
         confirmationNotOnOrAfter = now.addingTimeInterval(300)
     }
 
+    /// The unsigned Assertion as XML text.
     public var assertionXML: String {
         let t = SAMLTime.format
-        var xml = #"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="\#(assertionID)" Version="2.0" IssueInstant="\#(t(now))">"#
+        var xml =
+            #"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="\#(assertionID)" Version="2.0" IssueInstant="\#(t(now))">"#
         xml += "<saml:Issuer>\(assertionIssuer)</saml:Issuer>"
-        xml += "<saml:Subject><saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">\(nameIDContent)</saml:NameID>"
+        xml +=
+            "<saml:Subject><saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">\(nameIDContent)</saml:NameID>"
         xml += "<saml:SubjectConfirmation Method=\"\(confirmationMethod)\"><saml:SubjectConfirmationData"
         if let recipient { xml += " Recipient=\"\(recipient)\"" }
         if let confirmationNotOnOrAfter { xml += " NotOnOrAfter=\"\(t(confirmationNotOnOrAfter))\"" }
@@ -63,19 +93,23 @@ public struct ResponseBuilder {
             if let notOnOrAfter { xml += " NotOnOrAfter=\"\(t(notOnOrAfter))\"" }
             xml += ">"
             for restriction in audienceRestrictions {
-                xml += "<saml:AudienceRestriction>"
-                    + restriction.map { "<saml:Audience>\($0)</saml:Audience>" }.joined() + "</saml:AudienceRestriction>"
+                xml +=
+                    "<saml:AudienceRestriction>"
+                    + restriction.map { "<saml:Audience>\($0)</saml:Audience>" }.joined()
+                    + "</saml:AudienceRestriction>"
             }
             xml += "</saml:Conditions>"
         }
         xml += "<saml:AuthnStatement AuthnInstant=\"\(t(now))\" SessionIndex=\"_session-1\""
         if let sessionNotOnOrAfter { xml += " SessionNotOnOrAfter=\"\(t(sessionNotOnOrAfter))\"" }
-        xml += "><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:Password"
+        xml +=
+            "><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:Password"
             + "</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>"
         if !attributes.isEmpty {
             xml += "<saml:AttributeStatement>"
             for attribute in attributes {
-                xml += "<saml:Attribute Name=\"\(attribute.name)\">"
+                xml +=
+                    "<saml:Attribute Name=\"\(attribute.name)\">"
                     + attribute.values.map { "<saml:AttributeValue>\($0)</saml:AttributeValue>" }.joined()
                     + "</saml:Attribute>"
             }
@@ -84,8 +118,10 @@ public struct ResponseBuilder {
         return xml + "</saml:Assertion>"
     }
 
+    /// The unsigned Response (with its Assertion) as XML text.
     public var responseXML: String {
-        var xml = #"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="\#(responseID)" Version="\#(version)" IssueInstant="\#(SAMLTime.format(now))""#
+        var xml =
+            #"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="\#(responseID)" Version="\#(version)" IssueInstant="\#(SAMLTime.format(now))""#
         if let destination { xml += " Destination=\"\(destination)\"" }
         if let responseInResponseTo { xml += " InResponseTo=\"\(responseInResponseTo)\"" }
         xml += ">"
@@ -118,22 +154,5 @@ public struct ResponseBuilder {
     /// The signed document after a text edit (tampering after signing), base64-encoded.
     public func encoded(tampering edit: (String) -> String) throws -> String {
         Data(edit(try signedXML()).utf8).base64EncodedString()
-    }
-}
-
-/// A ledger in memory, standing in for the store's request and replay tables.
-public final class MemoryLedger: RequestLedger {
-    public var pending: [String: String?] = [:]
-    public var seen: Set<String> = []
-
-    public init() {}
-
-    public func consumeRequest(id requestID: String, now: Date) throws -> String?? {
-        guard let returnPath = pending.removeValue(forKey: requestID) else { return nil }
-        return .some(returnPath)
-    }
-
-    public func recordAssertion(id assertionID: String, keepUntil: Date) throws -> Bool {
-        seen.insert(assertionID).inserted
     }
 }

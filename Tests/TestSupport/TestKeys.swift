@@ -4,10 +4,13 @@ import XMLSecurity
 
 /// The committed test key pairs (Tests/Fixtures/certificates), loaded once.
 public enum TestKeys {
+    /// The bytes of a fixture file under Tests/Fixtures/certificates; a missing file stops the test run.
     public static func file(_ name: String) -> [UInt8] {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/certificates/\(name)")
-        guard let data = FileManager.default.contents(atPath: url.path) else { fatalError("missing fixture \(url.path)") }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            fatalError("missing fixture \(url.path)")
+        }
         return [UInt8](data)
     }
 
@@ -19,6 +22,7 @@ public enum TestKeys {
         return certificate.der
     }
 
+    /// The key pair `<prefix>-key.pem` + `<prefix>-cert.pem`, ready to sign with.
     public static func signingKey(_ prefix: String) -> SigningKey {
         do {
             try XMLSecurity.initialize()
@@ -28,10 +32,16 @@ public enum TestKeys {
         }
     }
 
+    /// The test IdP's RSA key pair (the certificate the battery's accounts trust).
     public static let idpRSA = signingKey("idp-rsa")
+    /// The test IdP's ECDSA key pair.
     public static let idpEC = signingKey("idp-ec")
+    /// A key pair no account trusts: signatures made with it must be refused.
     public static let attacker = signingKey("attacker")
+    /// The DER of ``idpRSA``'s certificate.
     public static let idpRSADER = der("idp-rsa-cert.pem")
+    /// The DER of ``idpEC``'s certificate.
     public static let idpECDER = der("idp-ec-cert.pem")
+    /// The DER of ``attacker``'s certificate.
     public static let attackerDER = der("attacker-cert.pem")
 }

@@ -91,7 +91,9 @@ struct XMLDocumentTests {
         _ = try parse("<r>" + nested(63) + "t" + nested(63) + "<x/><!--c--></r>")
         #expect(rejection("<r>" + nested(63) + nested(10) + nested(64) + "</r>") == .tooDeep(limit: 64))
         #expect(rejection("<r>" + nested(64) + "</r>") == .tooDeep(limit: 64))
-        #expect(rejection("<r><b>" + nested(3) + "</b>" + nested(5) + "</r>", limits: ParsingLimits(maxDepth: 5)) == .tooDeep(limit: 5))
+        #expect(
+            rejection("<r><b>" + nested(3) + "</b>" + nested(5) + "</r>", limits: ParsingLimits(maxDepth: 5))
+                == .tooDeep(limit: 5))
         _ = try parse("<r><b>" + nested(3) + "</b>" + nested(4) + "</r>", limits: ParsingLimits(maxDepth: 5))
         _ = try parse("<r><b>" + nested(3) + "</b>" + nested(3) + "</r>", limits: ParsingLimits(maxDepth: 5))
     }

@@ -19,12 +19,18 @@ struct XMLElementChildrenTests {
 
     @Test func descendantsByNameMatchFilteredDescendants() throws {
         let root = try root()
-        for name in [QualifiedName(Self.a, "x"), QualifiedName("urn:b", "x"), QualifiedName(nil, "x"), QualifiedName(Self.a, "q")] {
+        for name in [
+            QualifiedName(Self.a, "x"), QualifiedName("urn:b", "x"), QualifiedName(nil, "x"),
+            QualifiedName(Self.a, "q"),
+        ] {
             let expected = root.descendantElements.filter { $0.hasName(name) }
             #expect(root.descendantElements(named: name) == expected, "\(name)")
             #expect(root.hasDescendantElement(named: name) == !expected.isEmpty, "\(name)")
         }
-        #expect(root.descendantElements(named: QualifiedName(Self.a, "x")).map { $0.attribute("id") } == ["1", "2", "4", "5"])
+        #expect(
+            root.descendantElements(named: QualifiedName(Self.a, "x")).map { $0.attribute("id") } == [
+                "1", "2", "4", "5",
+            ])
     }
 
     @Test func descendantsStopAtTheElementsOwnSubtree() throws {
@@ -63,7 +69,8 @@ struct XMLElementChildrenTests {
 
     @Test func attributeValuesAreReadWhole() throws {
         let document = try XMLDocument(
-            parsing: Array(#"<r a="" b="a&amp;b&#x20;c" c="long value that is well past the small-string size"/>"#.utf8))
+            parsing: Array(#"<r a="" b="a&amp;b&#x20;c" c="long value that is well past the small-string size"/>"#.utf8)
+        )
         let root = document.rootElement
         #expect(root.attribute("a") == "")
         #expect(root.attribute("b") == "a&b c")

@@ -41,7 +41,8 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .clockSkewOutOfRange(let value): "clock skew must be between 0 and 3600 seconds (got \(value))"
         case .sessionLifetimeOutOfRange(let value):
             "session lifetime must be between 60 seconds and 30 days (got \(value) seconds)"
-        case .invalidIdPEntityID(let value): "invalid IdP entity ID '\(value)': it must be non-empty text without spaces"
+        case .invalidIdPEntityID(let value):
+            "invalid IdP entity ID '\(value)': it must be non-empty text without spaces"
         case .logRetentionOutOfRange(let value):
             "sign-in log retention must be between 1 day (86400 seconds) and 3650 days (got \(value) seconds)"
         }

@@ -11,7 +11,9 @@ public enum SettingsValidator {
         if let entityID = settings.idpEntityID, entityID.isEmpty || entityID.contains(where: \.isWhitespace) {
             throw SettingsError.invalidIdPEntityID(entityID)
         }
-        guard (0...3600).contains(settings.clockSkew) else { throw SettingsError.clockSkewOutOfRange(settings.clockSkew) }
+        guard (0...3600).contains(settings.clockSkew) else {
+            throw SettingsError.clockSkewOutOfRange(settings.clockSkew)
+        }
         guard (60...30 * 86_400).contains(settings.sessionLifetime) else {
             throw SettingsError.sessionLifetimeOutOfRange(settings.sessionLifetime)
         }

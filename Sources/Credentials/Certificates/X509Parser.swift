@@ -19,7 +19,8 @@ enum X509Parser {
             return (subject, notAfter)
         }
         guard let parsed else { throw .notACertificate }
-        return Certificate(der: der, subject: parsed.subject, sha256: SHA256.fingerprint(der), notAfter: parsed.notAfter)
+        return Certificate(
+            der: der, subject: parsed.subject, sha256: SHA256.fingerprint(der), notAfter: parsed.notAfter)
     }
 
     private static func subjectString(of x509: OpaquePointer) -> String? {

@@ -18,7 +18,8 @@ struct AccountContext: Sendable {
         self.settings = settings
         provider = ServiceProvider(slug: account.slug, baseURL: account.baseURL)
         let policy = IdentityProviderPolicy(
-            entityID: settings.idpEntityID, allowSHA1: settings.allowSHA1, allowIdPInitiated: settings.allowIdPInitiated,
+            entityID: settings.idpEntityID, allowSHA1: settings.allowSHA1,
+            allowIdPInitiated: settings.allowIdPInitiated,
             clockSkew: Double(settings.clockSkew), sessionLifetime: Double(settings.sessionLifetime))
         if settings.certificates.isEmpty {
             validator = nil

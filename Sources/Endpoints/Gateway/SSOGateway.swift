@@ -100,7 +100,8 @@ public final class SSOGateway: HTTPHandler {
         }
         // A post-back validates with the cached settings and confirms them in the transaction that
         // records its outcome; if they changed meanwhile, that wrote nothing and it is answered again below.
-        if route.endpoint == .acs, request.method == "POST", let cached = directory.unconfirmedContext(slug: route.slug) {
+        if route.endpoint == .acs, request.method == "POST", let cached = directory.unconfirmedContext(slug: route.slug)
+        {
             do { return try dispatch(request, route: route, context: cached) } catch is AccountContext.Stale {}
         }
         guard let context = try directory.context(slug: route.slug) else { return notFound() }
@@ -127,9 +128,12 @@ public final class SSOGateway: HTTPHandler {
         if request.bodyTooLarge {
             if route.endpoint == .acs {
                 let reference = ReferenceID.make()
-                try logRejection(context, Rejection(.size, "the POST body is over 256 KiB"), reference: reference, request: request)
-                return pages.error(status: 413, title: "Request too large", message: "The sign-in message is too large.",
-                    reference: reference).with(outcome: "rejected", reference: reference)
+                try logRejection(
+                    context, Rejection(.size, "the POST body is over 256 KiB"), reference: reference, request: request)
+                return pages.error(
+                    status: 413, title: "Request too large", message: "The sign-in message is too large.",
+                    reference: reference
+                ).with(outcome: "rejected", reference: reference)
             }
             return pages.error(status: 413, title: "Request too large", message: "The request body is too large.")
         }
@@ -140,9 +144,11 @@ public final class SSOGateway: HTTPHandler {
         case (.acs, "POST"): return try acs(request, context: context)
         case (.logout, "GET"), (.logout, "HEAD"): return try logoutPage(request, context: context)
         case (.logout, "POST"): return try logout(request, context: context)
-        case (.settings, "GET"), (.settings, "HEAD"), (.settings, "POST"): return try settings(request, context: context)
+        case (.settings, "GET"), (.settings, "HEAD"), (.settings, "POST"):
+            return try settings(request, context: context)
         default:
-            var response = pages.error(status: 405, title: "Method not allowed", message: "This address does not accept \(request.method).")
+            var response = pages.error(
+                status: 405, title: "Method not allowed", message: "This address does not accept \(request.method).")
             if let allowed = Self.allowedMethods(route.endpoint) { response.headers.append(("Allow", allowed)) }
             return response
         }
@@ -192,10 +198,14 @@ extension HTTPResponse {
     }
 
     /// A redirect (`302`/`303`) with no-store caching.
-    static func redirect(_ status: Int, to location: String, headers: [(name: String, value: String)] = []) -> HTTPResponse {
+    static func redirect(_ status: Int, to location: String, headers: [(name: String, value: String)] = [])
+        -> HTTPResponse
+    {
         HTTPResponse(
             status: status,
-            headers: [("Location", location), ("Cache-Control", "no-store"), ("Content-Type", "text/plain; charset=utf-8")]
+            headers: [
+                ("Location", location), ("Cache-Control", "no-store"), ("Content-Type", "text/plain; charset=utf-8"),
+            ]
                 + headers,
             body: Array("Redirecting to \(location)\n".utf8))
     }

@@ -10,7 +10,10 @@ public struct HTTPResponse: Sendable {
     public var logMetadata: [String: String]
 
     /// Creates a response.
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], logMetadata: [String: String] = [:]) {
+    public init(
+        status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+        logMetadata: [String: String] = [:]
+    ) {
         self.status = status
         self.headers = headers
         self.body = body

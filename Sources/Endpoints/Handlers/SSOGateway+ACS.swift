@@ -20,7 +20,9 @@ extension SSOGateway {
         let contentType = request.headers["content-type"]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
             return try reject(
-                Rejection(.missingResponse, "the POST is not a form (Content-Type \(contentType.isEmpty ? "missing" : contentType))"))
+                Rejection(
+                    .missingResponse,
+                    "the POST is not a form (Content-Type \(contentType.isEmpty ? "missing" : contentType))"))
         }
         let form = FormData(urlEncoded: request.body)
         guard form.count("SAMLResponse") <= 1 else {
@@ -40,7 +42,8 @@ extension SSOGateway {
         let relayState = form.single("RelayState")
         let token = SecureRandom.token()
         let outcome: Result<(AcceptedResponse, User), Rejection> = try write(confirming: context) { tx in
-            let result = try validator.complete(verified, ledger: StoreLedger(transaction: tx, accountID: context.account.id), now: now)
+            let result = try validator.complete(
+                verified, ledger: StoreLedger(transaction: tx, accountID: context.account.id), now: now)
             let final: Result<(AcceptedResponse, User), Rejection>
             switch result {
             case .failure(let rejection):
@@ -50,7 +53,8 @@ extension SSOGateway {
             }
             switch final {
             case .failure(let rejection):
-                try tx.appendLog(accountID: context.account.id, logEntry(for: rejection, reference: reference, request: request))
+                try tx.appendLog(
+                    accountID: context.account.id, logEntry(for: rejection, reference: reference, request: request))
             case .success(let (accepted, user)):
                 try tx.appendLog(
                     accountID: context.account.id,
@@ -70,17 +74,23 @@ extension SSOGateway {
         case .success(let (accepted, user)):
             let target: String
             if accepted.spInitiated {
-                target = ReturnPath.resolve(accepted.storedReturnPath, baseURL: context.account.baseURL)
+                target =
+                    ReturnPath.resolve(accepted.storedReturnPath, baseURL: context.account.baseURL)
                     ?? ReturnPath.home(baseURL: context.account.baseURL)
             } else {
-                target = ReturnPath.resolve(relayState, baseURL: context.account.baseURL)
+                target =
+                    ReturnPath.resolve(relayState, baseURL: context.account.baseURL)
                     ?? ReturnPath.home(baseURL: context.account.baseURL)
             }
             let maxAge = Int(verified.sessionExpiry.timeIntervalSince(now))
             var response = HTTPResponse.redirect(
                 303, to: target,
                 headers: [
-                    ("Set-Cookie", Cookies.setCookie(name: context.cookieName, value: token, maxAge: maxAge, secure: context.secureCookies))
+                    (
+                        "Set-Cookie",
+                        Cookies.setCookie(
+                            name: context.cookieName, value: token, maxAge: maxAge, secure: context.secureCookies)
+                    )
                 ])
             response.logMetadata = ["outcome": "accepted", "reference": reference, "email": user.email]
             return response
@@ -89,7 +99,8 @@ extension SSOGateway {
 
     /// Rule 10's store part: the user must exist and be enabled (no provisioning); names are updated.
     private func signIn(
-        _ accepted: AcceptedResponse, context: AccountContext, token: String, now: Date, transaction tx: StoreTransaction
+        _ accepted: AcceptedResponse, context: AccountContext, token: String, now: Date,
+        transaction tx: StoreTransaction
     ) throws -> Result<(AcceptedResponse, User), Rejection> {
         let response = accepted.response
         func refuse(_ reason: String) -> Result<(AcceptedResponse, User), Rejection> {
@@ -100,7 +111,8 @@ extension SSOGateway {
             return .failure(rejection)
         }
         guard let user = try tx.user(accountID: context.account.id, email: response.identity) else {
-            return refuse("There is no user \(response.identity) in \(context.account.name); ask your administrator to add you.")
+            return refuse(
+                "There is no user \(response.identity) in \(context.account.name); ask your administrator to add you.")
         }
         guard !user.disabled else {
             return refuse("The user \(user.email) is disabled in \(context.account.name).")

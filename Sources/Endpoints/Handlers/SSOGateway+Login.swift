@@ -19,7 +19,8 @@ extension SSOGateway {
             let relayToken = SecureRandom.token()
             try store.write { tx in
                 try tx.rememberRequest(
-                    accountID: context.account.id, requestID: authnRequest.id, relayToken: relayToken, returnTo: returnTo,
+                    accountID: context.account.id, requestID: authnRequest.id, relayToken: relayToken,
+                    returnTo: returnTo,
                     createdAt: now, expiresAt: now.addingTimeInterval(Self.requestLifetime))
                 try pruneIfDue(tx, now: now)
             }
@@ -49,7 +50,8 @@ extension SSOGateway {
             values["notice"] = "Single sign-on is enabled but not fully configured; ask your administrator."
         }
         if let error { values["error"] = error }
-        let cookie = Cookies.setCookie(name: csrfCookieName(context), value: csrf, maxAge: 3600, secure: context.secureCookies)
+        let cookie = Cookies.setCookie(
+            name: csrfCookieName(context), value: csrf, maxAge: 3600, secure: context.secureCookies)
         return pages.page("signIn", status: status, values: values, extraHeaders: [("Set-Cookie", cookie)])
             .with(outcome: error == nil ? "sign_in_page" : "rejected")
     }

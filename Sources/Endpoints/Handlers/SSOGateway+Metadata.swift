@@ -5,7 +5,9 @@ extension SSOGateway {
     func metadata(_ context: AccountContext) -> HTTPResponse {
         HTTPResponse(
             status: 200,
-            headers: [("Content-Type", "application/samlmetadata+xml; charset=utf-8"), ("Cache-Control", "max-age=300")],
+            headers: [
+                ("Content-Type", "application/samlmetadata+xml; charset=utf-8"), ("Cache-Control", "max-age=300"),
+            ],
             body: Array(ServiceProviderMetadata.xml(for: context.provider).utf8)
         ).with(outcome: "metadata")
     }

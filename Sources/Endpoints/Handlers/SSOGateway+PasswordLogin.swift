@@ -71,11 +71,13 @@ extension SSOGateway {
             let since = attempt.now.addingTimeInterval(-Self.rateLimitWindow)
             let forEmail = try tx.loginFailures(
                 accountID: attempt.accountID, email: attempt.email, clientAddress: attempt.client, since: since)
-            let fromClient = try tx.loginFailures(accountID: attempt.accountID, clientAddress: attempt.client, since: since)
+            let fromClient = try tx.loginFailures(
+                accountID: attempt.accountID, clientAddress: attempt.client, since: since)
             guard forEmail < Self.rateLimitAttempts, fromClient < Self.clientRateLimitAttempts else {
                 try tx.appendLog(
                     accountID: attempt.accountID,
-                    attempt.logEntry(.rejected, "too many failed password attempts; wait 15 minutes", check: "rate_limit"))
+                    attempt.logEntry(
+                        .rejected, "too many failed password attempts; wait 15 minutes", check: "rate_limit"))
                 return false
             }
             // Counted as a failure until it succeeds (then cleared below).
@@ -110,12 +112,14 @@ extension SSOGateway {
                 try $0.appendLog(
                     accountID: attempt.accountID,
                     attempt.logEntry(
-                        .rejected, "password sign-in refused: SAML sign-in is forced and \(user.email) is not the owner",
+                        .rejected,
+                        "password sign-in refused: SAML sign-in is forced and \(user.email) is not the owner",
                         check: "force_saml", verifiedEmail: user.email))
             }
             return signInPage(
                 context: context, returnTo: returnTo, request: request, status: 403,
-                error: "This account requires single sign-on. Use \u{201C}Sign in with SSO\u{201D}.", email: attempt.email)
+                error: "This account requires single sign-on. Use \u{201C}Sign in with SSO\u{201D}.",
+                email: attempt.email)
         }
         let token = SecureRandom.token()
         let expiry = attempt.now.addingTimeInterval(TimeInterval(context.settings.sessionLifetime))
@@ -130,7 +134,8 @@ extension SSOGateway {
             try pruneIfDue(tx, now: attempt.now)
         }
         let cookie = Cookies.setCookie(
-            name: context.cookieName, value: token, maxAge: context.settings.sessionLifetime, secure: context.secureCookies)
+            name: context.cookieName, value: token, maxAge: context.settings.sessionLifetime,
+            secure: context.secureCookies)
         var response = HTTPResponse.redirect(
             303, to: returnTo ?? ReturnPath.home(baseURL: context.account.baseURL), headers: [("Set-Cookie", cookie)])
         response.logMetadata = ["outcome": "accepted", "email": user.email, "reference": attempt.reference]

@@ -12,7 +12,8 @@ extension SSOGateway {
     func currentSession(_ request: HTTPRequest, context: AccountContext, transaction: StoreTransaction) throws
         -> SessionIdentity?
     {
-        guard let token = Cookies.value(named: context.cookieName, in: request.headers["cookie"]), token.count <= 128 else {
+        guard let token = Cookies.value(named: context.cookieName, in: request.headers["cookie"]), token.count <= 128
+        else {
             return nil
         }
         guard let (user, session) = try transaction.session(accountID: context.account.id, token: token, now: clock())
@@ -64,7 +65,8 @@ extension SSOGateway {
     func signedIn(_ request: HTTPRequest, slug: String?) throws -> (AccountContext, SessionIdentity?)? {
         try store.read { tx in
             let context =
-                try slug.map { try directory.context(slug: $0, transaction: tx) } ?? directory.onlyAccount(transaction: tx)
+                try slug.map { try directory.context(slug: $0, transaction: tx) }
+                ?? directory.onlyAccount(transaction: tx)
             guard let context else { return nil }
             return (context, try currentSession(request, context: context, transaction: tx))
         }
@@ -82,7 +84,8 @@ extension SSOGateway {
     func logoutPage(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
         let token = Cookies.value(named: context.cookieName, in: request.headers["cookie"])
         var values: [String: Any] = [
-            "title": "Sign out", "accountName": context.account.name, "formAction": context.provider.endpointRoot + "/logout",
+            "title": "Sign out", "accountName": context.account.name,
+            "formAction": context.provider.endpointRoot + "/logout",
             "signInURL": context.provider.loginURL,
         ]
         if let token, let identity = try currentSession(request, context: context) {
@@ -111,8 +114,10 @@ extension SSOGateway {
             try store.write { _ = try $0.deleteSession(accountID: context.account.id, token: token) }
         }
         let clear = Cookies.setCookie(name: context.cookieName, value: "", maxAge: 0, secure: context.secureCookies)
-        return HTTPResponse.redirect(303, to: ReturnPath.home(baseURL: context.account.baseURL), headers: [("Set-Cookie", clear)])
-            .with(outcome: "signed_out")
+        return HTTPResponse.redirect(
+            303, to: ReturnPath.home(baseURL: context.account.baseURL), headers: [("Set-Cookie", clear)]
+        )
+        .with(outcome: "signed_out")
     }
 
     /// The FastCGI Authorizer role (Apache `FcgidAccessChecker`): 200 with `Variable-SAMLGATE_*` lets the
@@ -124,13 +129,19 @@ extension SSOGateway {
     func authorize(_ request: HTTPRequest) throws -> HTTPResponse {
         let named = request.parameters["SAMLGATE_ACCOUNT"].flatMap { $0.isEmpty ? nil : $0 }
         guard let (context, identity) = try signedIn(request, slug: named) else {
-            return pages.error(status: 403, title: "Not configured", message: "No samlgate account protects this address.")
-                .with(outcome: "no_account")
+            return pages.error(
+                status: 403, title: "Not configured", message: "No samlgate account protects this address."
+            )
+            .with(outcome: "no_account")
         }
         if let identity {
-            let headers = identity.fields.map { (name: "Variable-\($0.variable)", value: HeaderValue.sanitized($0.value)) }
+            let headers = identity.fields.map {
+                (name: "Variable-\($0.variable)", value: HeaderValue.sanitized($0.value))
+            }
             var response = HTTPResponse(status: 200, headers: headers)
-            response.logMetadata = ["outcome": "authorized", "email": identity.user.email, "account": context.account.slug]
+            response.logMetadata = [
+                "outcome": "authorized", "email": identity.user.email, "account": context.account.slug,
+            ]
             return response
         }
         var target = request.path
@@ -151,6 +162,7 @@ enum HeaderValue {
     /// without them — nearly all — is returned as it is, without rebuilding it.
     static func sanitized(_ value: String) -> String {
         guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return value }
-        return String(String.UnicodeScalarView(value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        return String(
+            String.UnicodeScalarView(value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
     }
 }

@@ -8,12 +8,14 @@ extension SSOGateway {
     /// `GET|POST …/settings`: the Authentication settings page, for the owner and admins only.
     func settings(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
         guard let identity = try currentSession(request, context: context) else {
-            let location = context.provider.loginURL + "?return_to=" + URLEncoding.queryValue(context.provider.settingsURL)
+            let location =
+                context.provider.loginURL + "?return_to=" + URLEncoding.queryValue(context.provider.settingsURL)
             return HTTPResponse.redirect(302, to: location).with(outcome: "sign_in_required")
         }
         guard identity.user.role.managesSettings else {
             return pages.error(
-                status: 403, title: "Not allowed", message: "Only the account owner and admins can change authentication settings."
+                status: 403, title: "Not allowed",
+                message: "Only the account owner and admins can change authentication settings."
             ).with(outcome: "forbidden")
         }
         let token = Cookies.value(named: context.cookieName, in: request.headers["cookie"]) ?? ""
@@ -31,14 +33,16 @@ extension SSOGateway {
         }
         guard SessionCSRF.matches(multipart.single("csrf_token"), expected: csrf) else {
             return pages.error(
-                status: 403, title: "Form expired", message: "The settings form expired. Reload the page and try again.",
+                status: 403, title: "Form expired",
+                message: "The settings form expired. Reload the page and try again.",
                 retryURL: context.provider.settingsURL
             ).with(outcome: "csrf_rejected")
         }
         var form = SettingsForm(posted: multipart, current: context.settings)
         if multipart.single("action") == "load_metadata" {
             form.loadMetadata()
-            return try renderSettings(form, status: form.errors.isEmpty ? 200 : 422, identity: identity, context: context, session: token)
+            return try renderSettings(
+                form, status: form.errors.isEmpty ? 200 : 422, identity: identity, context: context, session: token)
         }
         guard let settings = form.validatedSettings(current: context.settings) else {
             return try renderSettings(form, status: 422, identity: identity, context: context, session: token)

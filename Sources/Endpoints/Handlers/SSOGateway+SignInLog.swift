@@ -4,7 +4,8 @@ import Store
 
 extension SSOGateway {
     /// Writes a rejected SAML attempt to the account's sign-in log (its own short transaction).
-    func logRejection(_ context: AccountContext, _ rejection: Rejection, reference: String, request: HTTPRequest) throws {
+    func logRejection(_ context: AccountContext, _ rejection: Rejection, reference: String, request: HTTPRequest) throws
+    {
         let entry = logEntry(for: rejection, reference: reference, request: request)
         try write(confirming: context) { try $0.appendLog(accountID: context.account.id, entry) }
     }
@@ -13,7 +14,8 @@ extension SSOGateway {
         let now = clock()
         return SignInLogEntry(
             time: now, outcome: .rejected, method: .saml, email: rejection.claimedIdentity,
-            identityVerified: rejection.identityVerified, reason: "\(rejection.check.rawValue): \(rejection.reason)", reference: reference,
+            identityVerified: rejection.identityVerified, reason: "\(rejection.check.rawValue): \(rejection.reason)",
+            reference: reference,
             failedCheck: rejection.check.rawValue, expected: rejection.expected, actual: rejection.actual,
             clockOffset: rejection.issueInstant.map { Int(now.timeIntervalSince($0).rounded()) },
             clientAddress: request.remoteAddress)
@@ -26,7 +28,8 @@ extension SSOGateway {
         case .user:
             message = rejection.reason
         case .notBefore, .notOnOrAfter:
-            message = "The sign-in message from your identity provider has expired or is not valid yet. Please try again."
+            message =
+                "The sign-in message from your identity provider has expired or is not valid yet. Please try again."
         case .replay, .inResponseTo:
             message = "This sign-in link was already used or has expired. Please sign in again."
         case .disabled:

@@ -27,43 +27,46 @@ enum PageTemplates {
 
     static let layoutEnd = "</main></body></html>\n"
 
-    static let error = layoutStart + """
-        <h1>{{title}}</h1>
-        <p>{{message}}</p>
-        {{#reference}}<p class="muted">If you ask for help, quote this reference: \
-        <span class="reference">{{reference}}</span></p>{{/reference}}
-        {{#retryURL}}<p><a class="button" href="{{retryURL}}">Try again</a></p>{{/retryURL}}
-        """ + layoutEnd
+    static let error =
+        layoutStart + """
+            <h1>{{title}}</h1>
+            <p>{{message}}</p>
+            {{#reference}}<p class="muted">If you ask for help, quote this reference: \
+            <span class="reference">{{reference}}</span></p>{{/reference}}
+            {{#retryURL}}<p><a class="button" href="{{retryURL}}">Try again</a></p>{{/retryURL}}
+            """ + layoutEnd
 
-    static let signIn = layoutStart + """
-        <h1>Sign in to {{accountName}}</h1>
-        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
-        {{#notice}}<p class="notice">{{notice}}</p>{{/notice}}
-        {{#ssoURL}}<p><a class="button" href="{{ssoURL}}">Sign in with SSO</a></p>{{/ssoURL}}
-        {{#showPassword}}
-        <form method="post" action="{{formAction}}">
-        <input type="hidden" name="csrf_token" value="{{csrfToken}}">
-        <input type="hidden" name="return_to" value="{{returnTo}}">
-        <label for="email">Email</label>
-        <input id="email" name="email" type="email" autocomplete="username" required value="{{email}}">
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required>
-        <button type="submit"{{#ssoURL}} class="secondary"{{/ssoURL}}>Sign in with password</button>
-        </form>
-        {{#forced}}<p class="muted">Single sign-on is required for this account; only the account owner \
-        can sign in with a password.</p>{{/forced}}
-        {{/showPassword}}
-        """ + layoutEnd
+    static let signIn =
+        layoutStart + """
+            <h1>Sign in to {{accountName}}</h1>
+            {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+            {{#notice}}<p class="notice">{{notice}}</p>{{/notice}}
+            {{#ssoURL}}<p><a class="button" href="{{ssoURL}}">Sign in with SSO</a></p>{{/ssoURL}}
+            {{#showPassword}}
+            <form method="post" action="{{formAction}}">
+            <input type="hidden" name="csrf_token" value="{{csrfToken}}">
+            <input type="hidden" name="return_to" value="{{returnTo}}">
+            <label for="email">Email</label>
+            <input id="email" name="email" type="email" autocomplete="username" required value="{{email}}">
+            <label for="password">Password</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required>
+            <button type="submit"{{#ssoURL}} class="secondary"{{/ssoURL}}>Sign in with password</button>
+            </form>
+            {{#forced}}<p class="muted">Single sign-on is required for this account; only the account owner \
+            can sign in with a password.</p>{{/forced}}
+            {{/showPassword}}
+            """ + layoutEnd
 
-    static let signOut = layoutStart + """
-        <h1>Sign out of {{accountName}}</h1>
-        {{#csrfToken}}
-        <p>You are signed in as {{email}}.</p>
-        <form method="post" action="{{formAction}}">
-        <input type="hidden" name="csrf_token" value="{{csrfToken}}">
-        <button type="submit">Sign out</button>
-        </form>
-        {{/csrfToken}}
-        {{^csrfToken}}<p>You are not signed in.</p><p><a class="button" href="{{signInURL}}">Sign in</a></p>{{/csrfToken}}
-        """ + layoutEnd
+    static let signOut =
+        layoutStart + """
+            <h1>Sign out of {{accountName}}</h1>
+            {{#csrfToken}}
+            <p>You are signed in as {{email}}.</p>
+            <form method="post" action="{{formAction}}">
+            <input type="hidden" name="csrf_token" value="{{csrfToken}}">
+            <button type="submit">Sign out</button>
+            </form>
+            {{/csrfToken}}
+            {{^csrfToken}}<p>You are not signed in.</p><p><a class="button" href="{{signInURL}}">Sign in</a></p>{{/csrfToken}}
+            """ + layoutEnd
 }

@@ -87,7 +87,11 @@ struct SettingsForm {
         settings.forceSAML = forceSAML
         settings.allowSHA1 = allowSHA1
         settings.allowIdPInitiated = allowIdPInitiated
-        if let skew = Int(clockSkew) { settings.clockSkew = skew } else { errors["clock_skew"] = "Enter a number of seconds." }
+        if let skew = Int(clockSkew) {
+            settings.clockSkew = skew
+        } else {
+            errors["clock_skew"] = "Enter a number of seconds."
+        }
         if let lifetime = Int(sessionLifetime) {
             settings.sessionLifetime = lifetime
         } else {
@@ -147,12 +151,15 @@ struct SettingsForm {
 
     static func logRow(_ entry: SignInLogEntry) -> [String: Any] {
         var row: [String: Any] = [
-            "time": SAMLTime.format(entry.time).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""),
+            "time": SAMLTime.format(entry.time).replacingOccurrences(of: "T", with: " ").replacingOccurrences(
+                of: "Z", with: ""),
             "email": entry.email ?? "—", "claimed": entry.email != nil && !entry.identityVerified,
             "outcome": entry.outcome.rawValue,
             "resultClass": entry.outcome == .accepted ? "ok" : "bad", "reference": entry.reference,
             // The stored reason starts with the check's name ("audience: …"); the page shows the check below.
-            "reason": entry.failedCheck.map { entry.reason.hasPrefix($0 + ": ") ? String(entry.reason.dropFirst($0.count + 2)) : entry.reason }
+            "reason": entry.failedCheck.map {
+                entry.reason.hasPrefix($0 + ": ") ? String(entry.reason.dropFirst($0.count + 2)) : entry.reason
+            }
                 ?? entry.reason,
         ]
         if let check = entry.failedCheck { row["check"] = check.replacingOccurrences(of: "_", with: " ") }

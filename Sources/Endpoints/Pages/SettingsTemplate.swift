@@ -30,96 +30,97 @@ enum SettingsTemplate {
         details summary{cursor:pointer;font-weight:600}
         """
 
-    static let page = PageTemplates.layoutStart.replacingOccurrences(of: "<main>", with: "<main class=\"wide\">") + """
-        <style>\(stylesheet)</style>
-        <div class="topbar"><h1>Authentication — {{accountName}}</h1>
-        <form method="post" action="{{logoutURL}}"><input type="hidden" name="csrf_token" value="{{logoutToken}}"><button class="secondary" type="submit">Sign out {{userEmail}}</button></form></div>
-        {{#saved}}<p class="success" role="status">Settings saved.</p>{{/saved}}
-        {{#formError}}<p class="error" role="alert">{{formError}}</p>{{/formError}}
-        {{#testResult}}<p class="{{testClass}}" role="status">Test sign-in: {{testResult}}</p>{{/testResult}}
+    static let page =
+        PageTemplates.layoutStart.replacingOccurrences(of: "<main>", with: "<main class=\"wide\">") + """
+            <style>\(stylesheet)</style>
+            <div class="topbar"><h1>Authentication — {{accountName}}</h1>
+            <form method="post" action="{{logoutURL}}"><input type="hidden" name="csrf_token" value="{{logoutToken}}"><button class="secondary" type="submit">Sign out {{userEmail}}</button></form></div>
+            {{#saved}}<p class="success" role="status">Settings saved.</p>{{/saved}}
+            {{#formError}}<p class="error" role="alert">{{formError}}</p>{{/formError}}
+            {{#testResult}}<p class="{{testClass}}" role="status">Test sign-in: {{testResult}}</p>{{/testResult}}
 
-        <fieldset><legend>Give these to your identity provider</legend>
-        <label>Post-back URL (ACS URL, Single sign-on URL)</label>
-        <div class="url"><code id="postback-url">{{postbackURL}}</code><button type="button" data-copy="postback-url">Copy</button></div>
-        <label>Audience URI (SP entity ID)</label>
-        <div class="url"><code id="audience-uri">{{audienceURI}}</code><button type="button" data-copy="audience-uri">Copy</button></div>
-        <p class="hint">Or give the IdP our <a href="{{metadataURL}}">SP metadata</a>. NameID format: email address; \
-        optional attributes <code>email</code>, <code>given_name</code>, <code>family_name</code>.</p>
-        </fieldset>
+            <fieldset><legend>Give these to your identity provider</legend>
+            <label>Post-back URL (ACS URL, Single sign-on URL)</label>
+            <div class="url"><code id="postback-url">{{postbackURL}}</code><button type="button" data-copy="postback-url">Copy</button></div>
+            <label>Audience URI (SP entity ID)</label>
+            <div class="url"><code id="audience-uri">{{audienceURI}}</code><button type="button" data-copy="audience-uri">Copy</button></div>
+            <p class="hint">Or give the IdP our <a href="{{metadataURL}}">SP metadata</a>. NameID format: email address; \
+            optional attributes <code>email</code>, <code>given_name</code>, <code>family_name</code>.</p>
+            </fieldset>
 
-        <form method="post" action="{{settingsURL}}" enctype="multipart/form-data" novalidate>
-        <input type="hidden" name="csrf_token" value="{{csrfToken}}">
-        {{#pendingCertificates}}<input type="hidden" name="pending_certificate" value="{{base64}}">{{/pendingCertificates}}
+            <form method="post" action="{{settingsURL}}" enctype="multipart/form-data" novalidate>
+            <input type="hidden" name="csrf_token" value="{{csrfToken}}">
+            {{#pendingCertificates}}<input type="hidden" name="pending_certificate" value="{{base64}}">{{/pendingCertificates}}
 
-        <fieldset><legend>Identity provider</legend>
-        <label class="check"><input type="checkbox" name="enabled" id="enabled"{{#enabled}} checked{{/enabled}}>\
-        <span>Enable SAML sign-in</span></label>
-        {{#errors.enabled}}<p class="field-error">{{errors.enabled}}</p>{{/errors.enabled}}
+            <fieldset><legend>Identity provider</legend>
+            <label class="check"><input type="checkbox" name="enabled" id="enabled"{{#enabled}} checked{{/enabled}}>\
+            <span>Enable SAML sign-in</span></label>
+            {{#errors.enabled}}<p class="field-error">{{errors.enabled}}</p>{{/errors.enabled}}
 
-        <label for="sso_url">Single Sign-On URL</label>
-        <input type="url" id="sso_url" name="sso_url" value="{{ssoURL}}" placeholder="https://idp.example.com/app/sso/saml"\
-        {{#errors.sso_url}} class="invalid" aria-invalid="true"{{/errors.sso_url}}>
-        {{#errors.sso_url}}<p class="field-error" id="sso_url-error">{{errors.sso_url}}</p>{{/errors.sso_url}}
+            <label for="sso_url">Single Sign-On URL</label>
+            <input type="url" id="sso_url" name="sso_url" value="{{ssoURL}}" placeholder="https://idp.example.com/app/sso/saml"\
+            {{#errors.sso_url}} class="invalid" aria-invalid="true"{{/errors.sso_url}}>
+            {{#errors.sso_url}}<p class="field-error" id="sso_url-error">{{errors.sso_url}}</p>{{/errors.sso_url}}
 
-        <label for="idp_entity_id">IdP entity ID (Issuer) <span class="hint">— optional; when set, responses must come from it</span></label>
-        <input type="text" id="idp_entity_id" name="idp_entity_id" value="{{idpEntityID}}"\
-        {{#errors.idp_entity_id}} class="invalid" aria-invalid="true"{{/errors.idp_entity_id}}>
-        {{#errors.idp_entity_id}}<p class="field-error">{{errors.idp_entity_id}}</p>{{/errors.idp_entity_id}}
+            <label for="idp_entity_id">IdP entity ID (Issuer) <span class="hint">— optional; when set, responses must come from it</span></label>
+            <input type="text" id="idp_entity_id" name="idp_entity_id" value="{{idpEntityID}}"\
+            {{#errors.idp_entity_id}} class="invalid" aria-invalid="true"{{/errors.idp_entity_id}}>
+            {{#errors.idp_entity_id}}<p class="field-error">{{errors.idp_entity_id}}</p>{{/errors.idp_entity_id}}
 
-        <label>X.509 signing certificates</label>
-        {{#certificates}}<div class="cert"><div><strong>{{subject}}</strong></div>
-        <div class="hint">SHA-256 {{sha256}}</div><div>Expires {{notAfter}} \
-        {{#expired}}<span class="bad">— expired: replace it</span>{{/expired}}\
-        {{#expiresSoon}}<span class="warn">— expires in {{daysLeft}} days: plan a rollover</span>{{/expiresSoon}}</div>
-        <label class="check"><input type="checkbox" name="remove_certificate" value="{{sha256}}"> <span class="hint">Remove on save</span></label></div>{{/certificates}}
-        {{^certificates}}<p class="hint">No certificate yet.</p>{{/certificates}}
-        {{#pendingCertificates}}<div class="cert"><div><strong>{{subject}}</strong> <span class="warn">— from metadata, added on save</span></div>
-        <div class="hint">SHA-256 {{sha256}} · expires {{notAfter}}</div></div>{{/pendingCertificates}}
-        <label for="certificate">Add a certificate <span class="hint">— PEM or CER file from your IdP; several allow a rollover</span></label>
-        <input type="file" id="certificate" name="certificate" multiple accept=".pem,.cer,.crt,.der"\
-        {{#errors.certificate}} class="invalid" aria-invalid="true"{{/errors.certificate}}>
-        {{#errors.certificate}}<p class="field-error" id="certificate-error">{{errors.certificate}}</p>{{/errors.certificate}}
+            <label>X.509 signing certificates</label>
+            {{#certificates}}<div class="cert"><div><strong>{{subject}}</strong></div>
+            <div class="hint">SHA-256 {{sha256}}</div><div>Expires {{notAfter}} \
+            {{#expired}}<span class="bad">— expired: replace it</span>{{/expired}}\
+            {{#expiresSoon}}<span class="warn">— expires in {{daysLeft}} days: plan a rollover</span>{{/expiresSoon}}</div>
+            <label class="check"><input type="checkbox" name="remove_certificate" value="{{sha256}}"> <span class="hint">Remove on save</span></label></div>{{/certificates}}
+            {{^certificates}}<p class="hint">No certificate yet.</p>{{/certificates}}
+            {{#pendingCertificates}}<div class="cert"><div><strong>{{subject}}</strong> <span class="warn">— from metadata, added on save</span></div>
+            <div class="hint">SHA-256 {{sha256}} · expires {{notAfter}}</div></div>{{/pendingCertificates}}
+            <label for="certificate">Add a certificate <span class="hint">— PEM or CER file from your IdP; several allow a rollover</span></label>
+            <input type="file" id="certificate" name="certificate" multiple accept=".pem,.cer,.crt,.der"\
+            {{#errors.certificate}} class="invalid" aria-invalid="true"{{/errors.certificate}}>
+            {{#errors.certificate}}<p class="field-error" id="certificate-error">{{errors.certificate}}</p>{{/errors.certificate}}
 
-        <details{{#metadataOpen}} open{{/metadataOpen}}><summary>Or paste the IdP's metadata</summary>
-        <label for="idp_metadata">IdP metadata XML</label>
-        <textarea id="idp_metadata" name="idp_metadata">{{idpMetadata}}</textarea>
-        <label for="idp_metadata_file">or upload the metadata file</label>
-        <input type="file" id="idp_metadata_file" name="idp_metadata_file" accept=".xml">
-        {{#errors.idp_metadata}}<p class="field-error">{{errors.idp_metadata}}</p>{{/errors.idp_metadata}}
-        <button type="submit" name="action" value="load_metadata" class="secondary">Fill in from metadata</button>
-        <p class="hint">Fills the SSO URL, IdP entity ID and certificates for you to review; nothing is saved until you press Save.</p>
-        </details>
-        </fieldset>
+            <details{{#metadataOpen}} open{{/metadataOpen}}><summary>Or paste the IdP's metadata</summary>
+            <label for="idp_metadata">IdP metadata XML</label>
+            <textarea id="idp_metadata" name="idp_metadata">{{idpMetadata}}</textarea>
+            <label for="idp_metadata_file">or upload the metadata file</label>
+            <input type="file" id="idp_metadata_file" name="idp_metadata_file" accept=".xml">
+            {{#errors.idp_metadata}}<p class="field-error">{{errors.idp_metadata}}</p>{{/errors.idp_metadata}}
+            <button type="submit" name="action" value="load_metadata" class="secondary">Fill in from metadata</button>
+            <p class="hint">Fills the SSO URL, IdP entity ID and certificates for you to review; nothing is saved until you press Save.</p>
+            </details>
+            </fieldset>
 
-        <fieldset><legend>Sign-in policy</legend>
-        <label class="check"><input type="checkbox" name="force_saml" id="force_saml"{{#forceSAML}} checked{{/forceSAML}}>\
-        <span>Force SAML sign-in <span class="hint">— everyone must sign in through the IdP, except the account owner, who \
-        can always use a password.</span></span></label>
-        <details><summary>Advanced</summary>
-        <label class="check"><input type="checkbox" name="allow_idp_initiated"{{#allowIdPInitiated}} checked{{/allowIdPInitiated}}>\
-        <span>Allow IdP-initiated sign-in <span class="hint">(from the IdP's app tile)</span></span></label>
-        <label class="check"><input type="checkbox" name="allow_sha1"{{#allowSHA1}} checked{{/allowSHA1}}>\
-        <span>Allow SHA-1 signatures <span class="hint">(weak; only for old IdPs)</span></span></label>
-        <label for="clock_skew">Clock skew tolerance (seconds)</label>
-        <input type="number" id="clock_skew" name="clock_skew" value="{{clockSkew}}" min="0" max="3600">
-        {{#errors.clock_skew}}<p class="field-error">{{errors.clock_skew}}</p>{{/errors.clock_skew}}
-        <label for="session_lifetime">Session lifetime (seconds)</label>
-        <input type="number" id="session_lifetime" name="session_lifetime" value="{{sessionLifetime}}" min="60">
-        {{#errors.session_lifetime}}<p class="field-error">{{errors.session_lifetime}}</p>{{/errors.session_lifetime}}
-        </details>
-        </fieldset>
-        <button type="submit" name="action" value="save">Save</button>
-        {{#canTest}}<a class="button secondary" href="{{testURL}}">Test sign-in</a>{{/canTest}}
-        </form>
+            <fieldset><legend>Sign-in policy</legend>
+            <label class="check"><input type="checkbox" name="force_saml" id="force_saml"{{#forceSAML}} checked{{/forceSAML}}>\
+            <span>Force SAML sign-in <span class="hint">— everyone must sign in through the IdP, except the account owner, who \
+            can always use a password.</span></span></label>
+            <details><summary>Advanced</summary>
+            <label class="check"><input type="checkbox" name="allow_idp_initiated"{{#allowIdPInitiated}} checked{{/allowIdPInitiated}}>\
+            <span>Allow IdP-initiated sign-in <span class="hint">(from the IdP's app tile)</span></span></label>
+            <label class="check"><input type="checkbox" name="allow_sha1"{{#allowSHA1}} checked{{/allowSHA1}}>\
+            <span>Allow SHA-1 signatures <span class="hint">(weak; only for old IdPs)</span></span></label>
+            <label for="clock_skew">Clock skew tolerance (seconds)</label>
+            <input type="number" id="clock_skew" name="clock_skew" value="{{clockSkew}}" min="0" max="3600">
+            {{#errors.clock_skew}}<p class="field-error">{{errors.clock_skew}}</p>{{/errors.clock_skew}}
+            <label for="session_lifetime">Session lifetime (seconds)</label>
+            <input type="number" id="session_lifetime" name="session_lifetime" value="{{sessionLifetime}}" min="60">
+            {{#errors.session_lifetime}}<p class="field-error">{{errors.session_lifetime}}</p>{{/errors.session_lifetime}}
+            </details>
+            </fieldset>
+            <button type="submit" name="action" value="save">Save</button>
+            {{#canTest}}<a class="button secondary" href="{{testURL}}">Test sign-in</a>{{/canTest}}
+            </form>
 
-        <fieldset><legend>Recent sign-in attempts</legend>
-        {{#hasLog}}<table><thead><tr><th>Time (UTC)</th><th>User</th><th>Result</th><th>Details</th></tr></thead><tbody>
-        {{#log}}<tr><td>{{time}}</td><td>{{email}}{{#claimed}}<div class="hint">claimed, not verified</div>{{/claimed}}</td><td class="{{resultClass}}">{{outcome}}</td><td>{{reason}}\
-        {{#check}}<div class="hint">{{check}}{{#expected}}: expected {{expected}}{{/expected}}{{#actual}}, got {{actual}}{{/actual}}</div>{{/check}}\
-        {{#clock}}<div class="hint">{{clock}}</div>{{/clock}}<div class="hint">Reference {{reference}}</div></td></tr>{{/log}}
-        </tbody></table>{{/hasLog}}
-        {{^hasLog}}<p class="hint">No sign-in attempts yet.</p>{{/hasLog}}
-        </fieldset>
-        <script>\(script)</script>
-        """ + PageTemplates.layoutEnd
+            <fieldset><legend>Recent sign-in attempts</legend>
+            {{#hasLog}}<table><thead><tr><th>Time (UTC)</th><th>User</th><th>Result</th><th>Details</th></tr></thead><tbody>
+            {{#log}}<tr><td>{{time}}</td><td>{{email}}{{#claimed}}<div class="hint">claimed, not verified</div>{{/claimed}}</td><td class="{{resultClass}}">{{outcome}}</td><td>{{reason}}\
+            {{#check}}<div class="hint">{{check}}{{#expected}}: expected {{expected}}{{/expected}}{{#actual}}, got {{actual}}{{/actual}}</div>{{/check}}\
+            {{#clock}}<div class="hint">{{clock}}</div>{{/clock}}<div class="hint">Reference {{reference}}</div></td></tr>{{/log}}
+            </tbody></table>{{/hasLog}}
+            {{^hasLog}}<p class="hint">No sign-in attempts yet.</p>{{/hasLog}}
+            </fieldset>
+            <script>\(script)</script>
+            """ + PageTemplates.layoutEnd
 }

@@ -90,7 +90,8 @@ public enum CGIServer {
     }
 
     private static func fallback(_ parameters: [String: String]) -> HTTPRequest {
-        HTTPRequest(method: parameters["REQUEST_METHOD"] ?? "GET", path: CGIRequestMapping.requestTarget(parameters).path)
+        HTTPRequest(
+            method: parameters["REQUEST_METHOD"] ?? "GET", path: CGIRequestMapping.requestTarget(parameters).path)
     }
 
     /// Writes everything; the errno on failure.

@@ -74,12 +74,13 @@ extension CGIRequestMapping {
     /// `X_FORWARDED_FOR` → `x-forwarded-for`, byte by byte: ASCII upper case folded, `_` → `-`
     /// (web servers only pass ASCII names; other bytes are kept as they are).
     static func headerName(_ bytes: Substring.UTF8View) -> String {
-        String(decoding: bytes.map { byte in
-            switch byte {
-            case 0x41...0x5A: byte | 0x20
-            case 0x5F: 0x2D
-            default: byte
-            }
-        }, as: UTF8.self)
+        String(
+            decoding: bytes.map { byte in
+                switch byte {
+                case 0x41...0x5A: byte | 0x20
+                case 0x5F: 0x2D
+                default: byte
+                }
+            }, as: UTF8.self)
     }
 }

@@ -41,7 +41,8 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
             throw .notMetadata(root.name.description)
         }
         let idps = entities.filter { !$0.childElements(named: name("IDPSSODescriptor")).isEmpty }
-        guard idps.count == 1, let entity = idps.first, let descriptor = entity.childElements(named: name("IDPSSODescriptor")).first
+        guard idps.count == 1, let entity = idps.first,
+            let descriptor = entity.childElements(named: name("IDPSSODescriptor")).first
         else { throw .identityProviderCount(idps.count) }
         guard let entityID = entity.attribute("entityID"), !entityID.isEmpty else { throw .missing("entityID") }
         let redirect = descriptor.childElements(named: name("SingleSignOnService")).first {

@@ -64,14 +64,16 @@ struct AssertionReader {
                 actual: SAMLTime.format(sessionExpiry))
         }
         let identity = try checkIdentity(email: attributes.email, nameID: nameID)
-        let validityEnd = [conditionsEnd, confirmation.notOnOrAfter].compactMap { $0 }.max() ?? confirmation.notOnOrAfter
+        let validityEnd =
+            [conditionsEnd, confirmation.notOnOrAfter].compactMap { $0 }.max() ?? confirmation.notOnOrAfter
         let issueInstant =
             (signedResponse ?? unsignedResponse).attribute("IssueInstant").flatMap(SAMLTime.parse)
             ?? assertion.attribute("IssueInstant").flatMap(SAMLTime.parse)
         return VerifiedResponse(
             assertionID: assertionID, inResponseTo: inResponseTo, replayKeepUntil: validityEnd.addingTimeInterval(skew),
             identity: identity, nameID: nameID, email: attributes.email, givenName: attributes.givenName,
-            familyName: attributes.familyName, sessionIndex: authn?.attribute("SessionIndex"), sessionExpiry: sessionExpiry,
+            familyName: attributes.familyName, sessionIndex: authn?.attribute("SessionIndex"),
+            sessionExpiry: sessionExpiry,
             issueInstant: issueInstant, issuer: issuer, signedElement: signedElement)
     }
 
@@ -82,7 +84,8 @@ struct AssertionReader {
         }
         guard let expected = validator.policy.entityID else { return issuer }
         guard issuer == expected else {
-            throw Rejection(.issuer, "the Assertion's Issuer is not the configured IdP entity ID", expected: expected,
+            throw Rejection(
+                .issuer, "the Assertion's Issuer is not the configured IdP entity ID", expected: expected,
                 actual: issuer ?? "none")
         }
         // The Response's Issuer is optional; when present it must agree (read from the Response as received:
@@ -90,7 +93,8 @@ struct AssertionReader {
         if let responseIssuerElement = unsignedResponse.firstChildElement(named: SAMLName.issuer) {
             let responseIssuer = try text(of: responseIssuerElement, check: .issuer, what: "Response Issuer")
             guard responseIssuer == expected else {
-                throw Rejection(.issuer, "the Response's Issuer is not the configured IdP entity ID", expected: expected,
+                throw Rejection(
+                    .issuer, "the Response's Issuer is not the configured IdP entity ID", expected: expected,
                     actual: responseIssuer)
             }
         }
@@ -101,7 +105,8 @@ struct AssertionReader {
     private func checkConditions() throws -> Date? {
         let all = assertion.childElements(named: SAMLName.conditions)
         guard all.count == 1, let conditions = all.first else {
-            throw Rejection(.conditions, "the Assertion must have one Conditions element", expected: "1",
+            throw Rejection(
+                .conditions, "the Assertion must have one Conditions element", expected: "1",
                 actual: String(all.count))
         }
         if let value = conditions.attribute("NotBefore") {
@@ -109,7 +114,8 @@ struct AssertionReader {
                 throw Rejection(.notBefore, "Conditions NotBefore is not a valid time", actual: value)
             }
             guard notBefore <= now.addingTimeInterval(skew) else {
-                throw Rejection(.notBefore, "the Assertion is not valid yet (check the clocks)",
+                throw Rejection(
+                    .notBefore, "the Assertion is not valid yet (check the clocks)",
                     expected: "NotBefore ≤ \(SAMLTime.format(now)) + \(Int(skew)) s", actual: value)
             }
         }
@@ -119,14 +125,16 @@ struct AssertionReader {
                 throw Rejection(.notOnOrAfter, "Conditions NotOnOrAfter is not a valid time", actual: value)
             }
             guard date > now.addingTimeInterval(-skew) else {
-                throw Rejection(.notOnOrAfter, "the Assertion has expired",
+                throw Rejection(
+                    .notOnOrAfter, "the Assertion has expired",
                     expected: "NotOnOrAfter > \(SAMLTime.format(now)) − \(Int(skew)) s", actual: value)
             }
             notOnOrAfter = date
         }
         let restrictions = conditions.childElements(named: SAMLName.audienceRestriction)
         guard !restrictions.isEmpty else {
-            throw Rejection(.audience, "the Assertion has no AudienceRestriction", expected: provider.audienceURI,
+            throw Rejection(
+                .audience, "the Assertion has no AudienceRestriction", expected: provider.audienceURI,
                 actual: "none")
         }
         for restriction in restrictions {
@@ -134,8 +142,10 @@ struct AssertionReader {
                 try text(of: $0, check: .audience, what: "Audience")
             }
             guard audiences.contains(provider.audienceURI) else {
-                throw Rejection(.audience, "our Audience URI is not in the AudienceRestriction",
-                    expected: provider.audienceURI, actual: audiences.isEmpty ? "none" : audiences.joined(separator: ", "))
+                throw Rejection(
+                    .audience, "our Audience URI is not in the AudienceRestriction",
+                    expected: provider.audienceURI,
+                    actual: audiences.isEmpty ? "none" : audiences.joined(separator: ", "))
             }
         }
         return notOnOrAfter
@@ -146,7 +156,8 @@ struct AssertionReader {
     private func requireSubject() throws -> XMLElement {
         let subjects = assertion.childElements(named: SAMLName.subject)
         guard subjects.count == 1, let subject = subjects.first else {
-            throw Rejection(.subjectConfirmation, "the Assertion must have one Subject", expected: "1",
+            throw Rejection(
+                .subjectConfirmation, "the Assertion must have one Subject", expected: "1",
                 actual: String(subjects.count))
         }
         return subject
@@ -162,11 +173,13 @@ struct AssertionReader {
                 recipients.append(recipient ?? "none")
                 guard recipient == provider.postbackURL else { continue }
                 guard let value = data.attribute("NotOnOrAfter"), let notOnOrAfter = SAMLTime.parse(value) else {
-                    lastProblem = Rejection(.subjectConfirmation, "the bearer SubjectConfirmationData has no valid NotOnOrAfter")
+                    lastProblem = Rejection(
+                        .subjectConfirmation, "the bearer SubjectConfirmationData has no valid NotOnOrAfter")
                     continue
                 }
                 guard notOnOrAfter > now.addingTimeInterval(-skew) else {
-                    lastProblem = Rejection(.notOnOrAfter, "the bearer SubjectConfirmationData has expired",
+                    lastProblem = Rejection(
+                        .notOnOrAfter, "the bearer SubjectConfirmationData has expired",
                         expected: "NotOnOrAfter > \(SAMLTime.format(now)) − \(Int(skew)) s", actual: value)
                     continue
                 }
@@ -174,22 +187,26 @@ struct AssertionReader {
             }
         }
         if let lastProblem { throw lastProblem }
-        throw Rejection(.subjectConfirmation, "no bearer SubjectConfirmation for our Post-back URL",
-            expected: "Recipient \(provider.postbackURL)", actual: recipients.isEmpty ? "none" : recipients.joined(separator: ", "))
+        throw Rejection(
+            .subjectConfirmation, "no bearer SubjectConfirmation for our Post-back URL",
+            expected: "Recipient \(provider.postbackURL)",
+            actual: recipients.isEmpty ? "none" : recipients.joined(separator: ", "))
     }
 
     /// Rule 8: InResponseTo from signed places only; the Response's copy must agree with the signed one.
     private func resolveInResponseTo(confirmationValue: String?) throws -> String? {
         let responseValue = unsignedResponse.attribute("InResponseTo")
         if let responseValue, let confirmationValue, responseValue != confirmationValue {
-            throw Rejection(.inResponseTo, "the Response and the SubjectConfirmationData name different requests",
+            throw Rejection(
+                .inResponseTo, "the Response and the SubjectConfirmationData name different requests",
                 expected: confirmationValue, actual: responseValue)
         }
         if let confirmationValue { return confirmationValue }
         guard let responseValue else { return nil }
         // Only on the Response: trustworthy only when the Response itself was the signed element.
         guard signedResponse != nil else {
-            throw Rejection(.inResponseTo,
+            throw Rejection(
+                .inResponseTo,
                 "InResponseTo appears only on the unsigned Response; it must be in the signed SubjectConfirmationData",
                 actual: responseValue)
         }
@@ -199,7 +216,8 @@ struct AssertionReader {
     /// Rule 10: the identity — the email attribute if sent, else the NameID — holds no white space
     /// or control character once its XML white space is trimmed (see `Identity`).
     private func checkIdentity(email: String?, nameID: String) throws -> String {
-        let (candidate, check, what) = email.map { ($0, ValidationCheck.attribute, "email attribute") } ?? (nameID, .nameID, "NameID")
+        let (candidate, check, what) =
+            email.map { ($0, ValidationCheck.attribute, "email attribute") } ?? (nameID, .nameID, "NameID")
         do {
             return try Identity.normalized(candidate)
         } catch {
@@ -214,7 +232,8 @@ struct AssertionReader {
         }
         let nameIDs = subject.childElements(named: SAMLName.nameID)
         guard nameIDs.count == 1, let element = nameIDs.first else {
-            throw Rejection(.nameID, "the Subject must have exactly one NameID", expected: "1", actual: String(nameIDs.count))
+            throw Rejection(
+                .nameID, "the Subject must have exactly one NameID", expected: "1", actual: String(nameIDs.count))
         }
         let value = try text(of: element, check: .nameID, what: "NameID")
         guard !value.isEmpty else { throw Rejection(.nameID, "the NameID is empty") }

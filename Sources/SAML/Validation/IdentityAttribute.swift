@@ -14,7 +14,10 @@ public enum IdentityAttribute: String, Sendable, CaseIterable {
     public var names: [String] {
         switch self {
         case .email:
-            ["email", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", "urn:oid:0.9.2342.19200300.100.1.3"]
+            [
+                "email", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+                "urn:oid:0.9.2342.19200300.100.1.3",
+            ]
         case .givenName:
             ["given_name", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname", "urn:oid:2.5.4.42"]
         case .familyName:

@@ -25,12 +25,14 @@ struct IdentityAttributes {
         }
         for (kind, found) in zip(kinds, matching) where !found.isEmpty {
             guard found.count == 1, let attribute = found.first else {
-                throw Rejection(.attribute, "the \(kind.rawValue) attribute is sent more than once", expected: "1",
+                throw Rejection(
+                    .attribute, "the \(kind.rawValue) attribute is sent more than once", expected: "1",
                     actual: String(found.count))
             }
             let values = attribute.childElements(named: SAMLName.attributeValue)
             guard values.count == 1, let value = values.first else {
-                throw Rejection(.attribute, "the \(kind.rawValue) attribute must have exactly one value", expected: "1",
+                throw Rejection(
+                    .attribute, "the \(kind.rawValue) attribute must have exactly one value", expected: "1",
                     actual: String(values.count))
             }
             switch value.singleTextNode() {

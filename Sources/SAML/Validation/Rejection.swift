@@ -36,8 +36,11 @@ public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
     /// The reason, with expected and actual values when known.
     public var description: String {
         var text = reason
-        if let expected { text += " (expected \(expected)" + (actual.map { ", got \($0)" } ?? "") + ")" }
-        else if let actual { text += " (got \(actual))" }
+        if let expected {
+            text += " (expected \(expected)" + (actual.map { ", got \($0)" } ?? "") + ")"
+        } else if let actual {
+            text += " (got \(actual))"
+        }
         return text
     }
 }

@@ -14,7 +14,8 @@ extension ResponseValidator {
             guard let returnPath = try ledger.consumeRequest(id: requestID, now: now) else {
                 return .failure(
                     annotate(
-                        Rejection(.inResponseTo, "InResponseTo names no pending sign-in request (unknown, expired or used)",
+                        Rejection(
+                            .inResponseTo, "InResponseTo names no pending sign-in request (unknown, expired or used)",
                             actual: requestID), response))
             }
             storedReturnPath = returnPath
@@ -22,15 +23,19 @@ extension ResponseValidator {
         } else if !policy.allowIdPInitiated {
             return .failure(
                 annotate(
-                    Rejection(.idpInitiated, "IdP-initiated sign-in is turned off for this account",
+                    Rejection(
+                        .idpInitiated, "IdP-initiated sign-in is turned off for this account",
                         expected: "a response to our AuthnRequest", actual: "unsolicited response"), response))
         }
         guard try ledger.recordAssertion(id: response.assertionID, keepUntil: response.replayKeepUntil) else {
             return .failure(
-                annotate(Rejection(.replay, "this Assertion was already used to sign in (replay)", actual: response.assertionID),
+                annotate(
+                    Rejection(
+                        .replay, "this Assertion was already used to sign in (replay)", actual: response.assertionID),
                     response))
         }
-        return .success(AcceptedResponse(response: response, storedReturnPath: storedReturnPath, spInitiated: spInitiated))
+        return .success(
+            AcceptedResponse(response: response, storedReturnPath: storedReturnPath, spInitiated: spInitiated))
     }
 
     private func annotate(_ rejection: Rejection, _ response: VerifiedResponse) -> Rejection {

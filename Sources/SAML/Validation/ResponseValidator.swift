@@ -21,7 +21,8 @@ public struct ResponseValidator: Sendable {
         self.provider = provider
         self.policy = policy
         self.verifier = SignatureVerifier(
-            keys: try TrustedKeys(certificatesDER: certificatesDER), policy: SignaturePolicy(allowSHA1: policy.allowSHA1))
+            keys: try TrustedKeys(certificatesDER: certificatesDER),
+            policy: SignaturePolicy(allowSHA1: policy.allowSHA1))
     }
 
     /// Applies every stateless rule to the `SAMLResponse` form value (base64).
@@ -59,7 +60,8 @@ public struct ResponseValidator: Sendable {
             let assertions = response.childElements(named: SAMLName.assertion)
             if assertions.count == 1, let assertion = assertions.first {
                 if issueInstant == nil { issueInstant = assertion.attribute("IssueInstant").flatMap(SAMLTime.parse) }
-                let nameID = assertion.firstChildElement(named: SAMLName.subject)?.firstChildElement(named: SAMLName.nameID)
+                let nameID = assertion.firstChildElement(named: SAMLName.subject)?.firstChildElement(
+                    named: SAMLName.nameID)
                 claimedIdentity = nameID.flatMap { try? $0.singleTextNode().get() }?.trimmingXMLWhitespace()
             }
         }
@@ -69,23 +71,29 @@ public struct ResponseValidator: Sendable {
         // Rule 2: a SAML 2.0 Response for us that reports success.
         guard response.hasName(SAMLName.response) else {
             return .failure(
-                Rejection(.root, "the message is not a SAML 2.0 Response", expected: "samlp:Response",
+                Rejection(
+                    .root, "the message is not a SAML 2.0 Response", expected: "samlp:Response",
                     actual: response.name.description))
         }
         guard response.attribute("Version") == "2.0" else {
-            return .failure(Rejection(.root, "unsupported SAML version", expected: "2.0", actual: response.attribute("Version") ?? "none"))
+            return .failure(
+                Rejection(
+                    .root, "unsupported SAML version", expected: "2.0", actual: response.attribute("Version") ?? "none")
+            )
         }
         let destination = response.attribute("Destination")
         if let destination, destination != provider.postbackURL {
             return .failure(
-                Rejection(.destination, "the Response's Destination is not our Post-back URL", expected: provider.postbackURL,
+                Rejection(
+                    .destination, "the Response's Destination is not our Post-back URL", expected: provider.postbackURL,
                     actual: destination))
         }
         // Bindings §3.5.5.2: a Response that carries a signature must say where it was meant to go,
         // whether or not its Assertion is signed too (an unsigned Response is covered by the signed Recipient).
         if destination == nil, response.firstChildElement(named: QualifiedName.signature) != nil {
             return .failure(
-                Rejection(.destination, "a signed Response must carry a Destination", expected: provider.postbackURL,
+                Rejection(
+                    .destination, "a signed Response must carry a Destination", expected: provider.postbackURL,
                     actual: "none"))
         }
         if let failure = checkStatus(of: response) { return .failure(failure) }
@@ -95,12 +103,15 @@ public struct ResponseValidator: Sendable {
         // (encrypted) Assertions.
         if response.hasDescendantElement(named: SAMLName.encryptedAssertion) {
             return .failure(
-                Rejection(.assertionCount, "encrypted assertions are not supported: turn off assertion encryption at the IdP"))
+                Rejection(
+                    .assertionCount, "encrypted assertions are not supported: turn off assertion encryption at the IdP")
+            )
         }
         let assertions = response.descendantElements(named: SAMLName.assertion)
         guard assertions.count == 1, let assertion = assertions.first else {
             return .failure(
-                Rejection(.assertionCount, "the Response must contain exactly one Assertion", expected: "1",
+                Rejection(
+                    .assertionCount, "the Response must contain exactly one Assertion", expected: "1",
                     actual: String(assertions.count)))
         }
         guard assertion.parent == response else {
@@ -130,7 +141,8 @@ public struct ResponseValidator: Sendable {
             let nested = code?.firstChildElement(named: SAMLName.statusCode)?.attribute("Value")
             let message = status?.firstChildElement(named: SAMLName.statusMessage)
                 .flatMap { try? $0.singleTextNode().get() }
-            let actual = [value ?? "no status", nested, message.map { "\"\($0)\"" }].compactMap { $0 }.joined(separator: " / ")
+            let actual = [value ?? "no status", nested, message.map { "\"\($0)\"" }].compactMap { $0 }.joined(
+                separator: " / ")
             return Rejection(.status, "the IdP reported a failure", expected: SAMLName.successStatus, actual: actual)
         }
         return nil
@@ -172,12 +184,14 @@ public struct ResponseValidator: Sendable {
             // The Assertion is read as the single Assertion child of the node the signature covered.
             let inside = verified.element.childElements(named: SAMLName.assertion)
             guard inside.count == 1, let assertion = inside.first else {
-                return .failure(Rejection(.assertionCount, "the signed Response does not contain exactly one Assertion"))
+                return .failure(
+                    Rejection(.assertionCount, "the signed Response does not contain exactly one Assertion"))
             }
             return .success((assertion, .response))
         default:
             return .failure(
-                Rejection(.signature, "neither the Assertion nor the Response is signed", expected: "a signature",
+                Rejection(
+                    .signature, "neither the Assertion nor the Response is signed", expected: "a signature",
                     actual: "none"))
         }
     }

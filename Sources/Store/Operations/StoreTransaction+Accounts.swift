@@ -11,21 +11,22 @@ extension StoreTransaction {
             throw StoreError.duplicateAccount(slug: slug)
         }
         let time = Int64(now.timeIntervalSince1970)
-        try run( "INSERT INTO account (slug, name, base_url, created_at) VALUES (?, ?, ?, ?)",
+        try run(
+            "INSERT INTO account (slug, name, base_url, created_at) VALUES (?, ?, ?, ?)",
             [slug, name, baseURL, time])
         let id = db.lastInsertedRowID
-        try run( "INSERT INTO saml_settings (account_id, updated_at) VALUES (?, ?)", [id, time])
+        try run("INSERT INTO saml_settings (account_id, updated_at) VALUES (?, ?)", [id, time])
         return Account(id: id, slug: slug, name: name, baseURL: baseURL)
     }
 
     /// All accounts, by slug.
     public func accounts() throws -> [Account] {
-        try all( "SELECT id, slug, name, base_url FROM account ORDER BY slug").map(Account.init(row:))
+        try all("SELECT id, slug, name, base_url FROM account ORDER BY slug").map(Account.init(row:))
     }
 
     /// The account with `slug`, or nil.
     public func account(slug: String) throws -> Account? {
-        try one( "SELECT id, slug, name, base_url FROM account WHERE slug = ?", [slug])
+        try one("SELECT id, slug, name, base_url FROM account WHERE slug = ?", [slug])
             .map(Account.init(row:))
     }
 

@@ -7,7 +7,8 @@ extension StoreTransaction {
     /// Written before the password is checked, in the same transaction that counted the earlier ones,
     /// so parallel attempts cannot all slip under the limit; a successful sign-in clears its own.
     public func recordLoginFailure(accountID: Int64, email: String, clientAddress: String, now: Date = Date()) throws {
-        try run( "INSERT INTO login_failure (account_id, email_key, client_address, time) VALUES (?, ?, ?, ?)",
+        try run(
+            "INSERT INTO login_failure (account_id, email_key, client_address, time) VALUES (?, ?, ?, ?)",
             [accountID, User.emailKey(email), clientAddress, Int64(now.timeIntervalSince1970)])
     }
 
@@ -34,7 +35,8 @@ extension StoreTransaction {
 
     /// Forgets the failed attempts of `email` from `clientAddress` after a successful sign-in.
     public func clearLoginFailures(accountID: Int64, email: String, clientAddress: String) throws {
-        try run( "DELETE FROM login_failure WHERE account_id = ? AND email_key = ? AND client_address = ?",
+        try run(
+            "DELETE FROM login_failure WHERE account_id = ? AND email_key = ? AND client_address = ?",
             [accountID, User.emailKey(email), clientAddress])
     }
 }

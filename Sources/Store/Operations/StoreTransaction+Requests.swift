@@ -6,10 +6,11 @@ extension StoreTransaction {
     public func rememberRequest(
         accountID: Int64, requestID: String, relayToken: String, returnTo: String?, createdAt: Date, expiresAt: Date
     ) throws {
-        try run( """
-                INSERT INTO authn_request (request_id, account_id, relay_token, return_to, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
+        try run(
+            """
+            INSERT INTO authn_request (request_id, account_id, relay_token, return_to, created_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
             [
                 requestID, accountID, relayToken, returnTo, Int64(createdAt.timeIntervalSince1970),
                 Int64(expiresAt.timeIntervalSince1970),
@@ -19,21 +20,25 @@ extension StoreTransaction {
     /// Marks the request `requestID` used and returns its stored return path, or nil when it is unknown,
     /// expired or already used. A single UPDATE makes the check-and-mark atomic.
     public func consumeRequest(accountID: Int64, requestID: String, now: Date = Date()) throws -> PendingRequest? {
-        let row = try one( """
-                UPDATE authn_request SET used_at = ?
-                WHERE request_id = ? AND account_id = ? AND used_at IS NULL AND expires_at > ?
-                RETURNING request_id, relay_token, return_to
-                """,
+        let row = try one(
+            """
+            UPDATE authn_request SET used_at = ?
+            WHERE request_id = ? AND account_id = ? AND used_at IS NULL AND expires_at > ?
+            RETURNING request_id, relay_token, return_to
+            """,
             [Int64(now.timeIntervalSince1970), requestID, accountID, Int64(now.timeIntervalSince1970)])
-        return row.map { PendingRequest(requestID: $0["request_id"], relayToken: $0["relay_token"], returnTo: $0["return_to"]) }
+        return row.map {
+            PendingRequest(requestID: $0["request_id"], relayToken: $0["relay_token"], returnTo: $0["return_to"])
+        }
     }
 
     /// The unused, unexpired request a RelayState token names, without consuming it.
     public func pendingRequest(accountID: Int64, relayToken: String, now: Date = Date()) throws -> PendingRequest? {
-        try one( """
-                SELECT request_id, relay_token, return_to FROM authn_request
-                WHERE relay_token = ? AND account_id = ? AND used_at IS NULL AND expires_at > ?
-                """,
+        try one(
+            """
+            SELECT request_id, relay_token, return_to FROM authn_request
+            WHERE relay_token = ? AND account_id = ? AND used_at IS NULL AND expires_at > ?
+            """,
             [relayToken, accountID, Int64(now.timeIntervalSince1970)]
         ).map { PendingRequest(requestID: $0["request_id"], relayToken: $0["relay_token"], returnTo: $0["return_to"]) }
     }
@@ -41,7 +46,8 @@ extension StoreTransaction {
     /// Records an Assertion ID; returns false when it was already seen (a replay). The primary key
     /// makes this atomic across threads and processes: of two concurrent posts, one insert wins.
     public func recordAssertion(accountID: Int64, assertionID: String, keepUntil: Date) throws -> Bool {
-        try run( "INSERT OR IGNORE INTO replay_cache (account_id, assertion_id, expires_at) VALUES (?, ?, ?)",
+        try run(
+            "INSERT OR IGNORE INTO replay_cache (account_id, assertion_id, expires_at) VALUES (?, ?, ?)",
             [accountID, assertionID, Int64(keepUntil.timeIntervalSince1970)])
         return changes == 1
     }

@@ -5,7 +5,7 @@ import GRDB
 extension StoreTransaction {
     /// The account's SAML settings with its certificates in the order they were given.
     public func samlSettings(accountID: Int64) throws -> SAMLSettings {
-        guard let row = try one( "SELECT * FROM saml_settings WHERE account_id = ?", [accountID])
+        guard let row = try one("SELECT * FROM saml_settings WHERE account_id = ?", [accountID])
         else { throw StoreError.database("account \(accountID) has no SAML settings row") }
         var settings = SAMLSettings()
         settings.enabled = row["enabled"]
@@ -17,7 +17,8 @@ extension StoreTransaction {
         settings.clockSkew = row["clock_skew"]
         settings.sessionLifetime = row["session_lifetime"]
         settings.logRetention = row["log_retention"]
-        settings.certificates = try all( "SELECT der, subject, sha256, not_after FROM idp_certificate WHERE account_id = ? ORDER BY position",
+        settings.certificates = try all(
+            "SELECT der, subject, sha256, not_after FROM idp_certificate WHERE account_id = ? ORDER BY position",
             [accountID]
         ).map { row in
             Certificate(
@@ -30,10 +31,11 @@ extension StoreTransaction {
     /// The account with `slug` and its settings version (bumped by every save), or nil: one indexed read,
     /// cheap enough for every request, so cached settings are never stale.
     public func accountVersion(slug: String) throws -> (Account, Int64)? {
-        try one( """
-                SELECT a.id, a.slug, a.name, a.base_url, s.version FROM account a
-                JOIN saml_settings s ON s.account_id = a.id WHERE a.slug = ?
-                """,
+        try one(
+            """
+            SELECT a.id, a.slug, a.name, a.base_url, s.version FROM account a
+            JOIN saml_settings s ON s.account_id = a.id WHERE a.slug = ?
+            """,
             [slug]
         ).map { (Account(row: $0), $0["version"]) }
     }
@@ -43,25 +45,28 @@ extension StoreTransaction {
     /// Callers validate first (see the Admin module); running inside ``Store/write(_:)`` makes the
     /// whole save one transaction.
     public func saveSAMLSettings(accountID: Int64, _ settings: SAMLSettings, now: Date = Date()) throws {
-        try run( """
-                UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,
-                    allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, log_retention = ?, updated_at = ?,
-                    version = version + 1
-                WHERE account_id = ?
-                """,
+        try run(
+            """
+            UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,
+                allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, log_retention = ?, updated_at = ?,
+                version = version + 1
+            WHERE account_id = ?
+            """,
             [
                 settings.enabled, settings.ssoURL, settings.idpEntityID, settings.forceSAML, settings.allowSHA1,
                 settings.allowIdPInitiated, settings.clockSkew, settings.sessionLifetime, settings.logRetention,
                 Int64(now.timeIntervalSince1970), accountID,
             ])
         guard changes == 1 else { throw StoreError.database("account \(accountID) has no SAML settings row") }
-        try run( "DELETE FROM idp_certificate WHERE account_id = ?", [accountID])
+        try run("DELETE FROM idp_certificate WHERE account_id = ?", [accountID])
         var seen = Set<String>()
-        for (position, certificate) in settings.certificates.enumerated() where seen.insert(certificate.sha256).inserted {
-            try run( """
-                    INSERT INTO idp_certificate (account_id, position, der, subject, sha256, not_after)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
+        for (position, certificate) in settings.certificates.enumerated() where seen.insert(certificate.sha256).inserted
+        {
+            try run(
+                """
+                INSERT INTO idp_certificate (account_id, position, der, subject, sha256, not_after)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
                 [
                     accountID, position, Data(certificate.der), certificate.subject, certificate.sha256,
                     Int64(certificate.notAfter.timeIntervalSince1970),

@@ -24,10 +24,11 @@ extension StoreTransaction {
         if role == .owner, let owner = try owner(accountID: accountID) {
             throw StoreError.secondOwner(existing: owner.email)
         }
-        try run( """
-                INSERT INTO user (account_id, email, email_key, given_name, family_name, role, password_hash, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+        try run(
+            """
+            INSERT INTO user (account_id, email, email_key, given_name, family_name, role, password_hash, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
             [
                 accountID, trimmed, User.emailKey(trimmed), givenName, familyName, role.rawValue, passwordHash,
                 Int64(now.timeIntervalSince1970),
@@ -40,42 +41,45 @@ extension StoreTransaction {
 
     /// The account's users, by email.
     public func users(accountID: Int64) throws -> [User] {
-        try all( "\(Self.userColumns) WHERE account_id = ? ORDER BY email_key", [accountID])
+        try all("\(Self.userColumns) WHERE account_id = ? ORDER BY email_key", [accountID])
             .map(User.init(row:))
     }
 
     /// The user with `email` (compared case-insensitively), or nil.
     public func user(accountID: Int64, email: String) throws -> User? {
-        try one( "\(Self.userColumns) WHERE account_id = ? AND email_key = ?",
+        try one(
+            "\(Self.userColumns) WHERE account_id = ? AND email_key = ?",
             [accountID, User.emailKey(email)]
         ).map(User.init(row:))
     }
 
     /// The user with `email`, or ``StoreError/unknownUser(email:)``.
     public func requireUser(accountID: Int64, email: String) throws -> User {
-        guard let user = try user(accountID: accountID, email: email) else { throw StoreError.unknownUser(email: email) }
+        guard let user = try user(accountID: accountID, email: email) else {
+            throw StoreError.unknownUser(email: email)
+        }
         return user
     }
 
     /// The account's owner, if one exists yet.
     public func owner(accountID: Int64) throws -> User? {
-        try one( "\(Self.userColumns) WHERE account_id = ? AND role = 'owner'", [accountID])
+        try one("\(Self.userColumns) WHERE account_id = ? AND role = 'owner'", [accountID])
             .map(User.init(row:))
     }
 
     /// Sets (or, with nil, clears) a user's password hash.
     public func setPasswordHash(accountID: Int64, email: String, passwordHash: String?) throws {
         let user = try requireUser(accountID: accountID, email: email)
-        try run( "UPDATE user SET password_hash = ? WHERE id = ?", [passwordHash, user.id])
+        try run("UPDATE user SET password_hash = ? WHERE id = ?", [passwordHash, user.id])
     }
 
     /// Disables or re-enables a user; disabling also ends the user's sessions. The owner cannot be disabled.
     public func setDisabled(accountID: Int64, email: String, disabled: Bool) throws {
         let user = try requireUser(accountID: accountID, email: email)
         if disabled, user.role == .owner { throw StoreError.ownerRequired(email: user.email) }
-        try run( "UPDATE user SET disabled = ? WHERE id = ?", [disabled, user.id])
+        try run("UPDATE user SET disabled = ? WHERE id = ?", [disabled, user.id])
         if disabled {
-            try run( "DELETE FROM session WHERE user_id = ?", [user.id])
+            try run("DELETE FROM session WHERE user_id = ?", [user.id])
         }
     }
 
@@ -83,7 +87,7 @@ extension StoreTransaction {
     public func removeUser(accountID: Int64, email: String) throws {
         let user = try requireUser(accountID: accountID, email: email)
         if user.role == .owner { throw StoreError.ownerRequired(email: user.email) }
-        try run( "DELETE FROM user WHERE id = ?", [user.id])
+        try run("DELETE FROM user WHERE id = ?", [user.id])
     }
 
     /// Updates the names sent by the IdP; nil leaves a name as it is.
@@ -91,11 +95,12 @@ extension StoreTransaction {
     /// Names that are already stored write nothing: SQLite rewrites a row set to the values it has,
     /// and every SAML sign-in carries the names, so most sign-ins would add the user's page to the WAL.
     public func updateNames(userID: Int64, givenName: String?, familyName: String?) throws {
-        try run( """
-                UPDATE user SET given_name = coalesce(?1, given_name), family_name = coalesce(?2, family_name)
-                WHERE id = ?3
-                  AND (given_name IS NOT coalesce(?1, given_name) OR family_name IS NOT coalesce(?2, family_name))
-                """,
+        try run(
+            """
+            UPDATE user SET given_name = coalesce(?1, given_name), family_name = coalesce(?2, family_name)
+            WHERE id = ?3
+              AND (given_name IS NOT coalesce(?1, given_name) OR family_name IS NOT coalesce(?2, family_name))
+            """,
             [givenName, familyName, userID])
     }
 
@@ -112,7 +117,9 @@ extension StoreTransaction {
 
 extension User {
     /// The user's columns, in the order every query that reads users selects them first.
-    static let columns = ["id", "account_id", "email", "given_name", "family_name", "role", "password_hash", "disabled", "created_at"]
+    static let columns = [
+        "id", "account_id", "email", "given_name", "family_name", "role", "password_hash", "disabled", "created_at",
+    ]
 
     /// Reads the user from the row's first ``columns`` (checked in debug builds, so in every test).
     ///

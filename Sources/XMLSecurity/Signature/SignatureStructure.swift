@@ -78,7 +78,8 @@ struct SignatureStructure {
         }
         let shapeIsValid =
             transforms.first == ReferenceTransform.envelopedSignatureURI
-            && (transforms.count == 1 || (transforms.count == 2 && acceptedCanonicalizationURIs.contains(transforms[1])))
+            && (transforms.count == 1
+                || (transforms.count == 2 && acceptedCanonicalizationURIs.contains(transforms[1])))
         guard shapeIsValid else { return .failure(.transformSequence(actual: transforms)) }
         guard parts.count == 2, parts[parts.startIndex].hasName(DSig.digestMethod),
             parts[parts.startIndex + 1].hasName(DSig.digestValue)

@@ -47,7 +47,10 @@ struct AccountCommand: ParsableCommand {
                 print(
                     JSONValue.array(
                         accounts.map {
-                            .object([("slug", .string($0.slug)), ("name", .string($0.name)), ("base_url", .string($0.baseURL))])
+                            .object([
+                                ("slug", .string($0.slug)), ("name", .string($0.name)),
+                                ("base_url", .string($0.baseURL)),
+                            ])
                         }
                     ).serialized())
                 return

@@ -31,7 +31,8 @@ struct LogCommand: ParsableCommand {
                 JSONValue.array(
                     entries.map { entry in
                         .object([
-                            ("time", .string(TimeFormat.iso8601(entry.time))), ("outcome", .string(entry.outcome.rawValue)),
+                            ("time", .string(TimeFormat.iso8601(entry.time))),
+                            ("outcome", .string(entry.outcome.rawValue)),
                             ("email", .optional(entry.identityVerified ? entry.email : nil)),
                             ("claimed_email", .optional(entry.identityVerified ? nil : entry.email)),
                             ("reason", .string(entry.reason)),
@@ -48,7 +49,10 @@ struct LogCommand: ParsableCommand {
         for entry in entries {
             // An identity no signature vouched for is marked, so a rejected forgery never reads as that user's attempt.
             let who = entry.email.map { entry.identityVerified ? $0 : "\($0) (claimed, not verified)" } ?? "-"
-            print(Terminal.row([TimeFormat.iso8601(entry.time), entry.outcome.rawValue, who, entry.reference, entry.reason]))
+            print(
+                Terminal.row([
+                    TimeFormat.iso8601(entry.time), entry.outcome.rawValue, who, entry.reference, entry.reason,
+                ]))
         }
     }
 }

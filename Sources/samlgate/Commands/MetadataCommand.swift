@@ -12,6 +12,8 @@ struct MetadataCommand: ParsableCommand {
 
     func run() throws {
         let account = try database.openStore().read { try $0.requireAccount(slug: self.account.account) }
-        print(ServiceProviderMetadata.xml(for: ServiceProvider(slug: account.slug, baseURL: account.baseURL)), terminator: "")
+        print(
+            ServiceProviderMetadata.xml(for: ServiceProvider(slug: account.slug, baseURL: account.baseURL)),
+            terminator: "")
     }
 }

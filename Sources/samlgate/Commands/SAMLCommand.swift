@@ -8,7 +8,8 @@ import Store
 /// `samlgate saml …`: what to give the IdP, and what the IdP gave back.
 struct SAMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "saml", abstract: "Show and change an account's SAML settings.", subcommands: [Show.self, Set.self])
+        commandName: "saml", abstract: "Show and change an account's SAML settings.",
+        subcommands: [Show.self, Set.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -24,7 +25,10 @@ struct SAMLCommand: ParsableCommand {
                 let account = try tx.requireAccount(slug: self.account.account)
                 return (account, try tx.samlSettings(accountID: account.id))
             }
-            print(json ? SettingsReport.json(account: account, settings: settings) : SettingsReport.text(account: account, settings: settings))
+            print(
+                json
+                    ? SettingsReport.json(account: account, settings: settings)
+                    : SettingsReport.text(account: account, settings: settings))
         }
     }
 
@@ -59,19 +63,24 @@ struct SAMLCommand: ParsableCommand {
                 valueName: "file"))
         var idpMetadata: String?
         @Flag var enablement: Enablement?
-        @Flag(name: .customLong("force"), inversion: .prefixedNo, help: "Force SAML sign-in (the owner keeps a password).")
+        @Flag(
+            name: .customLong("force"), inversion: .prefixedNo, help: "Force SAML sign-in (the owner keeps a password)."
+        )
         var force: Bool?
-        @Flag(name: .customLong("allow-sha1"), inversion: .prefixedNo, help: "Accept SHA-1 signatures (not recommended).")
+        @Flag(
+            name: .customLong("allow-sha1"), inversion: .prefixedNo, help: "Accept SHA-1 signatures (not recommended).")
         var allowSHA1: Bool?
         @Flag(
             name: .customLong("allow-idp-initiated"), inversion: .prefixedNo,
             help: "Accept sign-ins started at the IdP (app tiles).")
         var allowIdPInitiated: Bool?
-        @Option(help: ArgumentHelp("Tolerated clock difference with the IdP.", valueName: "seconds")) var clockSkew: Int?
+        @Option(help: ArgumentHelp("Tolerated clock difference with the IdP.", valueName: "seconds")) var clockSkew:
+            Int?
         @Option(help: ArgumentHelp("Longest session.", valueName: "seconds")) var sessionLifetime: Int?
         @Option(
             help: ArgumentHelp(
-                "How long sign-in log rows are kept (default 90 days = 7776000; 1 day to 10 years).", valueName: "seconds"))
+                "How long sign-in log rows are kept (default 90 days = 7776000; 1 day to 10 years).",
+                valueName: "seconds"))
         var logRetention: Int?
 
         func run() throws {
@@ -99,8 +108,11 @@ struct SAMLCommand: ParsableCommand {
                 }
                 change.ssoURL = change.ssoURL ?? metadata.ssoURL
                 change.idpEntityID = change.idpEntityID ?? metadata.entityID
-                change.certificateFiles = change.certificateFiles
-                    ?? metadata.certificates.enumerated().map { (name: "\(idpMetadata) certificate \($0.offset + 1)", bytes: $0.element.der) }
+                change.certificateFiles =
+                    change.certificateFiles
+                    ?? metadata.certificates.enumerated().map {
+                        (name: "\(idpMetadata) certificate \($0.offset + 1)", bytes: $0.element.der)
+                    }
             }
             change.enabled = enablement.map { $0 == .enable }
             change.forceSAML = force

@@ -36,7 +36,9 @@ struct UserCommand: ParsableCommand {
                     accountID: account.id, email: email, role: role, givenName: givenName, familyName: familyName,
                     passwordHash: hash)
             }
-            print("Added \(user.role.rawValue) \(user.email) to \(account.account)\(hash != nil ? " with a password" : "").")
+            print(
+                "Added \(user.role.rawValue) \(user.email) to \(account.account)\(hash != nil ? " with a password" : "")."
+            )
         }
     }
 
@@ -125,7 +127,8 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             try database.openStore().write { tx in
-                try tx.setDisabled(accountID: tx.requireAccount(slug: account.account).id, email: email, disabled: false)
+                try tx.setDisabled(
+                    accountID: tx.requireAccount(slug: account.account).id, email: email, disabled: false)
             }
             print("Enabled \(email).")
         }

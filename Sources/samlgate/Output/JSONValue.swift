@@ -27,7 +27,8 @@ enum JSONValue {
         case .null: return "null"
         case .array(let items):
             if items.isEmpty { return "[]" }
-            return "[\n" + items.map { innerPad + $0.serialized(indent: indent + 1) }.joined(separator: ",\n") + "\n\(pad)]"
+            return "[\n" + items.map { innerPad + $0.serialized(indent: indent + 1) }.joined(separator: ",\n")
+                + "\n\(pad)]"
         case .object(let members):
             if members.isEmpty { return "{}" }
             return "{\n"

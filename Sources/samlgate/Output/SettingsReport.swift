@@ -27,7 +27,8 @@ enum SettingsReport {
         for (index, certificate) in settings.certificates.enumerated() {
             lines.append("  \(index + 1). \(certificate.subject)")
             lines.append("     SHA-256 \(certificate.sha256)")
-            lines.append("     expires \(TimeFormat.iso8601(certificate.notAfter))\(warning(for: certificate, now: now))")
+            lines.append(
+                "     expires \(TimeFormat.iso8601(certificate.notAfter))\(warning(for: certificate, now: now))")
         }
         return lines.map(Terminal.escaped).joined(separator: "\n")
     }

@@ -7,7 +7,8 @@ enum Validation {
     static let provider = ServiceProvider(slug: "acme", baseURL: "https://help.example.com")
 
     static func validator(
-        policy: IdentityProviderPolicy = IdentityProviderPolicy(), certificates: [[UInt8]] = [TestKeys.idpRSADER, TestKeys.idpECDER]
+        policy: IdentityProviderPolicy = IdentityProviderPolicy(),
+        certificates: [[UInt8]] = [TestKeys.idpRSADER, TestKeys.idpECDER]
     ) throws -> ResponseValidator {
         try ResponseValidator(provider: provider, policy: policy, certificatesDER: certificates)
     }
