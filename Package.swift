@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Library modules, dependencies pointing down.
+        // HTTP: request, response, handler, cookies: what a transport and the handlers share, and nothing else.
+        .target(name: "HTTP", swiftSettings: strictSettings),
         .target(name: "Credentials", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "XMLSecurity", dependencies: ["CXMLSec", "CXML2", "Credentials"], swiftSettings: strictSettings),
         .target(name: "SAML", dependencies: ["XMLSecurity", "Credentials", "CZlib"], swiftSettings: strictSettings),
@@ -43,13 +45,13 @@ let package = Package(
         .target(
             name: "Endpoints",
             dependencies: [
-                "Admin", "SAML", "Store", "Credentials", .product(name: "Logging", package: "swift-log"),
+                "HTTP", "Admin", "SAML", "Store", "Credentials", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             swiftSettings: strictSettings),
         .target(
-            name: "FastCGI", dependencies: ["CFCGI", "Endpoints", .product(name: "Logging", package: "swift-log")],
+            name: "FastCGI", dependencies: ["CFCGI", "HTTP", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
 
         // MARK: Executables, kept thin.
@@ -63,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "samlgate-fcgi",
             dependencies: [
-                "FastCGI", "Endpoints", "Store", "SAML",
+                "FastCGI", "HTTP", "Endpoints", "Store", "SAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "samlgate-bench",
             dependencies: [
-                "SAML", "Credentials", "XMLSecurity", "Endpoints", "Store", "TestSupport",
+                "SAML", "Credentials", "XMLSecurity", "HTTP", "Endpoints", "Store", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),
@@ -81,7 +83,8 @@ let package = Package(
         .executableTarget(
             name: "samlgate-fuzz",
             dependencies: [
-                "SAML", "Credentials", "Store", "Endpoints", "FastCGI", .product(name: "Logging", package: "swift-log"),
+                "SAML", "Credentials", "Store", "HTTP", "Endpoints", "FastCGI",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
 
@@ -93,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "EndpointsTests",
             dependencies: [
-                "Endpoints", "Store", "SAML", "Credentials", "TestSupport",
+                "HTTP", "Endpoints", "Store", "SAML", "Credentials", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),
@@ -102,8 +105,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "FastCGITests",
-            dependencies: ["FastCGI", "Endpoints", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FastCGI", "HTTP", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSettings),
         .testTarget(name: "XMLSecurityTests", dependencies: ["XMLSecurity"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Credentials", .product(name: "GRDB", package: "GRDB.swift")],

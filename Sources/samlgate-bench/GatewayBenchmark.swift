@@ -2,6 +2,7 @@ import ArgumentParser
 import Credentials
 import Endpoints
 import Foundation
+import HTTP
 import SAML
 import Store
 import TestSupport

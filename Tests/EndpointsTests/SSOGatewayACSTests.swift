@@ -2,6 +2,7 @@ import Credentials
 import Endpoints
 import Foundation
 import GRDB
+import HTTP
 import SAML
 import Store
 import TestSupport

@@ -1,5 +1,6 @@
 @testable import Endpoints
 import Foundation
+import HTTP
 import SAML
 import Store
 import TestSupport

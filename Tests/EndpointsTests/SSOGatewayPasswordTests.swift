@@ -1,5 +1,6 @@
 import Endpoints
 import Foundation
+import HTTP
 import SAML
 import Store
 import TestSupport

@@ -1,5 +1,6 @@
 import Endpoints
 import Foundation
+import HTTP
 import GRDB
 import SAML
 import Store

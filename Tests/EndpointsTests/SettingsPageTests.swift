@@ -1,6 +1,7 @@
 import Credentials
 @testable import Endpoints
 import Foundation
+import HTTP
 import SAML
 import Store
 import TestSupport

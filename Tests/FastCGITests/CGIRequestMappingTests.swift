@@ -1,4 +1,4 @@
-import Endpoints
+import HTTP
 import Testing
 
 @testable import FastCGI

@@ -1,4 +1,4 @@
-import Endpoints
+import HTTP
 import Foundation
 import Logging
 import Testing

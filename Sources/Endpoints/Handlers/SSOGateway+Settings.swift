@@ -1,6 +1,7 @@
 import Admin
 import Credentials
 import Foundation
+import HTTP
 import SAML
 import Store
 

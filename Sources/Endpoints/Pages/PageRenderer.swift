@@ -1,5 +1,6 @@
 import Credentials
 import Foundation
+import HTTP
 import Mustache
 
 /// Renders samlgate's HTML pages with the security headers every page carries.

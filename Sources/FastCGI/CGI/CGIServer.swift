@@ -1,5 +1,5 @@
 internal import CFCGI
-public import Endpoints
+public import HTTP
 public import Logging
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-public import Endpoints
+public import HTTP
 public import Logging
 
 /// The one structured line logged per request, shared by the FastCGI and CGI transports.

@@ -1,4 +1,4 @@
-public import Endpoints
+public import HTTP
 
 /// Turns CGI/FastCGI parameters into an ``HTTPRequest``: pure, so it is tested without a socket.
 ///

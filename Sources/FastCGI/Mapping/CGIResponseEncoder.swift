@@ -1,4 +1,4 @@
-public import Endpoints
+public import HTTP
 
 /// Serialises an ``HTTPResponse`` as a CGI response (RFC 3875 §6): `Status:` line, headers, blank line, body.
 ///

@@ -1,4 +1,4 @@
-public import Endpoints
+public import HTTP
 public import Logging
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import Endpoints
+import HTTP
 import Logging
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-public import Endpoints
+public import HTTP
 import Logging
 
 /// A FastCGI responder (and authorizer) serving an ``HTTPHandler`` on a fixed pool of threads.

@@ -1,4 +1,4 @@
-import Endpoints
+import HTTP
 import FastCGI
 import Foundation
 import Logging

@@ -1,4 +1,4 @@
-import Endpoints
+import HTTP
 import Testing
 
 /// Reading one cookie out of a `Cookie` header: the value the auth check and the forms trust.
