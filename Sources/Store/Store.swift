@@ -112,7 +112,7 @@ public final class Store: Sendable {
     }
 
     /// Runs one checkpoint round now on the background checkpointer's connection (tests); nil without one.
-    func checkpointNow() throws -> (walFrames: Int, checkpointed: Int)? {
+    @_spi(Testing) public func checkpointNow() throws -> (walFrames: Int, checkpointed: Int)? {
         try checkpointer?.round()
     }
 

@@ -5,9 +5,9 @@ import Foundation
 import HTTP
 import SAML
 import Store
-import TestSupport
+@_spi(Testing) import TestSupport
 import Synchronization
-import XMLSecurity
+@_spi(Testing) import XMLSecurity
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,6 @@
 import Credentials
 import Foundation
-import SAML
+@_spi(Testing) import SAML
 
 // libFuzzer targets for samlgate's untrusted-input parsers (built by fuzz/run.sh with
 // `-sanitize=fuzzer,address`; main.swift hands control to libFuzzer). The target is chosen by

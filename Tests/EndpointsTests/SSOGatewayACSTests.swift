@@ -3,7 +3,7 @@ import Endpoints
 import Foundation
 import GRDB
 import HTTP
-import SAML
+@_spi(Testing) import SAML
 import Store
 import TestSupport
 import Testing

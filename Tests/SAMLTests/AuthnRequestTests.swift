@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@testable import SAML
+@_spi(Testing) @testable import SAML
 
 /// AuthnRequests: schema-valid, and encoded for the HTTP-Redirect binding so an IdP can decode them.
 struct AuthnRequestTests {

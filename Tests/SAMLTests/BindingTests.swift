@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@testable import SAML
+@_spi(Testing) @testable import SAML
 
 /// DEFLATE, URL encoding and SAML times: the small codecs the bindings rely on.
 struct BindingTests {

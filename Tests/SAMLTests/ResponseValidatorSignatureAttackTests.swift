@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TestSupport
-import XMLSecurity
+@_spi(Testing) import TestSupport
+@_spi(Testing) import XMLSecurity
 
 @testable import SAML
 

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import Store
+@_spi(Testing) @testable import Store
 
 /// WAL checkpoints: the responder's are made by a background thread, never by a committing request.
 struct CheckpointTests {

@@ -12,9 +12,8 @@ public final class MemoryLedger: RequestLedger {
     public init() {}
 
     /// Removes and returns the request's return path, as the store does.
-    public func consumeRequest(id requestID: String, now: Date) throws -> String?? {
-        guard let returnPath = pending.removeValue(forKey: requestID) else { return nil }
-        return .some(returnPath)
+    public func consumeRequest(id requestID: String, now: Date) throws -> ConsumedRequest? {
+        pending.removeValue(forKey: requestID).map(ConsumedRequest.init(returnPath:))
     }
 
     /// Records the ID; false when it was seen before, as the store does.

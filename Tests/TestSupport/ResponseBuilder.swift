@@ -1,6 +1,6 @@
 import Foundation
 import SAML
-import XMLSecurity
+@_spi(Testing) import XMLSecurity
 
 /// Builds SAML Responses for the attack battery: a valid one by default, every part adjustable,
 /// signed with xmlsec like a real IdP would, then optionally tampered with as text.
@@ -63,9 +63,9 @@ public struct ResponseBuilder {
     /// Which elements are signed.
     public var signing = Signing.assertion
     /// The key that signs (``TestKeys/idpRSA`` unless a test forges).
-    public var key = TestKeys.idpRSA
+    @_spi(Testing) public var key = TestKeys.idpRSA
     /// Signature and digest algorithms, transforms and key info of the signature.
-    public var options = SigningOptions()
+    @_spi(Testing) public var options = SigningOptions()
 
     /// A valid Response for ``acs`` from ``idpEntityID``, valid for five minutes from ``now``.
     public init() {

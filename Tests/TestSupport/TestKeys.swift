@@ -1,6 +1,6 @@
 import Credentials
 import Foundation
-import XMLSecurity
+@_spi(Testing) import XMLSecurity
 
 /// The committed test key pairs (Tests/Fixtures/certificates), loaded once.
 public enum TestKeys {
@@ -23,7 +23,7 @@ public enum TestKeys {
     }
 
     /// The key pair `<prefix>-key.pem` + `<prefix>-cert.pem`, ready to sign with.
-    public static func signingKey(_ prefix: String) -> SigningKey {
+    @_spi(Testing) public static func signingKey(_ prefix: String) -> SigningKey {
         do {
             try XMLSecurity.initialize()
             return try SigningKey(privateKeyPEM: file("\(prefix)-key.pem"), certificatePEM: file("\(prefix)-cert.pem"))
@@ -33,11 +33,11 @@ public enum TestKeys {
     }
 
     /// The test IdP's RSA key pair (the certificate the battery's accounts trust).
-    public static let idpRSA = signingKey("idp-rsa")
+    @_spi(Testing) public static let idpRSA = signingKey("idp-rsa")
     /// The test IdP's ECDSA key pair.
-    public static let idpEC = signingKey("idp-ec")
+    @_spi(Testing) public static let idpEC = signingKey("idp-ec")
     /// A key pair no account trusts: signatures made with it must be refused.
-    public static let attacker = signingKey("attacker")
+    @_spi(Testing) public static let attacker = signingKey("attacker")
     /// The DER of ``idpRSA``'s certificate.
     public static let idpRSADER = der("idp-rsa-cert.pem")
     /// The DER of ``idpEC``'s certificate.

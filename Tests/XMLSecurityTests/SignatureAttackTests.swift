@@ -1,5 +1,5 @@
 import Testing
-import XMLSecurity
+@_spi(Testing) import XMLSecurity
 
 /// One hostile variant of a validly signed Assertion and the check that must catch it.
 struct SignatureAttack: Sendable, CustomTestStringConvertible {

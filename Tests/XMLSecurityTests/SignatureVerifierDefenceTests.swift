@@ -1,6 +1,6 @@
 import Testing
 
-@testable import XMLSecurity
+@_spi(Testing) @testable import XMLSecurity
 
 /// xmlsec's own restrictions are a second line of defence: even if the structure check were bypassed,
 /// xmlsec configured by `SignatureVerifier` refuses transforms and algorithms outside the allow-list.

@@ -1,5 +1,5 @@
 import Testing
-import XMLSecurity
+@_spi(Testing) import XMLSecurity
 
 /// Valid signatures in every accepted variant verify, and name the node and key they proved.
 @Suite(.timeLimit(.minutes(1)))

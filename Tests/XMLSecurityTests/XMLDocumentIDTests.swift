@@ -1,5 +1,5 @@
 import Testing
-import XMLSecurity
+@_spi(Testing) import XMLSecurity
 
 /// IDs are registered only on the SAML elements, and any duplicate ID-like value is refused.
 @Suite(.timeLimit(.minutes(1)))

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import XMLSecurity
+@_spi(Testing) import XMLSecurity
 
 /// SPEC rule 1: untrusted XML is parsed with no DTD, no entities, no network, bounded size and depth.
 @Suite(.timeLimit(.minutes(1)))

@@ -7,11 +7,10 @@ struct StoreLedger: RequestLedger {
     let transaction: StoreTransaction
     let accountID: Int64
 
-    func consumeRequest(id requestID: String, now: Date) throws -> String?? {
-        guard let request = try transaction.consumeRequest(accountID: accountID, requestID: requestID, now: now) else {
-            return nil
+    func consumeRequest(id requestID: String, now: Date) throws -> ConsumedRequest? {
+        try transaction.consumeRequest(accountID: accountID, requestID: requestID, now: now).map {
+            ConsumedRequest(returnPath: $0.returnTo)
         }
-        return .some(request.returnTo)
     }
 
     func recordAssertion(id assertionID: String, keepUntil: Date) throws -> Bool {

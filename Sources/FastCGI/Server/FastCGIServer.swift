@@ -114,11 +114,3 @@ public final class FastCGIServer: Sendable {
         phase.withLock { $0 == .stopping || $0 == .stopped }
     }
 }
-
-extension FastCGIServer {
-    /// True when the process was started as plain CGI (see ``CGIServer/isPlainCGI(environment:input:)``):
-    /// serve one request with ``CGIServer/serveOne(handler:environment:input:output:maximumBodySize:logger:)`` instead.
-    public static func isPlainCGI() -> Bool {
-        CGIServer.isPlainCGI()
-    }
-}

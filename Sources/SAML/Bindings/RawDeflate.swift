@@ -25,7 +25,7 @@ public enum RawDeflate {
     }
 
     /// Decompresses `bytes`, refusing output larger than `limit` (a deflate bomb) or a corrupt stream.
-    public static func decompress(_ bytes: [UInt8], limit: Int = 256 * 1024) -> [UInt8]? {
+    @_spi(Testing) public static func decompress(_ bytes: [UInt8], limit: Int = 256 * 1024) -> [UInt8]? {
         var stream = z_stream()
         guard CZlib_inflateInit2(&stream, -15) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }

@@ -20,16 +20,15 @@ struct AssertionReader {
     private var provider: ServiceProvider { validator.provider }
 
     func read() -> Result<VerifiedResponse, Rejection> {
-        do {
+        do throws(Rejection) {
             return .success(try readOrThrow())
-        } catch var rejection as Rejection {
+        } catch {
+            var rejection = error
             if rejection.claimedIdentity == nil, let identity = verifiedIdentity() {
                 rejection.claimedIdentity = identity
                 rejection.identityVerified = true
             }
             return .failure(rejection)
-        } catch {
-            return .failure(Rejection(.xml, "unexpected error: \(error)"))
         }
     }
 
@@ -42,7 +41,7 @@ struct AssertionReader {
         return try? checkIdentity(email: attributes.email, nameID: nameID)
     }
 
-    private func readOrThrow() throws -> VerifiedResponse {
+    private func readOrThrow() throws(Rejection) -> VerifiedResponse {
         guard let assertionID = assertion.attribute("ID"), !assertionID.isEmpty else {
             throw Rejection(.assertionCount, "the Assertion has no ID")
         }
@@ -78,8 +77,8 @@ struct AssertionReader {
     }
 
     /// Rule 6.
-    private func checkIssuer() throws -> String? {
-        let issuer = try assertion.firstChildElement(named: SAMLName.issuer).map { element in
+    private func checkIssuer() throws(Rejection) -> String? {
+        let issuer = try assertion.firstChildElement(named: SAMLName.issuer).map { (element) throws(Rejection) in
             try text(of: element, check: .issuer, what: "Issuer")
         }
         guard let expected = validator.policy.entityID else { return issuer }
@@ -102,7 +101,7 @@ struct AssertionReader {
     }
 
     /// Rule 7; returns the Conditions' NotOnOrAfter, if any.
-    private func checkConditions() throws -> Date? {
+    private func checkConditions() throws(Rejection) -> Date? {
         let all = assertion.childElements(named: SAMLName.conditions)
         guard all.count == 1, let conditions = all.first else {
             throw Rejection(
@@ -138,8 +137,8 @@ struct AssertionReader {
                 actual: "none")
         }
         for restriction in restrictions {
-            let audiences = try restriction.childElements(named: SAMLName.audience).map {
-                try text(of: $0, check: .audience, what: "Audience")
+            let audiences = try restriction.childElements(named: SAMLName.audience).map { (element) throws(Rejection) in
+                try text(of: element, check: .audience, what: "Audience")
             }
             guard audiences.contains(provider.audienceURI) else {
                 throw Rejection(
@@ -153,7 +152,7 @@ struct AssertionReader {
 
     /// Rule 8, stateless part: a bearer confirmation for our Post-back URL that has not expired.
     /// The Assertion's one Subject (rules 8 and 10 both read it).
-    private func requireSubject() throws -> XMLElement {
+    private func requireSubject() throws(Rejection) -> XMLElement {
         let subjects = assertion.childElements(named: SAMLName.subject)
         guard subjects.count == 1, let subject = subjects.first else {
             throw Rejection(
@@ -163,7 +162,9 @@ struct AssertionReader {
         return subject
     }
 
-    private func checkSubjectConfirmation(_ subject: XMLElement) throws -> (notOnOrAfter: Date, inResponseTo: String?) {
+    private func checkSubjectConfirmation(_ subject: XMLElement) throws(Rejection) -> (
+        notOnOrAfter: Date, inResponseTo: String?
+    ) {
         var recipients: [String] = []
         var lastProblem: Rejection?
         for confirmation in subject.childElements(named: SAMLName.subjectConfirmation)
@@ -194,7 +195,7 @@ struct AssertionReader {
     }
 
     /// Rule 8: InResponseTo from signed places only; the Response's copy must agree with the signed one.
-    private func resolveInResponseTo(confirmationValue: String?) throws -> String? {
+    private func resolveInResponseTo(confirmationValue: String?) throws(Rejection) -> String? {
         let responseValue = unsignedResponse.attribute("InResponseTo")
         if let responseValue, let confirmationValue, responseValue != confirmationValue {
             throw Rejection(
@@ -215,7 +216,7 @@ struct AssertionReader {
 
     /// Rule 10: the identity — the email attribute if sent, else the NameID — holds no white space
     /// or control character once its XML white space is trimmed (see `Identity`).
-    private func checkIdentity(email: String?, nameID: String) throws -> String {
+    private func checkIdentity(email: String?, nameID: String) throws(Rejection) -> String {
         let (candidate, check, what) =
             email.map { ($0, ValidationCheck.attribute, "email attribute") } ?? (nameID, .nameID, "NameID")
         do {
@@ -226,7 +227,7 @@ struct AssertionReader {
     }
 
     /// Rule 10: one NameID holding exactly one text node.
-    private func readNameID(_ subject: XMLElement) throws -> String {
+    private func readNameID(_ subject: XMLElement) throws(Rejection) -> String {
         if !subject.childElements(named: SAMLName.encryptedID).isEmpty {
             throw Rejection(.nameID, "encrypted NameIDs are not supported: turn off NameID encryption at the IdP")
         }
@@ -240,7 +241,7 @@ struct AssertionReader {
         return value
     }
 
-    private func text(of element: XMLElement, check: ValidationCheck, what: String) throws -> String {
+    private func text(of element: XMLElement, check: ValidationCheck, what: String) throws(Rejection) -> String {
         switch element.singleTextNode() {
         case .success(let text): return text.trimmingXMLWhitespace()
         case .failure(let problem):

@@ -11,7 +11,7 @@ struct IdentityAttributes {
     var givenName: String?
     var familyName: String?
 
-    init(assertion: XMLElement) throws {
+    init(assertion: XMLElement) throws(Rejection) {
         // One read of each Attribute's Name, grouped by kind (the kinds' Names are disjoint); then the
         // checks run kind by kind in declaration order, so the first problem reported stays the same.
         let kinds = IdentityAttribute.allCases

@@ -6,9 +6,9 @@ import Foundation
 /// Both must be atomic (a single SQL statement each): the responder runs them, with the session
 /// insert, in one transaction, so two concurrent posts of one assertion make one session.
 public protocol RequestLedger {
-    /// Marks our AuthnRequest `requestID` used and returns its stored return path (`.some(nil)`: none),
-    /// or nil when it is unknown, expired or already used.
-    func consumeRequest(id requestID: String, now: Date) throws -> String??
+    /// Marks our AuthnRequest `requestID` used and returns it, or nil when it is unknown, expired or
+    /// already used.
+    func consumeRequest(id requestID: String, now: Date) throws -> ConsumedRequest?
 
     /// Remembers `assertionID` until `keepUntil`; false when it was already remembered (a replay).
     func recordAssertion(id assertionID: String, keepUntil: Date) throws -> Bool

@@ -11,14 +11,14 @@ extension ResponseValidator {
         var storedReturnPath: String?
         var spInitiated = false
         if let requestID = response.inResponseTo {
-            guard let returnPath = try ledger.consumeRequest(id: requestID, now: now) else {
+            guard let request = try ledger.consumeRequest(id: requestID, now: now) else {
                 return .failure(
                     annotate(
                         Rejection(
                             .inResponseTo, "InResponseTo names no pending sign-in request (unknown, expired or used)",
                             actual: requestID), response))
             }
-            storedReturnPath = returnPath
+            storedReturnPath = request.returnPath
             spInitiated = true
         } else if !policy.allowIdPInitiated {
             return .failure(

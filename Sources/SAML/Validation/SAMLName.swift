@@ -21,7 +21,6 @@ enum SAMLName {
     static let attributeStatement = QualifiedName(XMLNamespace.samlAssertion, "AttributeStatement")
     static let attribute = QualifiedName(XMLNamespace.samlAssertion, "Attribute")
     static let attributeValue = QualifiedName(XMLNamespace.samlAssertion, "AttributeValue")
-    static let encryptedAttribute = QualifiedName(XMLNamespace.samlAssertion, "EncryptedAttribute")
 
     static let successStatus = "urn:oasis:names:tc:SAML:2.0:status:Success"
     static let bearerMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer"

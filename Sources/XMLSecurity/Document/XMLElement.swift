@@ -67,7 +67,7 @@ public struct XMLElement: Hashable {
     }
 
     /// The element and its subtree as XML text, for debugging and logs (not for signing).
-    public var serializedXML: String {
+    @_spi(Testing) public var serializedXML: String {
         guard let buffer = xmlBufferCreate() else { return "" }
         defer { xmlBufferFree(buffer) }
         xmlNodeDump(buffer, document.pointer, node, 0, 0)

@@ -5,7 +5,7 @@ internal import CXMLSec
 ///
 /// `Sendable`: it holds an immutable key and options; each call uses its own xmlsec context. The
 /// document being signed must not be used by another thread during the call.
-public struct EnvelopedSigner: Sendable {
+@_spi(Testing) public struct EnvelopedSigner: Sendable {
     /// The private key (and optional certificate) to sign with.
     public let key: SigningKey
     /// The algorithms, transforms and KeyInfo content to produce.

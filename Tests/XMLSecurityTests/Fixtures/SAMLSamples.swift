@@ -1,5 +1,5 @@
 import Foundation
-import XMLSecurity
+@_spi(Testing) import XMLSecurity
 
 /// SAML-shaped documents for signature tests (content realistic, values fixed).
 enum SAMLSamples {

@@ -1,5 +1,5 @@
 import Foundation
-import XMLSecurity
+@_spi(Testing) import XMLSecurity
 
 /// A key pair plus self-signed certificate generated with the `openssl` CLI for one test run.
 struct TestIdentity: Sendable {
