@@ -3,7 +3,7 @@
 
 import PackageDescription
 
-/// Upcoming features every Swift target opts into (see STYLE.md).
+/// Upcoming features every Swift target opts into (see CONTRIBUTING.md).
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),

@@ -7,7 +7,7 @@ public struct HTTPRequest: Sendable {
     public enum Role: Sendable, Hashable {
         /// Answer the request (nginx `fastcgi_pass`, Apache as a handler, CGI).
         case responder
-        /// Say whether the request may proceed to the application (Apache `FcgidAuthorizer`).
+        /// Say whether the request may proceed to the application (Apache `FcgidAccessChecker`).
         case authorizer
     }
 
@@ -43,7 +43,7 @@ public struct HTTPRequest: Sendable {
         self.bodyTooLarge = bodyTooLarge
     }
 
-    /// The largest body samlgate reads (SPEC: 256 KiB); larger ones are answered 413 unread.
+    /// The largest body samlgate reads, 256 KiB; larger ones are answered 413 unread.
     public static let maximumBodySize = 256 * 1024
 
     /// The client's address as the web server saw it.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The shape rules for account slugs and base URLs (SPEC.md "Data").
+/// The shape rules for account slugs (`[a-z0-9][a-z0-9-]{0,62}`) and base URLs.
 ///
 /// The base URL is the root every SAML URL is derived from, so it must be an absolute http(s)
 /// origin with an optional path prefix and nothing that would make the derived URLs ambiguous.

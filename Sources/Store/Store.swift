@@ -64,8 +64,8 @@ public final class Store: Sendable {
             // WAL with synchronous=NORMAL: a commit appends to the WAL without an fsync; checkpoints
             // fsync. See SECURITY.md, "Known limits".
             // No mmap_size: SQLite unmaps and remaps the whole file at the start of every read
-            // transaction after another connection's commit (measured: one mmap + munmap and their page
-            // faults per sign-in, more than the few pread(2) calls it saves).
+            // transaction after another connection's commit, so with a commit per sign-in it would add
+            // one mmap + munmap and their page faults per sign-in, more than the few pread(2) calls it saves.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // When a writer starts the WAL over, it cuts a file grown past this back to it (a burst, or
             // a long read that kept checkpoints from finishing), yet keeps the blocks a busy quarter

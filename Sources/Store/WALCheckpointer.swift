@@ -12,8 +12,8 @@ import GRDB
 /// A PASSIVE checkpoint alone never starts the WAL over while sign-ins keep committing: it copies up
 /// to the WAL's end as it was when it started, and a writer starts the log over from its beginning
 /// only when it finds every frame copied and no reader on an older snapshot. Under steady load the
-/// WAL therefore grew by every commit (660 MB in a six-second benchmark, with 15% of the responder's
-/// time spent by the kernel zeroing the new blocks). So each round ends with a RESTART checkpoint
+/// WAL would therefore grow by every commit, and the kernel would zero each new block the file
+/// gains. So each round ends with a RESTART checkpoint
 /// holding the store's write lock: it has only the frames committed during the PASSIVE pass left to
 /// copy, and waits (briefly, see ``readerWait``) for readers of older snapshots, so that the next
 /// commit starts the log over and writes into blocks the file already has.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// What the CLI prints from message-supplied values can neither forge a line nor pass for a verified
-/// identity; the identities it accepts follow SPEC rule 10; the database it creates is private.
+/// identity; the identities it accepts follow ACS rule 10 (`Identity`); the database it creates is private.
 @Suite(.timeLimit(.minutes(2)))
 struct CLIOutputSafetyTests {
     /// Writes a sign-in log row as an unsigned message would leave it (through python3's sqlite3, which

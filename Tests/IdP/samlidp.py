@@ -198,7 +198,7 @@ def build_server(*, issuer: str, key: str, cert: str, sp_entity_id: str, acs_url
     config.load(conf)
     server = Server(config=config)
     # pysaml2's default attribute maps would rename `email` & co. to OID/mace names; the
-    # contract wants the attribute Names to be exactly email/given_name/family_name.
+    # tests want the attribute Names to be exactly email/given_name/family_name.
     server.config.attribute_converters = [AttributeConverterNOOP(fmt)]
     # pysaml2 runs `xmlsec1 --version` before every signature (~15% of bulk time);
     # ask once and pin the answer on a subclass (it is a property, not an attribute).

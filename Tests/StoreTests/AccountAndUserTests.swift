@@ -27,8 +27,8 @@ struct AccountAndUserTests {
         #expect(User.emailKey(email) == key)
     }
 
-    /// The three identities that used to sign in as kate@acme.test: the first finds nobody, the
-    /// other two cannot even be added.
+    /// Three look-alikes of kate@acme.test, each her under Unicode case folding or Unicode white-space
+    /// trimming: the first finds nobody, the other two cannot even be added.
     @Test func lookalikesOfAUserAreNotThatUser() throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()

@@ -52,7 +52,7 @@ struct CheckpointTests {
 
     /// Under writes that never pause, a PASSIVE checkpoint never catches up with the WAL's end, and
     /// SQLite only starts the log over when a writer finds it wholly copied: the file grew by every
-    /// commit (660 MB in a six-second benchmark). The checkpointer finishes each round holding the
+    /// commit. The checkpointer finishes each round holding the
     /// store's write lock, so the next commit starts the WAL over — also while readers keep reading
     /// (each on the snapshot it began with, which a restart must wait for).
     @Test(arguments: [0, 3])

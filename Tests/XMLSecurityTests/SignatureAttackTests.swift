@@ -11,7 +11,7 @@ struct SignatureAttack: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-/// SPEC rule 4's attack battery against `SignatureVerifier`: every case names the failed check.
+/// ACS rule 4's attack battery against `SignatureVerifier`: every case names the failed check.
 @Suite(.timeLimit(.minutes(1)))
 struct SignatureAttackTests {
     static let id = SAMLSamples.assertionID

@@ -60,7 +60,8 @@ struct SignatureVerifierDefenceTests {
         }
     }
 
-    /// Shared keys and verifier, per-call contexts: concurrent verifications all succeed (NOTES.md rules).
+    /// Shared keys and verifier, per-call contexts: concurrent verifications all succeed (the thread
+    /// rules in `XMLSecurity`).
     @Test func concurrentVerifications() async throws {
         let bytes = Array(try Signed.assertion().utf8)
         let verifier = SignatureVerifier(keys: try Identities.idpRSA.trustedKeys())

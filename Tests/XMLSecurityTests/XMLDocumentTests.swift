@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @_spi(Testing) import XMLSecurity
 
-/// SPEC rule 1: untrusted XML is parsed with no DTD, no entities, no network, bounded size and depth.
+/// ACS rule 1: untrusted XML is parsed with no DTD, no entities, no network, bounded size and depth.
 @Suite(.timeLimit(.minutes(1)))
 struct XMLDocumentTests {
     init() throws { try XMLSecurity.initialize() }
@@ -163,7 +163,7 @@ struct XMLDocumentTests {
         ("<n/>", .failure(.empty)),
     ]
 
-    /// SPEC rule 10: a value is exactly one text node; comments, CDATA and elements inside are refused.
+    /// ACS rule 10: a value is exactly one text node; comments, CDATA and elements inside are refused.
     @Test(arguments: textCases)
     func singleTextNode(xml: String, expected: Result<String, TextContentProblem>) throws {
         #expect(try parse(xml).rootElement.singleTextNode() == expected)

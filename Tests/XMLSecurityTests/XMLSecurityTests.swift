@@ -9,7 +9,8 @@ struct XMLSecurityTests {
         try XMLSecurity.initialize()
     }
 
-    /// A wrong define in CXMLSec/shim.h silently shifts every xmlSecDSigCtx field (NOTES.md: 1104 vs 1032).
+    /// A wrong define in CXMLSec/shim.h silently shifts every xmlSecDSigCtx field (Swift then sees a
+    /// different size, e.g. 1104 bytes against C's 1032).
     @Test func dsigContextLayoutMatchesC() {
         let sizes = XMLSecurity.dsigContextSizes
         #expect(sizes.swift == sizes.c)

@@ -1,7 +1,7 @@
 import Foundation
 import Store
 
-/// The rules a set of SAML settings must satisfy before it is saved (SPEC.md "Settings rules").
+/// The rules a set of SAML settings must satisfy before it is saved (docs/architecture.md, "Other rules").
 public enum SettingsValidator {
     /// Throws the first rule `settings` breaks.
     public static func validate(_ settings: SAMLSettings) throws {

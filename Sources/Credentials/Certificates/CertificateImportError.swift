@@ -1,6 +1,6 @@
 /// Why an uploaded certificate file was refused.
 ///
-/// Every case starts with the sentence the product contract promises admins ("The certificate must
+/// Every case starts with the one sentence admins are promised (README: "The certificate must
 /// be in PEM or CER format"), followed by the precise reason, so a wrong upload is fixed at once.
 public enum CertificateImportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file is empty or only white space.

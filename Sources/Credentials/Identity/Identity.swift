@@ -1,5 +1,5 @@
 /// How an identity (an email or a NameID) is read, wherever it comes from: an IdP's Assertion, the
-/// password form, or an admin's `samlgate user add` (SPEC rule 10).
+/// password form, or an admin's `samlgate user add` (ACS rule 10).
 ///
 /// Trimmed of XML white space only, and refused when any other white space or a control character is
 /// left: a no-break space, an em space or a C1 control is invisible on a page, so an identity that

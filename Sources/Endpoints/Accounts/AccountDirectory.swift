@@ -40,7 +40,7 @@ final class AccountDirectory: Sendable {
     ///
     /// It comes back ``AccountContext/unconfirmed``: its writes must confirm it. A post-back uses this
     /// and so spends no read transaction of its own: with a commit per sign-in, every reader's page
-    /// cache is stale at each request, and that read cost ~7% of the responder's time under load.
+    /// cache is stale at each request, so that read would refill it on every post-back.
     func unconfirmedContext(slug: String) -> AccountContext? {
         guard var context = cache.withLock({ $0[slug] }) else { return nil }
         context.unconfirmed = true

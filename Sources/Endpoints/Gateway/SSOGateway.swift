@@ -4,7 +4,7 @@ import SAML
 import Store
 import Synchronization
 
-/// samlgate's HTTP endpoints (SPEC.md "HTTP endpoints"): request in, response out.
+/// samlgate's HTTP endpoints under `{base_url}/sso/{slug}/` (see ``Route``): request in, response out.
 ///
 /// The FastCGI and CGI transports call ``handle(_:)`` from many threads; tests call it directly.
 /// Routing uses only the request path; every URL it emits comes from the account's stored base URL.

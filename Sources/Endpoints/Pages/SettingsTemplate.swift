@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Authentication settings page (SPEC.md "Settings rules"; issue 5).
+/// The Authentication settings page (its rules: ``SettingsValidator``).
 ///
 /// Values are rendered with `{{…}}`, which the Mustache engine HTML-escapes; the copy buttons use the
 /// one small script below, allowed by its hash in the Content-Security-Policy.

@@ -61,8 +61,8 @@ final class FCGXRequest {
     ///
     /// The linger exists for TCP, where closing with unread input sends an RST that can destroy the
     /// response in flight. A unix-domain socket has no RST: Linux lets the peer read everything we
-    /// wrote before it sees the reset. Measured on `auth` checks, the wait was a tenth of the
-    /// responder's CPU (a sleep and a wake-up per request). Only for unix sockets and only after a
+    /// wrote before it sees the reset, so there the linger is only a sleep and a wake-up per request,
+    /// a real share of a request as short as an `auth` check. Only for unix sockets and only after a
     /// request whose input was read to its end (``inputAtEnd``), so the web server is not writing
     /// any more; uses `FCGX_Detach`, whose one effect in libfcgi 2.4
     /// is exactly this (`FCGX_Free` passes `!detached` as the shutdown flag, then clears it).
@@ -78,8 +78,8 @@ final class FCGXRequest {
 
     /// The parameters of the accepted request (`FCGI_ROLE` included), by name.
     ///
-    /// Split at the first `=` with `memchr` over the C strings: about thirty per request, so the
-    /// Character-level `firstIndex(of:)` this replaced was a tenth of an `auth` check's CPU.
+    /// Split at the first `=` with `memchr` over the C strings, not a Character-level search: about
+    /// thirty arrive with every request, including each `auth` check.
     func parameters() -> [String: String] {
         var result: [String: String] = [:]
         result.reserveCapacity(40)

@@ -16,8 +16,8 @@ public enum StopSignals {
     ///
     /// Not SIGUSR1, although libfcgi treats it as a graceful stop: the Swift runtime's crash
     /// backtracer suspends the other threads with SIGUSR1 and waits for each to answer. With SIGUSR1
-    /// blocked and taken here, every crash (an `abort` in libfcgi included) stalled for 2 s per thread
-    /// — 32 s with the default pool — before the process died and its supervisor could restart it.
+    /// blocked and taken here, every crash (an `abort` in libfcgi included) would stall for 2 s per
+    /// thread — 32 s with a 16-thread pool — before the process died and its supervisor could restart it.
     static var set: sigset_t {
         var set = sigset_t()
         sigemptyset(&set)

@@ -28,8 +28,8 @@ public enum URLEncoding {
         formValue(String(encoded))
     }
 
-    /// Decodes a form value given as UTF-8 bytes. A byte loop, not a generic string walk: the ACS
-    /// body is ~7 KB of percent-encoded base64 and this ran at 14 % of a post-back's CPU before.
+    /// Decodes a form value given as UTF-8 bytes. A byte loop, not a generic string walk: every ACS
+    /// post-back carries ~7 KB of percent-encoded base64 through it.
     public static func formValue(bytes input: UnsafeBufferPointer<UInt8>) -> String? {
         var malformed = false
         // Decoded straight into the array's storage: never longer than the input.

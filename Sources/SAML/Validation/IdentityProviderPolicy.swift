@@ -16,7 +16,7 @@ public struct IdentityProviderPolicy: Sendable, Hashable {
     /// The longest session, in seconds.
     public var sessionLifetime: TimeInterval
 
-    /// Creates a policy; defaults follow the product contract.
+    /// Creates a policy; the defaults are a new account's (SHA-1 refused, IdP-initiated allowed, 180 s, 8 h).
     public init(
         entityID: String? = nil, allowSHA1: Bool = false, allowIdPInitiated: Bool = true, clockSkew: TimeInterval = 180,
         sessionLifetime: TimeInterval = 8 * 3600

@@ -8,7 +8,10 @@ import Foundation
 public struct Rejection: Error, Sendable, Hashable, CustomStringConvertible {
     /// The failed check.
     public let check: ValidationCheck
-    /// A sentence for admins; the browser sees it only for a ``ValidationCheck/user`` refusal (its own account).
+    /// A sentence for admins (sign-in log, settings page, `samlgate log`).
+    ///
+    /// The browser's error page shows it only for a ``ValidationCheck/user`` refusal, whose reason names
+    /// just the user's own identity and the account; every other check gets a generic sentence there.
     public let reason: String
     /// What the check expected, when there is one value to name.
     public let expected: String?

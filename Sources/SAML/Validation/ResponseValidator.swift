@@ -2,7 +2,7 @@ import Credentials
 import Foundation
 import XMLSecurity
 
-/// Decides whether one SAMLResponse proves who the user is (SPEC.md "ACS validation rules").
+/// Decides whether one SAMLResponse proves who the user is (the ACS rules, see ``ValidationCheck``).
 ///
 /// Build one per account and settings version — it loads the IdP keys once — and share it between
 /// threads. ``verify(samlResponse:now:)`` is pure (input, settings, clock → verified response or

@@ -1,4 +1,7 @@
-/// The checks of SPEC.md's ACS rules, named so logs, tests and admins speak of the same thing.
+/// The checks of the ACS rules, named so logs, tests and admins speak of the same thing.
+///
+/// "Rule N" below and elsewhere in the code is the ACS rule numbering of docs/architecture.md
+/// ("Where each rule lives"), which maps each rule to its checks, code and tests.
 public enum ValidationCheck: String, Sendable, Hashable, CaseIterable {
     /// Rule 1: no `SAMLResponse` form field.
     case missingResponse = "missing_response"

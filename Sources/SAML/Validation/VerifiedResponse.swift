@@ -1,6 +1,6 @@
 import Foundation
 
-/// A Response whose signature and stateless rules (SPEC rules 1–8 except the request lookup, and 10)
+/// A Response whose signature and stateless rules (ACS rules 1–8 except the request lookup, and 10)
 /// passed; what remains is the stateful part: InResponseTo and replay (see ``ResponseValidator/complete(_:ledger:now:)``).
 ///
 /// Every value here was read from the node the signature verified.

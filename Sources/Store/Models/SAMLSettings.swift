@@ -2,7 +2,7 @@ import Credentials
 
 /// An account's SAML configuration, as the admin set it.
 ///
-/// Defaults follow the product contract: off until enabled; SHA-1 refused; IdP-initiated sign-in
+/// The defaults of a new account: off until enabled; SHA-1 refused; IdP-initiated sign-in
 /// allowed (it is how IdP app tiles work); 180 s clock skew; 8 h sessions; a 90-day sign-in log.
 public struct SAMLSettings: Sendable, Hashable {
     /// Whether SAML sign-in is on.

@@ -56,7 +56,7 @@ public struct SignInLogEntry: Sendable, Hashable {
         self.clientAddress = clientAddress
     }
 
-    /// The most characters a field keeps (SPEC rule 12): a message is the sender's to make as long
+    /// The most characters a field keeps (ACS rule 12): a message is the sender's to make as long
     /// as the body limit allows, and the log must not grow by what an anonymous sender chooses.
     public static let fieldLimit = 512
 

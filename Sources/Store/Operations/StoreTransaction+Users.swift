@@ -123,8 +123,8 @@ extension User {
 
     /// Reads the user from the row's first ``columns`` (checked in debug builds, so in every test).
     ///
-    /// By position: GRDB finds a column by name by lower-casing and hashing the name, and nine of those
-    /// were about a tenth of the check made before every protected request.
+    /// By position: GRDB finds a column by name by lower-casing and hashing the name, and this runs
+    /// nine times in the check made before every protected request.
     init(row: Row) {
         assert(Array(row.columnNames.prefix(Self.columns.count)) == Self.columns, "\(row.columnNames)")
         self.init(

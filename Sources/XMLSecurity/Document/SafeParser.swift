@@ -1,6 +1,6 @@
 internal import CXML2
 
-/// Turns untrusted bytes into an `xmlDocPtr` under the rules of SPEC rule 1 (no DTD, no entities,
+/// Turns untrusted bytes into an `xmlDocPtr` under ACS rule 1 (no DTD, no entities,
 /// no network, no XInclude, size and depth bounds). Stateless apart from its limits; one parser
 /// context per call, so it is safe on any thread after `XMLSecurity.initialize()`.
 struct SafeParser {

@@ -4,7 +4,7 @@ internal import CXML2
 ///
 /// The searches walk libxml2's tree in place and make an ``XMLElement`` handle (one retain of the
 /// document each) only for the elements they return: the validator looks for one element among
-/// dozens, and a handle per visited element was a large share of a validation's allocations.
+/// dozens, and a handle per visited element would be most of a validation's allocations.
 extension XMLElement {
     /// The element children in document order (text, comments and the like are skipped).
     public var childElements: [XMLElement] {

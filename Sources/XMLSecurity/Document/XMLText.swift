@@ -2,9 +2,8 @@ internal import CXML2
 
 /// Reads libxml2 strings without the copies `String(cString:)` and `xmlNodeGetContent` make.
 ///
-/// Name checks and attribute reads run for every element the validator looks at; comparing the C
-/// bytes in place instead of building a `String` per check removed most of the allocations a
-/// validation made.
+/// Name checks and attribute reads run for every element the validator looks at, so they compare the
+/// C bytes in place instead of building a `String` (an allocation) per check.
 enum XMLText {
     /// True when the NUL-terminated `cString` holds exactly the UTF-8 bytes of `string`.
     static func equals(_ cString: UnsafePointer<xmlChar>?, _ string: String) -> Bool {

@@ -21,7 +21,7 @@ public enum SignatureVerification {
 /// What a valid signature proved.
 public struct VerifiedSignature {
     /// The exact node the signature covers: the element whose ID the single Reference names and to
-    /// which that ID resolves. Everything consumed must be read from here (SPEC rule 5), never found
+    /// which that ID resolves. Everything consumed must be read from here (ACS rule 5), never found
     /// again by searching the document.
     public let element: XMLElement
     /// The trusted key that verified the signature.

@@ -1,6 +1,6 @@
 /// A JSON value with ordered keys, for `--json` output that scripts can rely on.
 ///
-/// Foundation's encoders drop nil optionals and reorder keys; the contract wants `null` for absent
+/// Foundation's encoders drop nil optionals and reorder keys; scripts rely on `null` for absent
 /// values, real booleans and a stable shape, so the CLI writes JSON through this small type.
 enum JSONValue {
     case string(String)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How the CLI writes times: ISO 8601 in UTC, as the JSON contract requires and humans can read.
+/// How the CLI writes times: ISO 8601 in UTC, which scripts reading `--json` rely on and humans can read.
 enum TimeFormat {
     static func iso8601(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
