@@ -9,7 +9,7 @@ struct AccountAndUserTests {
     @Test func addsAndListsAccounts() throws {
         let temporary = try TemporaryStore()
         _ = try temporary.addAcme()
-        try temporary.store.write {
+        _ = try temporary.store.write {
             try $0.addAccount(slug: "beta-2", name: "Beta", baseURL: "http://localhost:8080/help")
         }
         let accounts = try temporary.store.read { try $0.accounts() }
@@ -32,13 +32,13 @@ struct AccountAndUserTests {
     @Test func lookalikesOfAUserAreNotThatUser() throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()
-        try temporary.store.write { try $0.addUser(accountID: id, email: "kate@acme.test", role: .user) }
+        _ = try temporary.store.write { try $0.addUser(accountID: id, email: "kate@acme.test", role: .user) }
         for lookalike in ["\u{212A}ate@acme.test", "kate@acme.test\u{00A0}", "kate@acme.test\u{2003}"] {
             #expect(
                 try temporary.store.read { try $0.user(accountID: id, email: lookalike) } == nil,
                 "\(lookalike.debugDescription)")
         }
-        try temporary.store.write { try $0.addUser(accountID: id, email: "\u{212A}ate@acme.test", role: .user) }
+        _ = try temporary.store.write { try $0.addUser(accountID: id, email: "\u{212A}ate@acme.test", role: .user) }
         for refused in ["kate@acme.test\u{00A0}", "kate@acme.test\u{2003}", "ka\u{0085}te@acme.test"] {
             #expect(throws: StoreError.self) {
                 try temporary.store.write { try $0.addUser(accountID: id, email: refused, role: .user) }
@@ -89,7 +89,7 @@ struct AccountAndUserTests {
     @Test func emailIsUniquePerAccountRegardlessOfCase() throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()
-        try temporary.store.write { try $0.addUser(accountID: id, email: "Jane.Doe@Example.COM", role: .user) }
+        _ = try temporary.store.write { try $0.addUser(accountID: id, email: "Jane.Doe@Example.COM", role: .user) }
         #expect(throws: StoreError.duplicateUser(email: "jane.doe@example.com")) {
             try temporary.store.write { try $0.addUser(accountID: id, email: "jane.doe@example.com", role: .admin) }
         }
@@ -100,7 +100,7 @@ struct AccountAndUserTests {
     @Test func databaseItselfRefusesCaseVariantDuplicatesAndSecondOwner() throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()
-        try temporary.store.write { try $0.addUser(accountID: id, email: "owner@example.com", role: .owner) }
+        _ = try temporary.store.write { try $0.addUser(accountID: id, email: "owner@example.com", role: .owner) }
         // Bypass the API: the schema's constraints hold on their own.
         #expect(throws: (any Error).self) {
             try temporary.store.write { tx in
@@ -126,7 +126,7 @@ struct AccountAndUserTests {
     @Test func exactlyOneOwner() throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()
-        try temporary.store.write { try $0.addUser(accountID: id, email: "owner@example.com", role: .owner) }
+        _ = try temporary.store.write { try $0.addUser(accountID: id, email: "owner@example.com", role: .owner) }
         #expect(throws: StoreError.secondOwner(existing: "owner@example.com")) {
             try temporary.store.write { try $0.addUser(accountID: id, email: "other@example.com", role: .owner) }
         }
