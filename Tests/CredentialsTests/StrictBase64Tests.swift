@@ -16,8 +16,8 @@ struct StrictBase64Tests {
     }
 
     @Test func fingerprintFormat() {
-        #expect(SHA256.fingerprint([]).hasPrefix("E3:B0:C4:42:98:FC:1C:14"))
-        #expect(SHA256.fingerprint([]).count == 32 * 3 - 1)
+        #expect(Digests.sha256Fingerprint([]).hasPrefix("E3:B0:C4:42:98:FC:1C:14"))
+        #expect(Digests.sha256Fingerprint([]).count == 32 * 3 - 1)
     }
 
     @Test func tokensAreRandomAndURLSafe() {

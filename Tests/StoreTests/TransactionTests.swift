@@ -102,7 +102,7 @@ struct TransactionTests {
                 expiresAt: now.addingTimeInterval(60))
         }
         let stored = try temporary.store.read { try Data.fetchOne($0.db, sql: "SELECT token_hash FROM session") }
-        #expect(stored == Data(SHA256.digest(Array(token.utf8))))
+        #expect(stored == Data(Digests.sha256(Array(token.utf8))))
         #expect(
             try temporary.store.read { try $0.session(accountID: id, token: token, now: now) }?.0.email
                 == "u@example.com")

@@ -131,7 +131,7 @@ public struct ResponseBuilder {
 
     /// The signed document as XML text.
     public func signedXML() throws -> String {
-        let document = try XMLDocument(parsing: Array(responseXML.utf8))
+        let document = try LibXMLDocument(parsing: Array(responseXML.utf8))
         let response = document.rootElement
         let issuerName = QualifiedName(XMLNamespace.samlAssertion, "Issuer")
         let signer = EnvelopedSigner(key: key, options: options)

@@ -230,7 +230,7 @@ struct SignatureAttackTests {
             .section(from: "<saml:Assertion", through: "</saml:Assertion>")
         let wrapped = signed.replacingFirst(genuine, with: evil)
             .replacingFirst("<samlp:Status>", with: "<samlp:Extensions>\(genuine)</samlp:Extensions><samlp:Status>")
-        let document = try XMLDocument.parse(wrapped)
+        let document = try LibXMLDocument.parse(wrapped)
         let verifier = SignatureVerifier(keys: try Identities.idpRSA.trustedKeys())
         let assertions = ([document.rootElement] + document.rootElement.descendantElements).filter {
             $0.hasName(.samlAssertion)
@@ -270,7 +270,7 @@ struct SignatureAttackTests {
                         "<samlp:Status>", with: "<samlp:Extensions>\(genuineUnsigned)</samlp:Extensions><samlp:Status>")
             ),
         ] {
-            let document = try XMLDocument.parse(xml)
+            let document = try LibXMLDocument.parse(xml)
             let evilNode = try #require(
                 ([document.rootElement] + document.rootElement.descendantElements).last { $0.hasName(.samlAssertion) })
             let failure = SignatureVerifier(keys: try Identities.idpRSA.trustedKeys()).verifyEnvelopedSignature(

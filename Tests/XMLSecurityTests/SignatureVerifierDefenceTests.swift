@@ -7,7 +7,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct SignatureVerifierDefenceTests {
     private func verifyBypassingStructureCheck(_ xml: String, assumed: SignatureStructure) throws -> SignatureFailure? {
-        let document = try XMLDocument.parse(xml)
+        let document = try LibXMLDocument.parse(xml)
         let assertion = try required(document.first(.samlAssertion), "an Assertion")
         let signature = try required(assertion.childElements(named: .signature).first, "a Signature")
         try document.registerIDs()
@@ -70,7 +70,7 @@ struct SignatureVerifierDefenceTests {
                 group.addTask {
                     var count = 0
                     for _ in 0..<50 {
-                        let document = try XMLDocument(parsing: bytes)
+                        let document = try LibXMLDocument(parsing: bytes)
                         let assertion = try required(document.first(.samlAssertion), "an Assertion")
                         if verifier.verifyEnvelopedSignature(on: assertion).verified != nil { count += 1 }
                     }

@@ -87,13 +87,13 @@ struct SignatureVerifierTests {
     @Test func signedResponseAndBothSigned() throws {
         let keys = try Identities.idpRSA.trustedKeys()
         let verifier = SignatureVerifier(keys: keys)
-        let responseOnly = try XMLDocument.parse(try Signed.response())
+        let responseOnly = try LibXMLDocument.parse(try Signed.response())
         #expect(
             verifier.verifyEnvelopedSignature(on: responseOnly.rootElement).verified?.element
                 == responseOnly.rootElement)
         #expect(verifier.verifyEnvelopedSignature(on: responseOnly.first(.samlAssertion)!).failure == .noSignature)
 
-        let both = try XMLDocument.parse(try Signed.response(alsoAssertion: true))
+        let both = try LibXMLDocument.parse(try Signed.response(alsoAssertion: true))
         #expect(verifier.verifyEnvelopedSignature(on: both.rootElement).verified != nil)
         #expect(verifier.verifyEnvelopedSignature(on: both.first(.samlAssertion)!).verified != nil)
         // The Signature sits right after the Issuer, as the SAML schema requires.
@@ -118,7 +118,7 @@ struct SignatureVerifierTests {
     }
 
     @Test func verificationIsRepeatable() throws {
-        let document = try XMLDocument.parse(try Signed.assertion())
+        let document = try LibXMLDocument.parse(try Signed.assertion())
         let verifier = SignatureVerifier(keys: try Identities.idpRSA.trustedKeys())
         for _ in 0..<3 {
             #expect(verifier.verifyEnvelopedSignature(on: document.first(.samlAssertion)!).verified != nil)

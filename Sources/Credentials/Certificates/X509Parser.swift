@@ -20,7 +20,7 @@ enum X509Parser {
         }
         guard let parsed else { throw .notACertificate }
         return Certificate(
-            der: der, subject: parsed.subject, sha256: SHA256.fingerprint(der), notAfter: parsed.notAfter)
+            der: der, subject: parsed.subject, sha256: Digests.sha256Fingerprint(der), notAfter: parsed.notAfter)
     }
 
     private static func subjectString(of x509: OpaquePointer) -> String? {

@@ -24,7 +24,7 @@ struct PageRenderer: Sendable {
         }
         self.library = library
         func hash(_ text: String) -> String {
-            "'sha256-" + Data(SHA256.digest(Array(text.utf8))).base64EncodedString() + "'"
+            "'sha256-" + Data(Digests.sha256(Array(text.utf8))).base64EncodedString() + "'"
         }
         let styles = [PageTemplates.stylesheet, SettingsTemplate.stylesheet].map(hash).joined(separator: " ")
         contentSecurityPolicy =

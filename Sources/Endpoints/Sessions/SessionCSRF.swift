@@ -15,7 +15,7 @@ enum SessionCSRF {
 
     /// The token for `purpose` in the session whose cookie token is `session`.
     static func token(forSession session: String, purpose: Purpose) -> String {
-        Base64URL.encode(SHA256.digest(Array("samlgate-\(purpose.rawValue)-csrf:\(session)".utf8)))
+        Base64URL.encode(Digests.sha256(Array("samlgate-\(purpose.rawValue)-csrf:\(session)".utf8)))
     }
 
     /// Whether `posted` is the expected token (compared in constant time).

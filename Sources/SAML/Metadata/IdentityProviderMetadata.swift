@@ -24,15 +24,15 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
     /// size limit because federation metadata can be big.
     public init(xml: [UInt8]) throws(MetadataError) {
         try? XMLSecurity.initialize()
-        let document: XMLDocument
+        let document: LibXMLDocument
         do {
-            document = try XMLDocument(parsing: xml, limits: ParsingLimits(maxBytes: 8 << 20, maxDepth: 64))
+            document = try LibXMLDocument(parsing: xml, limits: ParsingLimits(maxBytes: 8 << 20, maxDepth: 64))
         } catch {
             throw .notXML("\(error)")
         }
         let name = { (local: String) in QualifiedName(Self.metadataNamespace, local) }
         let root = document.rootElement
-        let entities: [XMLElement]
+        let entities: [LibXMLElement]
         if root.hasName(name("EntityDescriptor")) {
             entities = [root]
         } else if root.hasName(name("EntitiesDescriptor")) {

@@ -8,11 +8,11 @@ import XMLSecurity
 /// Response was the signed element — and never searches the document again (rule 5).
 struct AssertionReader {
     let validator: ResponseValidator
-    let assertion: XMLElement
+    let assertion: LibXMLElement
     /// The Response, when its signature was the one verified (its attributes are then trustworthy).
-    let signedResponse: XMLElement?
+    let signedResponse: LibXMLElement?
     /// The Response as received, for consistency checks only (nothing is taken from it as truth).
-    let unsignedResponse: XMLElement
+    let unsignedResponse: LibXMLElement
     let signedElement: VerifiedResponse.SignedElement
     let now: Date
 
@@ -152,7 +152,7 @@ struct AssertionReader {
 
     /// Rule 8, stateless part: a bearer confirmation for our Post-back URL that has not expired.
     /// The Assertion's one Subject (rules 8 and 10 both read it).
-    private func requireSubject() throws(Rejection) -> XMLElement {
+    private func requireSubject() throws(Rejection) -> LibXMLElement {
         let subjects = assertion.childElements(named: SAMLName.subject)
         guard subjects.count == 1, let subject = subjects.first else {
             throw Rejection(
@@ -162,7 +162,7 @@ struct AssertionReader {
         return subject
     }
 
-    private func checkSubjectConfirmation(_ subject: XMLElement) throws(Rejection) -> (
+    private func checkSubjectConfirmation(_ subject: LibXMLElement) throws(Rejection) -> (
         notOnOrAfter: Date, inResponseTo: String?
     ) {
         var recipients: [String] = []
@@ -227,7 +227,7 @@ struct AssertionReader {
     }
 
     /// Rule 10: one NameID holding exactly one text node.
-    private func readNameID(_ subject: XMLElement) throws(Rejection) -> String {
+    private func readNameID(_ subject: LibXMLElement) throws(Rejection) -> String {
         if !subject.childElements(named: SAMLName.encryptedID).isEmpty {
             throw Rejection(.nameID, "encrypted NameIDs are not supported: turn off NameID encryption at the IdP")
         }
@@ -241,7 +241,7 @@ struct AssertionReader {
         return value
     }
 
-    private func text(of element: XMLElement, check: ValidationCheck, what: String) throws(Rejection) -> String {
+    private func text(of element: LibXMLElement, check: ValidationCheck, what: String) throws(Rejection) -> String {
         switch element.singleTextNode() {
         case .success(let text): return text.trimmingXMLWhitespace()
         case .failure(let problem):

@@ -11,11 +11,11 @@ struct IdentityAttributes {
     var givenName: String?
     var familyName: String?
 
-    init(assertion: XMLElement) throws(Rejection) {
+    init(assertion: LibXMLElement) throws(Rejection) {
         // One read of each Attribute's Name, grouped by kind (the kinds' Names are disjoint); then the
         // checks run kind by kind in declaration order, so the first problem reported stays the same.
         let kinds = IdentityAttribute.allCases
-        var matching = [[XMLElement]](repeating: [], count: kinds.count)
+        var matching = [[LibXMLElement]](repeating: [], count: kinds.count)
         for statement in assertion.childElements(named: SAMLName.attributeStatement) {
             for attribute in statement.childElements(named: SAMLName.attribute) {
                 let name = attribute.attribute("Name") ?? ""

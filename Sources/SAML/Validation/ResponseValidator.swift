@@ -33,9 +33,9 @@ public struct ResponseValidator: Sendable {
         guard let xml = StrictBase64.decode(samlResponse) else {
             return .failure(Rejection(.base64, "SAMLResponse is not valid base64"))
         }
-        let document: XMLDocument
+        let document: LibXMLDocument
         do {
-            document = try XMLDocument(parsing: xml, limits: .saml)
+            document = try LibXMLDocument(parsing: xml, limits: .saml)
         } catch {
             return .failure(Rejection(.xml, "SAMLResponse is not acceptable XML: \(error)"))
         }
@@ -55,7 +55,7 @@ public struct ResponseValidator: Sendable {
         var issueInstant: Date?
         var claimedIdentity: String?
 
-        init(response: XMLElement) {
+        init(response: LibXMLElement) {
             issueInstant = response.attribute("IssueInstant").flatMap(SAMLTime.parse)
             let assertions = response.childElements(named: SAMLName.assertion)
             if assertions.count == 1, let assertion = assertions.first {
@@ -67,7 +67,7 @@ public struct ResponseValidator: Sendable {
         }
     }
 
-    private func verify(response: XMLElement, now: Date) -> Result<VerifiedResponse, Rejection> {
+    private func verify(response: LibXMLElement, now: Date) -> Result<VerifiedResponse, Rejection> {
         // Rule 2: a SAML 2.0 Response for us that reports success.
         guard response.hasName(SAMLName.response) else {
             return .failure(
@@ -119,7 +119,7 @@ public struct ResponseValidator: Sendable {
         }
 
         // Rules 4 and 5: a signature we trust, and from here on only the verified nodes are read.
-        let verifiedAssertion: XMLElement
+        let verifiedAssertion: LibXMLElement
         let signedElement: VerifiedResponse.SignedElement
         switch verifySignatures(response: response, assertion: assertion) {
         case .failure(let rejection): return .failure(rejection)
@@ -133,7 +133,7 @@ public struct ResponseValidator: Sendable {
         ).read()
     }
 
-    private func checkStatus(of response: XMLElement) -> Rejection? {
+    private func checkStatus(of response: LibXMLElement) -> Rejection? {
         let status = response.firstChildElement(named: SAMLName.status)
         let code = status?.firstChildElement(named: SAMLName.statusCode)
         let value = code?.attribute("Value")
@@ -150,8 +150,8 @@ public struct ResponseValidator: Sendable {
 
     /// Verifies whichever of the Assertion and the Response is signed; every signature present must be valid.
     private func verifySignatures(
-        response: XMLElement, assertion: XMLElement
-    ) -> Result<(XMLElement, VerifiedResponse.SignedElement), Rejection> {
+        response: LibXMLElement, assertion: LibXMLElement
+    ) -> Result<(LibXMLElement, VerifiedResponse.SignedElement), Rejection> {
         let assertionResult = verifier.verifyEnvelopedSignature(on: assertion)
         // The Response's own signature is checked when it has one (every signature present must be
         // valid) or when the Assertion is unsigned; a verified Assertion needs nothing from the

@@ -14,7 +14,7 @@ extension StoreTransaction {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                Data(SHA256.digest(Array(token.utf8))), accountID, userID, authMethod.rawValue,
+                Data(Digests.sha256(Array(token.utf8))), accountID, userID, authMethod.rawValue,
                 Int64(createdAt.timeIntervalSince1970), Int64(expiresAt.timeIntervalSince1970), nameID, sessionIndex,
             ])
     }
@@ -28,7 +28,7 @@ extension StoreTransaction {
             FROM session s JOIN user u ON u.id = s.user_id
             WHERE s.token_hash = ? AND s.account_id = ? AND s.expires_at > ? AND u.disabled = 0
             """,
-            [Data(SHA256.digest(Array(token.utf8))), accountID, Int64(now.timeIntervalSince1970)])
+            [Data(Digests.sha256(Array(token.utf8))), accountID, Int64(now.timeIntervalSince1970)])
         guard let row else { return nil }
         // The user's columns first (see `User.init(row:)`), then the session's three, read by position.
         let user = User(row: row)
@@ -61,7 +61,7 @@ extension StoreTransaction {
     public func deleteSession(accountID: Int64, token: String) throws -> Bool {
         try run(
             "DELETE FROM session WHERE token_hash = ? AND account_id = ?",
-            [Data(SHA256.digest(Array(token.utf8))), accountID])
+            [Data(Digests.sha256(Array(token.utf8))), accountID])
         return changes > 0
     }
 

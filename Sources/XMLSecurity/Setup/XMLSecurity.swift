@@ -11,7 +11,7 @@ internal import CXMLSec
 ///    `TrustedKey`/`TrustedKeys` (public keys, duplicated per verification), `SigningKey` (duplicated
 ///    per signature) and `SignatureVerifier`.
 /// 3. Everything mutable is per call: each verification or signature creates, uses and destroys its own
-///    `xmlSecDSigCtx`; an `XMLDocument` and its `XMLElement`s belong to one request on one thread at a
+///    `xmlSecDSigCtx`; an `LibXMLDocument` and its `LibXMLElement`s belong to one request on one thread at a
 ///    time (they are not `Sendable`).
 /// 4. Error reporting: libxml2 and xmlsec would print to stderr by default. Both are silenced globally
 ///    here; xmlsec messages are captured per thread (only while this module is verifying or signing on

@@ -23,8 +23,8 @@ internal import CXMLSec
     /// - Throws: `XMLSecurityError` when the element has no ID, the ID is not unique, or xmlsec fails.
     @discardableResult
     public func sign(
-        _ element: XMLElement, after predecessor: XMLElement? = nil, idAttribute: String = "ID"
-    ) throws(XMLSecurityError) -> XMLElement {
+        _ element: LibXMLElement, after predecessor: LibXMLElement? = nil, idAttribute: String = "ID"
+    ) throws(XMLSecurityError) -> LibXMLElement {
         try XMLSecurity.requireInitialized()
         guard let id = element.attribute(idAttribute) else { throw .missingID(element: element.name.description) }
         if let predecessor, predecessor.parent != element {
@@ -40,10 +40,10 @@ internal import CXMLSec
             xmlFreeNode(signature)
             throw error
         }
-        return XMLElement(node: signature, document: element.document)
+        return LibXMLElement(node: signature, document: element.document)
     }
 
-    private func makeTemplate(in document: XMLDocument, uri: String) throws(XMLSecurityError) -> xmlNodePtr {
+    private func makeTemplate(in document: LibXMLDocument, uri: String) throws(XMLSecurityError) -> xmlNodePtr {
         guard
             let signature = xmlSecTmplSignatureCreateNsPref(
                 document.pointer, options.canonicalization.transformID, options.signatureAlgorithm.transformID, nil,
@@ -90,7 +90,7 @@ internal import CXMLSec
         }
     }
 
-    private func insert(_ signature: xmlNodePtr, into element: XMLElement, after predecessor: XMLElement?) {
+    private func insert(_ signature: xmlNodePtr, into element: LibXMLElement, after predecessor: LibXMLElement?) {
         if let predecessor {
             xmlAddNextSibling(predecessor.node, signature)
         } else if let first = element.node.pointee.children {

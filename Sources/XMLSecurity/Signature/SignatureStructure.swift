@@ -9,7 +9,7 @@ struct SignatureStructure {
     let signatureAlgorithm: SignatureAlgorithm
     let digestAlgorithm: DigestAlgorithm
     /// The first `KeyInfo/X509Data/X509Certificate`, used only to name an untrusted key.
-    let keyInfoCertificate: XMLElement?
+    let keyInfoCertificate: LibXMLElement?
 
     /// DER of ``keyInfoCertificate``; decoded only when a rejection needs the fingerprint, since the
     /// accepted case never reads it.
@@ -21,7 +21,7 @@ struct SignatureStructure {
     private static let algorithm = "Algorithm"
 
     static func inspect(
-        _ signature: XMLElement, expectedURI: String, policy: SignaturePolicy
+        _ signature: LibXMLElement, expectedURI: String, policy: SignaturePolicy
     ) -> Result<SignatureStructure, SignatureFailure> {
         let signedInfos = signature.childElements(named: DSig.signedInfo)
         guard signedInfos.count == 1, let signedInfo = signedInfos.first else {
@@ -60,7 +60,7 @@ struct SignatureStructure {
 
     /// Checks the transforms and digest of the single Reference; returns its digest algorithm.
     private static func inspectReference(
-        _ reference: XMLElement, policy: SignaturePolicy
+        _ reference: LibXMLElement, policy: SignaturePolicy
     ) -> Result<DigestAlgorithm, SignatureFailure> {
         var parts = reference.childElements[...]
         var transforms: [String] = []
@@ -98,7 +98,7 @@ struct SignatureStructure {
     private static let acceptedCanonicalizationURIs = Canonicalization.accepted.map(\.uri)
     private static let acceptedTransformURIs = [ReferenceTransform.envelopedSignatureURI] + acceptedCanonicalizationURIs
 
-    private static func keyInfoCertificate(of signature: XMLElement) -> XMLElement? {
+    private static func keyInfoCertificate(of signature: LibXMLElement) -> LibXMLElement? {
         for keyInfo in signature.childElements(named: DSig.keyInfo) {
             for data in keyInfo.childElements(named: DSig.x509Data) {
                 for certificate in data.childElements(named: DSig.x509Certificate) {

@@ -23,7 +23,7 @@ public struct VerifiedSignature {
     /// The exact node the signature covers: the element whose ID the single Reference names and to
     /// which that ID resolves. Everything consumed must be read from here (ACS rule 5), never found
     /// again by searching the document.
-    public let element: XMLElement
+    public let element: LibXMLElement
     /// The trusted key that verified the signature.
     public let key: TrustedKey
     /// The signature algorithm used.

@@ -12,7 +12,7 @@ extension SignatureVerifier {
     }
 
     func verifyCryptographically(
-        element: XMLElement, signature: XMLElement, structure: SignatureStructure, id: String
+        element: LibXMLElement, signature: LibXMLElement, structure: SignatureStructure, id: String
     ) -> SignatureVerification {
         let candidates = keys.keys.filter { $0.family == structure.signatureAlgorithm.keyFamily }
         var firstError: SignatureFailure?
@@ -45,7 +45,7 @@ extension SignatureVerifier {
     }
 
     private func run(
-        key: TrustedKey, element: XMLElement, signature: XMLElement, structure: SignatureStructure, id: String
+        key: TrustedKey, element: LibXMLElement, signature: LibXMLElement, structure: SignatureStructure, id: String
     ) -> KeyOutcome {
         guard let context = DSigContext() else { return .failed(.xmlsecError("could not create an xmlsec context")) }
         let canonicalizations = Canonicalization.accepted.map(\.transformID)
@@ -72,7 +72,7 @@ extension SignatureVerifier {
     /// Confirms xmlsec did what the structure check approved: one Reference to `#id`, the approved
     /// algorithms, only allowed transforms, and a referenced node set that is exactly `element`.
     private static func checkProcessing(
-        of context: DSigContext, element: XMLElement, id: String, structure: SignatureStructure
+        of context: DSigContext, element: LibXMLElement, id: String, structure: SignatureStructure
     ) -> SignatureFailure? {
         let references = context.signedInfoReferences
         guard references.count == 1, let reference = references.first else {

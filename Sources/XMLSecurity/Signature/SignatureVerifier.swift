@@ -23,7 +23,7 @@ public struct SignatureVerifier: Sendable {
     /// by a check that xmlsec processed exactly that one Reference, with only allowed transforms, over
     /// a node set that is exactly `element`.
     /// - Returns: `.valid` with the node to read from and the matching key, or `.invalid` naming the check.
-    public func verifyEnvelopedSignature(on element: XMLElement) -> SignatureVerification {
+    public func verifyEnvelopedSignature(on element: LibXMLElement) -> SignatureVerification {
         switch prepare(element) {
         case .failure(let failure):
             return .invalid(failure)
@@ -33,8 +33,8 @@ public struct SignatureVerifier: Sendable {
     }
 
     private func prepare(
-        _ element: XMLElement
-    ) -> Result<(XMLElement, SignatureStructure, String), SignatureFailure> {
+        _ element: LibXMLElement
+    ) -> Result<(LibXMLElement, SignatureStructure, String), SignatureFailure> {
         let id = element.attribute(policy.idAttribute)
         let signatures = element.childElements(named: DSig.signature)
         guard signatures.count <= 1 else { return .failure(.multipleSignatures(count: signatures.count)) }
@@ -59,7 +59,7 @@ public struct SignatureVerifier: Sendable {
         }
     }
 
-    private static func referenceURIs(of signature: XMLElement) -> [String] {
+    private static func referenceURIs(of signature: LibXMLElement) -> [String] {
         signature.childElements(named: DSig.signedInfo)
             .flatMap { $0.childElements(named: DSig.reference) }
             .compactMap { $0.attribute("URI") }

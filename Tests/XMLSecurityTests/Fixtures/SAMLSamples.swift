@@ -54,14 +54,14 @@ enum SAMLSamples {
     static let issuer = QualifiedName(XMLNamespace.samlAssertion, "Issuer")
 }
 
-extension XMLDocument {
+extension LibXMLDocument {
     /// Parses a test string (tests only: traps on failure).
-    static func parse(_ text: String) throws -> XMLDocument {
-        try XMLDocument(parsing: Array(text.utf8))
+    static func parse(_ text: String) throws -> LibXMLDocument {
+        try LibXMLDocument(parsing: Array(text.utf8))
     }
 
     /// The first element below the root (or the root) with this name.
-    func first(_ name: QualifiedName) -> XMLElement? {
+    func first(_ name: QualifiedName) -> LibXMLElement? {
         ([rootElement] + rootElement.descendantElements).first { $0.hasName(name) }
     }
 
@@ -78,7 +78,7 @@ enum Signed {
         by identity: TestIdentity = Identities.idpRSA, options: SigningOptions = SigningOptions(),
         in xml: String = SAMLSamples.response()
     ) throws -> String {
-        let document = try XMLDocument.parse(xml)
+        let document = try LibXMLDocument.parse(xml)
         let assertion = try required(document.first(.samlAssertion), "an Assertion")
         let issuer = assertion.childElements(named: SAMLSamples.issuer).first
         try EnvelopedSigner(key: identity.signingKey(), options: options).sign(assertion, after: issuer)
@@ -88,7 +88,7 @@ enum Signed {
     /// The sample Response signed as a whole (and its Assertion too when `alsoAssertion`).
     static func response(by identity: TestIdentity = Identities.idpRSA, alsoAssertion: Bool = false) throws -> String {
         let xml = alsoAssertion ? try assertion(by: identity) : SAMLSamples.response()
-        let document = try XMLDocument.parse(xml)
+        let document = try LibXMLDocument.parse(xml)
         let response = document.rootElement
         let issuer = response.childElements(named: SAMLSamples.issuer).first
         try EnvelopedSigner(key: identity.signingKey()).sign(response, after: issuer)
@@ -99,7 +99,7 @@ enum Signed {
     static func verifyAssertion(
         _ xml: String, keys: TrustedKeys? = nil, policy: SignaturePolicy = SignaturePolicy()
     ) throws -> SignatureVerification {
-        let document = try XMLDocument.parse(xml)
+        let document = try LibXMLDocument.parse(xml)
         let verifier = SignatureVerifier(keys: try keys ?? Identities.idpRSA.trustedKeys(), policy: policy)
         return verifier.verifyEnvelopedSignature(on: try required(document.first(.samlAssertion), "an Assertion"))
     }

@@ -3,11 +3,11 @@ import Testing
 
 /// IDs are registered only on the SAML elements, and any duplicate ID-like value is refused.
 @Suite(.timeLimit(.minutes(1)))
-struct XMLDocumentIDTests {
+struct LibXMLDocumentIDTests {
     init() throws { try XMLSecurity.initialize() }
 
     @Test func registersSAMLIDs() throws {
-        let document = try XMLDocument.parse(SAMLSamples.response())
+        let document = try LibXMLDocument.parse(SAMLSamples.response())
         try document.registerIDs()
         try document.registerIDs()  // idempotent
     }
@@ -33,7 +33,7 @@ struct XMLDocumentIDTests {
 
     @Test(arguments: duplicates)
     func duplicateIDsAreRejected(xml: String, id: String) throws {
-        let document = try XMLDocument.parse(xml)
+        let document = try LibXMLDocument.parse(xml)
         #expect(throws: XMLSecurityError.duplicateID(id)) { try document.registerIDs() }
     }
 
@@ -43,17 +43,17 @@ struct XMLDocumentIDTests {
     func duplicatesAmongManyIDsAreRejected(position: Int) throws {
         let spellings = ["ID", "Id", "AssertionID", "xml:id"]
         var elements = (0..<40).map { "<e \(spellings[$0 % spellings.count])=\"_\($0)\"/>" }
-        let distinct = try XMLDocument.parse("<r>" + elements.joined() + "</r>")
+        let distinct = try LibXMLDocument.parse("<r>" + elements.joined() + "</r>")
         try distinct.registerIDs()
         elements.insert("<d \(spellings[position % spellings.count])=\"_\(position - 1)\"/>", at: position)
-        let document = try XMLDocument.parse("<r>" + elements.joined() + "</r>")
+        let document = try LibXMLDocument.parse("<r>" + elements.joined() + "</r>")
         #expect(throws: XMLSecurityError.duplicateID("_\(position - 1)")) { try document.registerIDs() }
     }
 
     /// Only the listed elements are registered; signing and verifying bind the ID of the element they
     /// are given themselves, so other element types work when a caller asks for them explicitly.
     @Test func signingAndVerifyingBindTheirOwnElement() throws {
-        let document = try XMLDocument.parse("<r xmlns=\"urn:x\"><e ID=\"_e\"/></r>")
+        let document = try LibXMLDocument.parse("<r xmlns=\"urn:x\"><e ID=\"_e\"/></r>")
         try document.registerIDs()
         let options = SigningOptions(includeCertificate: false)
         let signer = EnvelopedSigner(key: try Identities.idpRSA.signingKey(), options: options)

@@ -4,7 +4,7 @@ import Testing
 
 /// The in-place searches agree with the handle-per-element ones they replace on the hot path.
 @Suite(.timeLimit(.minutes(1)))
-struct XMLElementChildrenTests {
+struct LibXMLElementChildrenTests {
     init() throws { try XMLSecurity.initialize() }
 
     private static let a = "urn:a"
@@ -13,8 +13,8 @@ struct XMLElementChildrenTests {
         <y><z><x id="5"/></z></y></r>
         """
 
-    private func root() throws -> XMLElement {
-        try XMLDocument(parsing: Array(Self.xml.utf8)).rootElement
+    private func root() throws -> LibXMLElement {
+        try LibXMLDocument(parsing: Array(Self.xml.utf8)).rootElement
     }
 
     @Test func descendantsByNameMatchFilteredDescendants() throws {
@@ -62,13 +62,13 @@ struct XMLElementChildrenTests {
         #expect(!child.hasName(QualifiedName("urn:", "x")))
         #expect(!child.hasName(QualifiedName("urn:ab", "x")))
         #expect(!child.hasName(QualifiedName(nil, "x")))
-        let bare = try XMLDocument(parsing: Array("<x/>".utf8)).rootElement
+        let bare = try LibXMLDocument(parsing: Array("<x/>".utf8)).rootElement
         #expect(bare.hasName(QualifiedName(nil, "x")))
         #expect(!bare.hasName(QualifiedName("", "x")))
     }
 
     @Test func attributeValuesAreReadWhole() throws {
-        let document = try XMLDocument(
+        let document = try LibXMLDocument(
             parsing: Array(#"<r a="" b="a&amp;b&#x20;c" c="long value that is well past the small-string size"/>"#.utf8)
         )
         let root = document.rootElement

@@ -1,22 +1,22 @@
 internal import CXML2
 
-/// A handle to one element of an `XMLDocument`.
+/// A handle to one element of an `LibXMLDocument`.
 ///
 /// It holds the node pointer plus a strong reference to the owning document, so the node cannot be
 /// freed while the handle exists. Two handles are equal when they name the same node: callers use
 /// that to prove they read from the node a signature covered, not from a look-alike.
-public struct XMLElement: Hashable {
+public struct LibXMLElement: Hashable {
     let node: xmlNodePtr
     /// The document that owns this element (kept alive by the handle).
-    public let document: XMLDocument
+    public let document: LibXMLDocument
 
-    init(node: xmlNodePtr, document: XMLDocument) {
+    init(node: xmlNodePtr, document: LibXMLDocument) {
         self.node = node
         self.document = document
     }
 
     /// Same node, same handle.
-    public static func == (lhs: XMLElement, rhs: XMLElement) -> Bool {
+    public static func == (lhs: LibXMLElement, rhs: LibXMLElement) -> Bool {
         lhs.node == rhs.node
     }
 
@@ -46,10 +46,10 @@ public struct XMLElement: Hashable {
     }
 
     static func node(_ node: xmlNodePtr, hasName name: QualifiedName) -> Bool {
-        guard XMLText.equals(node.pointee.name, name.localName) else { return false }
+        guard LibXMLText.equals(node.pointee.name, name.localName) else { return false }
         let href = node.pointee.ns?.pointee.href
         guard let namespaceURI = name.namespaceURI else { return href == nil }
-        return XMLText.equals(href, namespaceURI)
+        return LibXMLText.equals(href, namespaceURI)
     }
 
     /// The value of an attribute, matched by local name and namespace URI (nil = no namespace, the
@@ -57,13 +57,13 @@ public struct XMLElement: Hashable {
     public func attribute(_ localName: String, namespace: String? = nil) -> String? {
         guard let attribute = xmlHasNsProp(node, localName, namespace) else { return nil }
         guard attribute.pointee.type == XML_ATTRIBUTE_NODE else { return nil }
-        return XMLText.value(of: attribute) ?? ""
+        return LibXMLText.value(of: attribute) ?? ""
     }
 
     /// The parent element, or nil for the document element.
-    public var parent: XMLElement? {
+    public var parent: LibXMLElement? {
         guard let parent = node.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else { return nil }
-        return XMLElement(node: parent, document: document)
+        return LibXMLElement(node: parent, document: document)
     }
 
     /// The element and its subtree as XML text, for debugging and logs (not for signing).

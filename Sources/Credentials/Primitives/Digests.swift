@@ -1,9 +1,11 @@
 internal import COpenSSL
 
-/// SHA-256 through OpenSSL, for certificate fingerprints and stored session-token hashes.
-public enum SHA256 {
+/// Message digests through OpenSSL: SHA-256 for certificate fingerprints and stored session-token hashes.
+///
+/// A namespace rather than a type named after the algorithm, so it never shadows swift-crypto's `SHA256`.
+public enum Digests {
     /// Returns the 32-byte SHA-256 digest of `bytes`.
-    public static func digest(_ bytes: [UInt8]) -> [UInt8] {
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         let status = bytes.withUnsafeBytes { input in
@@ -16,7 +18,7 @@ public enum SHA256 {
     }
 
     /// The digest as colon-separated upper-case hex (`AB:CD:…`), the form admins compare with their IdP's console.
-    public static func fingerprint(_ bytes: [UInt8]) -> String {
-        Hex.encode(digest(bytes), uppercase: true, separator: ":")
+    public static func sha256Fingerprint(_ bytes: [UInt8]) -> String {
+        Hex.encode(sha256(bytes), uppercase: true, separator: ":")
     }
 }

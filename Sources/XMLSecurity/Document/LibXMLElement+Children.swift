@@ -2,17 +2,17 @@ internal import CXML2
 
 /// Finding child and descendant elements.
 ///
-/// The searches walk libxml2's tree in place and make an ``XMLElement`` handle (one retain of the
+/// The searches walk libxml2's tree in place and make an ``LibXMLElement`` handle (one retain of the
 /// document each) only for the elements they return: the validator looks for one element among
 /// dozens, and a handle per visited element would be most of a validation's allocations.
-extension XMLElement {
+extension LibXMLElement {
     /// The element children in document order (text, comments and the like are skipped).
-    public var childElements: [XMLElement] {
-        var result: [XMLElement] = []
+    public var childElements: [LibXMLElement] {
+        var result: [LibXMLElement] = []
         var child = node.pointee.children
         while let current = child {
             if current.pointee.type == XML_ELEMENT_NODE {
-                result.append(XMLElement(node: current, document: document))
+                result.append(LibXMLElement(node: current, document: document))
             }
             child = current.pointee.next
         }
@@ -22,12 +22,12 @@ extension XMLElement {
     /// The element children with the given name, in document order.
     ///
     /// Only matches get a handle: most lookups find one element among many children.
-    public func childElements(named name: QualifiedName) -> [XMLElement] {
-        var result: [XMLElement] = []
+    public func childElements(named name: QualifiedName) -> [LibXMLElement] {
+        var result: [LibXMLElement] = []
         var child = node.pointee.children
         while let current = child {
             if current.pointee.type == XML_ELEMENT_NODE, Self.node(current, hasName: name) {
-                result.append(XMLElement(node: current, document: document))
+                result.append(LibXMLElement(node: current, document: document))
             }
             child = current.pointee.next
         }
@@ -36,11 +36,11 @@ extension XMLElement {
 
     /// The first element child with the given name, for optional elements where a second one would
     /// not matter (or is checked separately with ``childElements(named:)``).
-    public func firstChildElement(named name: QualifiedName) -> XMLElement? {
+    public func firstChildElement(named name: QualifiedName) -> LibXMLElement? {
         var child = node.pointee.children
         while let current = child {
             if current.pointee.type == XML_ELEMENT_NODE, Self.node(current, hasName: name) {
-                return XMLElement(node: current, document: document)
+                return LibXMLElement(node: current, document: document)
             }
             child = current.pointee.next
         }
@@ -48,10 +48,10 @@ extension XMLElement {
     }
 
     /// All elements below this one (not including it), depth-first in document order.
-    public var descendantElements: [XMLElement] {
-        var result: [XMLElement] = []
+    public var descendantElements: [LibXMLElement] {
+        var result: [LibXMLElement] = []
         walkDescendants { current in
-            result.append(XMLElement(node: current, document: document))
+            result.append(LibXMLElement(node: current, document: document))
             return true
         }
         return result
@@ -61,10 +61,10 @@ extension XMLElement {
     ///
     /// Walks the tree in place and makes handles for matches only, so a whole-document search (one
     /// Assertion among dozens of elements) costs no allocation per element.
-    public func descendantElements(named name: QualifiedName) -> [XMLElement] {
-        var result: [XMLElement] = []
+    public func descendantElements(named name: QualifiedName) -> [LibXMLElement] {
+        var result: [LibXMLElement] = []
         walkDescendants { current in
-            if Self.node(current, hasName: name) { result.append(XMLElement(node: current, document: document)) }
+            if Self.node(current, hasName: name) { result.append(LibXMLElement(node: current, document: document)) }
             return true
         }
         return result

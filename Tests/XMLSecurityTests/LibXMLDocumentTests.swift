@@ -4,11 +4,11 @@ import Testing
 
 /// ACS rule 1: untrusted XML is parsed with no DTD, no entities, no network, bounded size and depth.
 @Suite(.timeLimit(.minutes(1)))
-struct XMLDocumentTests {
+struct LibXMLDocumentTests {
     init() throws { try XMLSecurity.initialize() }
 
-    private func parse(_ text: String, limits: ParsingLimits = .saml) throws(XMLSecurityError) -> XMLDocument {
-        try XMLDocument(parsing: Array(text.utf8), limits: limits)
+    private func parse(_ text: String, limits: ParsingLimits = .saml) throws(XMLSecurityError) -> LibXMLDocument {
+        try LibXMLDocument(parsing: Array(text.utf8), limits: limits)
     }
 
     private func rejection(_ text: String, limits: ParsingLimits = .saml) -> XMLSecurityError? {
@@ -116,14 +116,14 @@ struct XMLDocumentTests {
     }
 
     @Test func garbageBytesAreRejected() {
-        #expect(throws: XMLSecurityError.emptyDocument) { try XMLDocument(parsing: []) }
+        #expect(throws: XMLSecurityError.emptyDocument) { try LibXMLDocument(parsing: []) }
         #expect(throws: XMLSecurityError.notUTF8(offset: 3)) {
-            try XMLDocument(parsing: [0x3C, 0x72, 0x3E, 0xFF, 0xFE])
+            try LibXMLDocument(parsing: [0x3C, 0x72, 0x3E, 0xFF, 0xFE])
         }
         let utf16 = [UInt8]([0xFF, 0xFE]) + Array("<r/>".utf8).flatMap { [$0, 0] }
-        #expect(throws: XMLSecurityError.notUTF8(offset: 0)) { try XMLDocument(parsing: utf16) }
+        #expect(throws: XMLSecurityError.notUTF8(offset: 0)) { try LibXMLDocument(parsing: utf16) }
         #expect(throws: (any Error).self) {
-            try XMLDocument(parsing: [0x3C, 0x72, 0x3E, 0x00, 0x3C, 0x2F, 0x72, 0x3E])
+            try LibXMLDocument(parsing: [0x3C, 0x72, 0x3E, 0x00, 0x3C, 0x2F, 0x72, 0x3E])
         }
         #expect(
             rejection("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>") == .unsupportedEncoding("ISO-8859-1"))
@@ -135,7 +135,7 @@ struct XMLDocumentTests {
     }
 
     @Test func elementNavigation() throws {
-        let document = try XMLDocument.parse(SAMLSamples.response())
+        let document = try LibXMLDocument.parse(SAMLSamples.response())
         let root = document.rootElement
         #expect(root.localName == "Response")
         #expect(root.namespaceURI == XMLNamespace.samlProtocol)
@@ -170,8 +170,8 @@ struct XMLDocumentTests {
     }
 
     @Test func serializationRoundTrips() throws {
-        let document = try XMLDocument.parse(SAMLSamples.response())
-        let again = try XMLDocument(parsing: document.serialized())
+        let document = try LibXMLDocument.parse(SAMLSamples.response())
+        let again = try LibXMLDocument(parsing: document.serialized())
         #expect(try again.text() == document.text())
     }
 }

@@ -1,6 +1,6 @@
 internal import CXML2
 
-extension XMLDocument {
+extension LibXMLDocument {
     /// Registers the `ID` attribute of each element with one of `elementNames` as an XML ID, after
     /// checking that no ID-like value occurs twice anywhere in the document.
     ///
@@ -22,7 +22,7 @@ extension XMLDocument {
     }
 
     /// Makes `xmlGetID(value)` resolve to `element`'s ID attribute, or throws if it resolves elsewhere.
-    func registerID(of element: XMLElement, attribute attributeName: String) throws(XMLSecurityError) {
+    func registerID(of element: LibXMLElement, attribute attributeName: String) throws(XMLSecurityError) {
         guard let attribute = xmlHasNsProp(element.node, attributeName, nil),
             attribute.pointee.type == XML_ATTRIBUTE_NODE,
             let value = element.attribute(attributeName)
@@ -35,11 +35,11 @@ extension XMLDocument {
     }
 
     /// The element `xmlGetID` resolves `id` to, as signature processing will see it.
-    func elementRegistered(forID id: String) -> XMLElement? {
+    func elementRegistered(forID id: String) -> LibXMLElement? {
         guard let attribute = xmlGetID(pointer, id), let parent = attribute.pointee.parent,
             parent.pointee.type == XML_ELEMENT_NODE
         else { return nil }
-        return XMLElement(node: parent, document: self)
+        return LibXMLElement(node: parent, document: self)
     }
 
     /// The first ID-like attribute value that occurs more than once, scanning the whole document.
@@ -56,7 +56,7 @@ extension XMLDocument {
             var property = element.pointee.properties
             while let attribute = property {
                 property = attribute.pointee.next
-                guard Self.isIDLike(attribute), let value = XMLText.value(of: attribute) else { continue }
+                guard Self.isIDLike(attribute), let value = LibXMLText.value(of: attribute) else { continue }
                 if seen == nil, values.count < Self.pairwiseLimit {
                     if values.contains(value) {
                         duplicate = value
@@ -84,8 +84,9 @@ extension XMLDocument {
     private static func isIDLike(_ attribute: xmlAttrPtr) -> Bool {
         let name = attribute.pointee.name
         guard let namespace = attribute.pointee.ns?.pointee.href else {
-            return XMLText.equals(name, "ID") || XMLText.equals(name, "Id") || XMLText.equals(name, "AssertionID")
+            return LibXMLText.equals(name, "ID") || LibXMLText.equals(name, "Id")
+                || LibXMLText.equals(name, "AssertionID")
         }
-        return XMLText.equals(name, "id") && XMLText.equals(namespace, XMLNamespace.xml)
+        return LibXMLText.equals(name, "id") && LibXMLText.equals(namespace, XMLNamespace.xml)
     }
 }

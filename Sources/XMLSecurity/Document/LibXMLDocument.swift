@@ -3,8 +3,8 @@ internal import CXML2
 /// A parsed XML document: the single owner of a libxml2 `xmlDocPtr`, freed in `deinit`.
 ///
 /// Not `Sendable`: libxml2 documents are mutable (ID registration, signing) and must stay on one thread
-/// at a time. `XMLElement` handles keep their document alive, so a node pointer never dangles.
-public final class XMLDocument {
+/// at a time. `LibXMLElement` handles keep their document alive, so a node pointer never dangles.
+public final class LibXMLDocument {
     let pointer: xmlDocPtr
 
     /// Takes ownership of `pointer`; only this module's parser and tests create documents.
@@ -28,11 +28,11 @@ public final class XMLDocument {
     }
 
     /// The document element; parsing guarantees there is one.
-    public var rootElement: XMLElement {
+    public var rootElement: LibXMLElement {
         guard let root = xmlDocGetRootElement(pointer) else {
-            preconditionFailure("a parsed XMLDocument always has a root element")
+            preconditionFailure("a parsed LibXMLDocument always has a root element")
         }
-        return XMLElement(node: root, document: self)
+        return LibXMLElement(node: root, document: self)
     }
 
     /// The document as UTF-8 bytes, unchanged apart from an XML declaration; signatures stay valid.

@@ -1,6 +1,6 @@
 internal import CXML2
 
-extension XMLElement {
+extension LibXMLElement {
     /// The element's text when it consists of exactly one text node and nothing else (untrimmed).
     ///
     /// SAML rule 10: a NameID or attribute value that contains a comment, a CDATA section or an element

@@ -4,7 +4,7 @@ internal import CXML2
 ///
 /// Name checks and attribute reads run for every element the validator looks at, so they compare the
 /// C bytes in place instead of building a `String` (an allocation) per check.
-enum XMLText {
+enum LibXMLText {
     /// True when the NUL-terminated `cString` holds exactly the UTF-8 bytes of `string`.
     static func equals(_ cString: UnsafePointer<xmlChar>?, _ string: String) -> Bool {
         guard let cString else { return false }
