@@ -33,10 +33,10 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from samlgate_tools import harness  # the e2e tests' process helpers: nginx, free ports, the CLI wrapper
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(REPO / "Tests" / "E2E"))
-import harness  # noqa: E402  (the e2e tests' process helpers: nginx, free ports, the CLI wrapper)
 
 SAMLIDP = REPO / "Tests" / "IdP" / "samlidp.py"
 WRK_SCRIPT = HERE / "wrk-acs.lua"

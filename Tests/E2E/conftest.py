@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import harness
+from samlgate_tools import harness
 
 
 @pytest.fixture(scope="session")

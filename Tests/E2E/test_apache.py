@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-import harness
+from samlgate_tools import harness
 
 
 def test_mod_fcgid_sign_in_and_access_checker(apache_site):

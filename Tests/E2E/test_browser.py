@@ -15,7 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-import harness
+from samlgate_tools import harness
 
 ARTIFACTS = harness.REPO / ".ci" / "artifacts"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-import harness
+from samlgate_tools import harness
 
 
 def test_kill_9_during_sign_ins(nginx_site, bins, processes, python_for_idp):

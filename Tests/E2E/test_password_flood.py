@@ -11,7 +11,7 @@ import urllib.parse
 
 import requests
 
-import harness
+from samlgate_tools import harness
 
 
 def _flooder(port: int, stop: threading.Event, statuses: list[int]) -> None:

@@ -13,15 +13,13 @@ import os
 import re
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "Tests" / "E2E"))
+import requests  # installed in the venv with the IdP
 
-import requests  # noqa: E402  (installed in the venv with the IdP)
+from samlgate_tools import harness
 
-import harness  # noqa: E402
+REPO = harness.REPO
 
 
 def main() -> int:
