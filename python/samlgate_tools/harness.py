@@ -13,8 +13,6 @@ import signal
 import socket
 import struct
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -160,10 +158,10 @@ class Processes:
         return process
 
     def stop_all(self) -> None:
-        for name, process in reversed(self.running):
+        for _, process in reversed(self.running):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for name, process in reversed(self.running):
+        for _, process in reversed(self.running):
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:

@@ -23,13 +23,24 @@ DS = "http://www.w3.org/2000/09/xmldsig#"
 EMAIL_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 
 
+PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
+BINDINGS = "urn:oasis:names:tc:SAML:2.0:bindings"
+
+
+def signing_key(cert: Path) -> str:
+    """A KeyDescriptor for signing with `cert`."""
+    return f"""<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data>
+      <ds:X509Certificate>{der_base64(cert)}</ds:X509Certificate>
+    </ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"""
+
+
 def idp_metadata(cert: Path) -> str:
     return f"""<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="{MD}" xmlns:ds="{DS}" entityID="{IDP_ENTITY_ID}">
-  <md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{der_base64(cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+  <md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="{PROTOCOL}">
+    {signing_key(cert)}
     <md:NameIDFormat>{EMAIL_FORMAT}</md:NameIDFormat>
-    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="http://127.0.0.1:9/sso"/>
+    <md:SingleSignOnService Binding="{BINDINGS}:HTTP-Redirect" Location="http://127.0.0.1:9/sso"/>
   </md:IDPSSODescriptor>
 </md:EntityDescriptor>
 """
@@ -38,11 +49,12 @@ def idp_metadata(cert: Path) -> str:
 def sp_metadata(entity_id: str, base: str, cert: Path) -> str:
     return f"""<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="{MD}" xmlns:ds="{DS}" entityID="{entity_id}">
-  <md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{der_base64(cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
-    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{base}/logout"/>
+  <md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="{PROTOCOL}">
+    {signing_key(cert)}
+    <md:SingleLogoutService Binding="{BINDINGS}:HTTP-Redirect" Location="{base}/logout"/>
     <md:NameIDFormat>{EMAIL_FORMAT}</md:NameIDFormat>
-    <md:AssertionConsumerService index="0" isDefault="true" Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="{base}/postResponse"/>
+    <md:AssertionConsumerService index="0" isDefault="true" Binding="{BINDINGS}:HTTP-POST"
+        Location="{base}/postResponse"/>
   </md:SPSSODescriptor>
 </md:EntityDescriptor>
 """

@@ -50,9 +50,9 @@ class MellonSite:
         for path in self.root.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         self.root.chmod(0o755)
-        m = MODULES
+        preamble = apache_preamble(self.root, self.port, f"LoadModule auth_mellon_module {MODULES}/mod_auth_mellon.so")
         (self.root / "httpd.conf").write_text(f"""
-{apache_preamble(self.root, self.port, f"LoadModule auth_mellon_module {m}/mod_auth_mellon.so")}MellonLockFile {self.root}/mellon.lock
+{preamble}MellonLockFile {self.root}/mellon.lock
 # MellonCacheSize: Debian's default (100 sessions), as an admin would run it.
 <Location />
     MellonEnable info

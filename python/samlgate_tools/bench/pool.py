@@ -60,7 +60,7 @@ class ResponsePool:
             except subprocess.TimeoutExpired:
                 for other, _ in jobs:
                     other.kill()
-                raise RuntimeError(f"response generation for {self.name} timed out")
+                raise RuntimeError(f"response generation for {self.name} timed out") from None
             if process.returncode != 0:
                 raise RuntimeError(f"response generator failed ({process.returncode}); see {self.work}/generator.log")
         made = 0
@@ -91,7 +91,7 @@ class ResponsePool:
                 path, lines = self.chunks.popleft()
                 with open(path) as source:
                     rest = []
-                    for index, line in enumerate(source):
+                    for line in source:
                         if taken < count:
                             sink.write(line)
                             taken += 1

@@ -83,7 +83,8 @@ def smoke_samlgate(site: SamlgateSite, pool: ResponsePool) -> tuple[str, str]:
         raise RuntimeError(f"samlgate smoke post-back: {status} {headers} {text[:300]!r}; failures: {site.failures()}")
     if location.rstrip("/") != site.base_url.rstrip("/"):
         raise RuntimeError(f"samlgate smoke post-back redirected to {location}, not the base URL {site.base_url}")
-    status, headers, _ = send("GET", site.port, f"/sso/{ACCOUNT}/auth", headers={"Cookie": f"samlgate_{ACCOUNT}={token}"})
+    status, headers, _ = send("GET", site.port, f"/sso/{ACCOUNT}/auth",
+                              headers={"Cookie": f"samlgate_{ACCOUNT}={token}"})
     if status != 204:
         raise RuntimeError(f"samlgate auth with the new session answered {status}")
     log(f"samlgate smoke: 303 → {location}, session cookie accepted by /auth (204)")
