@@ -52,6 +52,21 @@ def wait_for_path(path: Path, timeout: float = 15.0) -> None:
     raise TimeoutError(f"{path} did not appear after {timeout}s")
 
 
+def wait_for_unix_socket(path: Path, timeout: float = 15.0) -> None:
+    """Waits until something accepts connections on the unix socket `path`: the file exists from bind(),
+    a moment before listen(), and a connection in between is refused."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.socket(socket.AF_UNIX) as client:
+                client.settimeout(0.5)
+                client.connect(str(path))
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing accepts on {path} after {timeout}s")
+
+
 def bin_dir() -> Path:
     env = os.environ.get("SAMLGATE_BIN_DIR")
     if env:
@@ -434,10 +449,10 @@ def new_site(bins: Path, folder: Path, base_url: str = "https://help.example.com
 
 def start_responder_on_socket(processes: Processes, bins: Path, folder: Path, name: str,
                               threads: int = 2) -> tuple[subprocess.Popen, Path]:
-    """samlgate-fcgi on `folder`'s database and a unix socket in it, once the socket exists."""
+    """samlgate-fcgi on `folder`'s database and a unix socket in it, once it accepts connections."""
     socket_path = folder / "samlgate.sock"
     process = processes.start(f"samlgate-fcgi ({name})",
                               [str(bins / "samlgate-fcgi"), "--db", str(folder / "samlgate.db"), "--listen",
                                f"unix:{socket_path}", "--threads", str(threads)], folder / "samlgate-fcgi.log")
-    wait_for_path(socket_path)
+    wait_for_unix_socket(socket_path)
     return process, socket_path
