@@ -14,6 +14,8 @@ from samlgate_tools.bench.pool import ResponsePool
 
 @dataclass
 class Run:
+    """One timed wrk run against one SP: what it answered, how fast, and what it cost."""
+
     sp: str
     label: str
     concurrency: int
