@@ -14,29 +14,9 @@ CPU per login after ~300 logins, ≈ 170 ms after ~700. Real users sign in a few
 thousands of times within seconds, so one user per Response is the realistic case; shibd's session
 cache and reverse index themselves are left at their defaults.
 """
-from __future__ import annotations
-
-import secrets
 import sys
 
-import responses  # bench/responses.py (this script's folder is on sys.path)
-
-
-def main() -> int:
-    build_template = responses.template
-
-    def template(args):
-        xml, renew = build_template(args)
-        if args.email not in xml or "@" not in args.email:
-            raise RuntimeError(f"{args.email} not found in pysaml2's template")
-        # responses.py replaces every value in `renew` with a fresh "id-<hex>" in each copy.
-        placeholder = "id-" + secrets.token_hex(16)
-        domain = args.email.split("@", 1)[1]
-        return xml.replace(args.email, f"user.{placeholder}@{domain}"), renew + [placeholder]
-
-    responses.template = template
-    return responses.main()
-
+from samlgate_tools.bench import responses
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(responses.main(__doc__, unique_users=True))

@@ -12,6 +12,8 @@ packages=(
     chromium chromium-driver fonts-dejavu-core
     # the leak check
     valgrind
+    # the shell linter (scripts/lint.sh)
+    shellcheck
 )
 if [[ $# -gt 0 ]]; then packages+=("$@"); fi
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by bench/validate.sh and scripts/leak-check.sh: a fresh test-IdP key pair and one pysaml2
 # response for the benchmark account in $WORK (key.pem, cert.pem, response.b64), valid for an hour.
 PY="$(Tests/IdP/setup.sh | tail -n 1)"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the scripts: puts a Swift toolchain on PATH when it is installed under /opt/swift.
 if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
     export PATH="/opt/swift/usr/bin:$PATH"

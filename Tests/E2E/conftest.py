@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
-import harness
+from samlgate_tools import harness
 
 
 @pytest.fixture(scope="session")
@@ -88,8 +87,8 @@ def apache_site(bins, python_for_idp, work, processes):
         cli("account", "add", slug, "--base-url", base)
         cli("user", "add", "--account", slug, "--email", "owner@example.com", "--role", "owner")
         cli("user", "add", "--account", slug, "--email", "alice@example.com", "--role", "user")
-    idp = harness.start_idp(processes, python_for_idp, work, f"{base_url}/sso/acme/acs", f"{base_url}/sso/acme/metadata",
-                            ["alice@example.com:Alice:Liddell"])
+    idp = harness.start_idp(processes, python_for_idp, work, f"{base_url}/sso/acme/acs",
+                            f"{base_url}/sso/acme/metadata", ["alice@example.com:Alice:Liddell"])
     for slug in ["acme", "cgi"]:
         cli("saml", "set", "--account", slug, "--sso-url", f"{idp}/sso", "--cert", str(harness.IDP_CERT), "--enable")
     harness.start_apache(processes, work, port, bins / "samlgate-fcgi", db)
@@ -113,8 +112,8 @@ def browser_site(bins, python_for_idp, work, processes):
     cli("user", "add", "--account", "acme", "--email", "carol@example.com", "--role", "admin", "--password-stdin",
         stdin="carol passphrase\n")
     cli("user", "add", "--account", "acme", "--email", "alice@example.com", "--role", "user")
-    idp = harness.start_idp(processes, python_for_idp, folder, f"{base_url}/sso/acme/acs", f"{base_url}/sso/acme/metadata",
-                            ["alice@example.com:Alice:Liddell"])
+    idp = harness.start_idp(processes, python_for_idp, folder, f"{base_url}/sso/acme/acs",
+                            f"{base_url}/sso/acme/metadata", ["alice@example.com:Alice:Liddell"])
     socket_path = folder / "samlgate.sock"
     processes.start("samlgate-fcgi (browser)", [str(bins / "samlgate-fcgi"), "--db", str(db), "--listen",
                                                 f"unix:{socket_path}"], folder / "samlgate-fcgi.log")

@@ -7,13 +7,12 @@ import signal
 import sqlite3
 import subprocess
 import time
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
 
-import harness
+from samlgate_tools import harness
 
 
 def test_mod_fcgid_sign_in_and_access_checker(apache_site):
@@ -57,7 +56,8 @@ def test_cgi_mode_sign_in(apache_site, python_for_idp):
          "--key", str(harness.IDP_KEY), "--cert", str(harness.IDP_CERT)],
         capture_output=True, text=True, check=True).stdout.strip()
     session = requests.Session()
-    response = session.post(f"{cgi}/sso/cgi/acs", data={"SAMLResponse": encoded, "RelayState": "/cgi-bin/samlgate-fcgi/"},
+    response = session.post(f"{cgi}/sso/cgi/acs",
+                            data={"SAMLResponse": encoded, "RelayState": "/cgi-bin/samlgate-fcgi/"},
                             allow_redirects=False, timeout=20)
     assert response.status_code == 303, response.text
     assert response.headers["Location"] == f"{cgi}/"

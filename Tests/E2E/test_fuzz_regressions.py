@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import harness
+from samlgate_tools import harness
 from test_faults import _metadata_over_fastcgi
 
 RAW = sorted((harness.REPO / "fuzz" / "regressions" / "fastcgi-raw").glob("*.bin"))

@@ -6,7 +6,7 @@ import urllib.parse
 
 import requests
 
-import harness
+from samlgate_tools import harness
 
 
 def post_form(action: str, fields: dict[str, str], session: requests.Session | None = None) -> requests.Response:

@@ -11,7 +11,7 @@ import urllib.parse
 
 import requests
 
-import harness
+from samlgate_tools import harness
 
 
 def _flooder(port: int, stop: threading.Event, statuses: list[int]) -> None:
@@ -64,7 +64,8 @@ def test_a_password_flood_does_not_delay_the_session_checks(bins, processes, wor
         page = session.get(f"{base}/sso/acme/login?password=1", timeout=10)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         signed_in = session.post(f"{base}/sso/acme/login", allow_redirects=False, timeout=10,
-                                 data={"csrf_token": token, "email": "owner@example.com", "password": "owner passphrase"})
+                                 data={"csrf_token": token, "email": "owner@example.com",
+                                       "password": "owner passphrase"})
         assert signed_in.status_code == 303
 
         quiet = _latencies(session, f"{base}/app/tickets", 30)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-import harness
+from samlgate_tools import harness
 
 LISTEN_KINDS = ["tcp", "unix"]
 STOP_SIGNALS = [signal.SIGTERM, signal.SIGINT]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import requests
 
-import harness
+from samlgate_tools import harness
 
 # A visitor lured here must get one redirect to sign in, not a Set-Cookie and an X-Injected header.
 INJECTION = "/app/%0d%0aSet-Cookie:%20samlgate_acme=ATTACKER;%20Path=/%0d%0aX-Injected:%201"

@@ -48,7 +48,7 @@ def generate_keys(out_dir: str, key_type: str = "rsa", days: int = 3650,
     else:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = _dt.datetime.now(_dt.timezone.utc)
+    now = _dt.datetime.now(_dt.UTC)
     # Backdate a little so a cert made just now is valid on a host whose clock lags.
     not_before = now - _dt.timedelta(minutes=5)
     # days <= 0 produces an already expired cert (for the "expired certificate" warnings).
@@ -104,11 +104,11 @@ from saml2.attribute_converter import AttributeConverterNOOP  # noqa: E402
 from saml2.config import IdPConfig  # noqa: E402
 from saml2.metadata import entity_descriptor  # noqa: E402
 from saml2.saml import (  # noqa: E402
+    AUTHN_PASSWORD_PROTECTED,
     NAME_FORMAT_BASIC,
     NAME_FORMAT_UNSPECIFIED,
     NAMEID_FORMAT_EMAILADDRESS,
     SCM_BEARER,
-    AUTHN_PASSWORD_PROTECTED,
     NameID,
 )
 from saml2.server import Server  # noqa: E402
@@ -532,7 +532,8 @@ class Handler(BaseHTTPRequestHandler):
             self._login_form(msg.id, relay_state, self._one(q, "login_hint") or "")
 
     def log_message(self, fmt: str, *args) -> None:
-        sys.stderr.write("samlidp: %s %s\n" % (self.address_string(), fmt % args))
+        # `fmt % args`: http.server's log_message interface.
+        sys.stderr.write(f"samlidp: {self.address_string()} {fmt % args}\n")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what the test IdP (samlidp.py) and the browser tests need:
 #   - xmlsec1 (pysaml2 signs by running it), from apt if missing
-#   - a venv at ${SAMLGATE_VENV:-<repo>/.venv} with requirements.txt installed
+#   - a venv at ${SAMLGATE_VENV:-<repo>/.venv} with requirements.txt installed, and the repository's
+#     Python helpers (pyproject.toml: samlgate_tools and samlidp) installed editable from this checkout
 # Idempotent and quick when nothing changed. Progress goes to stderr; the last (and
 # only) line on stdout is the venv's python, so callers can do PY=$(Tests/IdP/setup.sh).
 set -euo pipefail
@@ -11,9 +12,10 @@ repo="$(cd "$here/../.." && pwd)"
 venv="${SAMLGATE_VENV:-$repo/.venv}"
 req="$here/requirements.txt"
 py="$venv/bin/python"
-# The stamp records which requirements.txt the venv was built from.
+# The stamp records what the venv was built from: requirements.txt, pyproject.toml (the package's
+# layout) and the checkout the editable install points at (a venv shared by two checkouts follows the last).
 stamp="$venv/.samlidp-requirements.sha256"
-want="$(sha256sum "$req" | cut -d' ' -f1)"
+want="$( (sha256sum "$req" "$repo/pyproject.toml"; echo "$repo") | sha256sum | cut -d' ' -f1)"
 
 log() { echo "setup.sh: $*" >&2; }
 
@@ -36,7 +38,7 @@ if ! command -v xmlsec1 >/dev/null 2>&1; then
     apt_install xmlsec1
 fi
 
-# Fast path: venv present, built from this exact requirements.txt.
+# Fast path: venv present, built from these exact files for this checkout.
 if [ -x "$py" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     echo "$py"
     exit 0
@@ -59,5 +61,7 @@ fi
 
 log "installing $(basename "$req") into $venv"
 "$py" -m pip install --disable-pip-version-check -q -r "$req" >&2
+log "installing the repository's Python helpers (editable) into $venv"
+"$py" -m pip install --disable-pip-version-check -q --no-deps -e "$repo" >&2
 echo "$want" > "$stamp"
 echo "$py"

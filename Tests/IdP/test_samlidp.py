@@ -179,7 +179,7 @@ def test_sha1_and_options(rsa_keys, tmp_path):
 
 
 def test_validity_window(rsa_keys):
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for secs in (600, -600):
         a = ET.fromstring(make_response(rsa_keys, "--valid-seconds", str(secs))).find("saml:Assertion", NS)
         for el in (a.find("saml:Conditions", NS), a.find(".//saml:SubjectConfirmationData", NS)):
@@ -236,7 +236,7 @@ def get(url: str) -> tuple[int, str, bytes]:
 
 def authn_request(base: str, req_id: str, destination: str | None = None) -> str:
     """A minimal AuthnRequest, deflated + base64 as the HTTP-Redirect binding wants."""
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     xml = (f'<samlp:AuthnRequest xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" '
            f'ID="{req_id}" Version="2.0" IssueInstant="{now}" '
            f'Destination="{destination or base + "/sso"}" AssertionConsumerServiceURL="{SP_ACS}" '

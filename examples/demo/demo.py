@@ -10,18 +10,15 @@ from __future__ import annotations
 import argparse
 import base64
 import os
-import re
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "Tests" / "E2E"))
+import requests  # installed in the venv with the IdP
 
-import requests  # noqa: E402  (installed in the venv with the IdP)
+from samlgate_tools import harness
 
-import harness  # noqa: E402
+REPO = harness.REPO
 
 
 def main() -> int:
@@ -92,7 +89,8 @@ def main() -> int:
             return 0
         step("Try it yourself")
         print(f"  Open {base}/app/ in a browser: you will be sent to the test IdP; sign in as ada@demo.test.")
-        print(f"  Password sign-in (the owner): {base}/sso/demo/login?password=1  owner@demo.test / demo owner password")
+        print(f"  Password sign-in (the owner): {base}/sso/demo/login?password=1"
+              "  owner@demo.test / demo owner password")
         print(f"  Logs: {work}   Admin CLI: SAMLGATE_DB={work / 'samlgate.db'} {args.bin_dir / 'samlgate'} --help")
         print("  Press Ctrl-C to stop everything.")
         while True:

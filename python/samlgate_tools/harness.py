@@ -13,8 +13,6 @@ import signal
 import socket
 import struct
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -52,6 +50,21 @@ def wait_for_path(path: Path, timeout: float = 15.0) -> None:
             return
         time.sleep(0.05)
     raise TimeoutError(f"{path} did not appear after {timeout}s")
+
+
+def wait_for_unix_socket(path: Path, timeout: float = 15.0) -> None:
+    """Waits until something accepts connections on the unix socket `path`: the file exists from bind(),
+    a moment before listen(), and a connection in between is refused."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.socket(socket.AF_UNIX) as client:
+                client.settimeout(0.5)
+                client.connect(str(path))
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing accepts on {path} after {timeout}s")
 
 
 def bin_dir() -> Path:
@@ -160,10 +173,10 @@ class Processes:
         return process
 
     def stop_all(self) -> None:
-        for name, process in reversed(self.running):
+        for _, process in reversed(self.running):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for name, process in reversed(self.running):
+        for _, process in reversed(self.running):
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -436,10 +449,10 @@ def new_site(bins: Path, folder: Path, base_url: str = "https://help.example.com
 
 def start_responder_on_socket(processes: Processes, bins: Path, folder: Path, name: str,
                               threads: int = 2) -> tuple[subprocess.Popen, Path]:
-    """samlgate-fcgi on `folder`'s database and a unix socket in it, once the socket exists."""
+    """samlgate-fcgi on `folder`'s database and a unix socket in it, once it accepts connections."""
     socket_path = folder / "samlgate.sock"
     process = processes.start(f"samlgate-fcgi ({name})",
                               [str(bins / "samlgate-fcgi"), "--db", str(folder / "samlgate.db"), "--listen",
                                f"unix:{socket_path}", "--threads", str(threads)], folder / "samlgate-fcgi.log")
-    wait_for_path(socket_path)
+    wait_for_unix_socket(socket_path)
     return process, socket_path

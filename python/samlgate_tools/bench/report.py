@@ -1,0 +1,154 @@
+"""The benchmark's results and the report printed at the end: tables, ratios, notes."""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from samlgate_tools.bench.common import WRK_THREADS
+from samlgate_tools.bench.pool import ResponsePool
+from samlgate_tools.bench.wrk import Run
+
+
+@dataclass
+class Results:
+    """What the measurements found, filled in peer by peer."""
+
+    runs: list[Run] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pools: list[ResponsePool] = field(default_factory=list)  # one per SP, in the order measured
+    rss_after_acs: float = 0.0  # the responder's VmRSS after the timed ACS runs, MB
+    memory: list[tuple[int, float]] | None = None  # the responder's VmRSS after 10k and 100k post-backs
+    memory_problems: list[str] = field(default_factory=list)
+    shib_skipped: str | None = None  # why Shibboleth was not measured (None: it was, or --no-shibboleth)
+    shib_failed: bool = False
+
+    @property
+    def invalid(self) -> list[Run]:
+        return [r for r in self.runs if not r.valid]
+
+
+def fmt(value: float, digits: int = 0) -> str:
+    if value != value:  # NaN
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def table(rows: list[list[str]], header_rows: int = 1) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+        if index == header_rows - 1:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            return next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return ""
+
+
+def acs_table(runs: list[Run], results: Results) -> str:
+    rows = [["ACS post-backs (unique signed responses)", "conc", "accepted/s", "ok %", "p50 ms", "p99 ms",
+             "CPU µs/login", "peak RSS MB", "PSS MB", "note"]]
+    for r in runs:
+        rows.append([f"{r.sp}: {r.label}", str(r.concurrency), fmt(r.rate), f"{100 * r.share:.1f}", fmt(r.p50_ms, 1),
+                     fmt(r.p99_ms, 1), fmt(r.cpu_us), fmt(r.peak_rss_mb, 1), fmt(r.total_pss_mb, 1),
+                     (r.note + ("" if r.valid else " INVALID")).strip()])
+    if results.shib_skipped:
+        rows.append(["shibboleth: mod_shib + shibd", "-", "-", "-", "-", "-", "-", "-", "-",
+                     ("" if results.shib_failed else "not measured: ") + results.shib_skipped])
+    return table(rows)
+
+
+def ratio_table(acs_runs: list[Run], concurrencies: list[int]) -> str:
+    """samlgate's rate and CPU per login against each peer's faster variant, per concurrency."""
+    ratio_rows = [["ratio samlgate / peer", "conc", "accepted/s", "CPU per login"]]
+    for concurrency in concurrencies:
+        ours = next((r for r in acs_runs if r.sp == "samlgate" and r.concurrency == concurrency), None)
+        best = {}  # each peer's faster variant at this concurrency
+        for r in acs_runs:
+            if r.sp != "samlgate" and r.concurrency == concurrency and (r.sp not in best or r.rate > best[r.sp].rate):
+                best[r.sp] = r
+        if not ours or not best:
+            continue
+        fastest = max(best.values(), key=lambda r: r.rate)
+        for peer in best.values():
+            variants = sum(1 for r in acs_runs if r.sp == peer.sp and r.concurrency == concurrency)
+            label = f"vs {peer.sp} ({peer.label}" + (", the faster" if variants > 1 else "") + ")"
+            ratio_rows.append([label + (" — fastest peer" if peer is fastest and len(best) > 1 else ""),
+                               str(concurrency), f"{ours.rate / peer.rate:.1f}x" if peer.rate else "-",
+                               f"{peer.cpu_us / ours.cpu_us:.1f}x less"
+                               if ours.cpu_us == ours.cpu_us and peer.cpu_us == peer.cpu_us else "-"])
+    return table(ratio_rows)
+
+
+def auth_table(runs: list[Run], concurrencies: list[int]) -> str:
+    """The per-request session check next to nginx serving a static file."""
+    auth_rows = [["per-request check", "conc", "req/s", "ok %", "p50 ms", "p99 ms", "CPU µs/req", "vs static"]]
+    for concurrency in concurrencies:
+        auth = next((r for r in runs if "auth" in r.label and r.concurrency == concurrency), None)
+        static = next((r for r in runs if r.sp == "nginx" and r.concurrency == concurrency), None)
+        for r in (auth, static):
+            if r:
+                versus = f"{100 * auth.rate / static.rate:.0f}%" if (r is auth and static and static.rate) else ""
+                auth_rows.append([f"{r.sp}: {r.label}" + ("" if r.valid else " INVALID"), str(r.concurrency),
+                                  fmt(r.rate), f"{100 * r.share:.1f}", fmt(r.p50_ms, 2), fmt(r.p99_ms, 2),
+                                  fmt(r.cpu_us), versus])
+    return table(auth_rows)
+
+
+def floor_lines(floor: dict) -> list[str]:
+    if floor.get("validations") and floor.get("openssl"):
+        return [table([["in-process floor (bench/validate.sh, one thread)", "per second"],
+                       ["samlgate validations (SAML library, no HTTP/DB)", fmt(floor["validations"])],
+                       ["openssl speed rsa2048 verify", fmt(floor["openssl"])],
+                       ["ratio", f"{100 * floor['validations'] / floor['openssl']:.1f}%"]]), ""]
+    if floor:
+        return [f"in-process floor: bench/validate.sh failed: {floor.get('error', '')}", ""]
+    return []
+
+
+def memory_lines(results: Results) -> list[str]:
+    if results.memory is None:
+        return []
+    if len(results.memory) == 2 and not results.memory_problems:
+        (n1, mb1), (n2, mb2) = results.memory
+        change = 100 * (mb2 - mb1) / mb1
+        verdict = "flat (within ±10%)" if abs(change) <= 10 else "NOT flat (target ±10%)"
+        return [f"samlgate-fcgi VmRSS through nginx (fresh process, c=8): {mb1:.1f} MB after {n1:,} accepted "
+                f"post-backs, {mb2:.1f} MB after {n2:,}: {change:+.1f}%, {verdict}", ""]
+    return [f"samlgate-fcgi memory check failed: {results.memory} {'; '.join(results.memory_problems)}", ""]
+
+
+def report(results: Results, floor: dict, *, date: str, seconds: float, concurrencies: list[int], started: float,
+           work: Path, keep: bool) -> str:
+    """The whole report: the tables, then notes and one INVALID line per invalid run."""
+    acs_runs = [r for r in results.runs if "auth" not in r.label and r.sp != "nginx"]
+    out = [f"samlgate ACS benchmark — {date}, {os.cpu_count()} cores ({cpu_model()}), {platform.platform()}",
+           f"wrk -t{WRK_THREADS} --latency, {seconds:g}s per run, client on the same cores", "",
+           acs_table(acs_runs, results), ""]
+    out += [ratio_table(acs_runs, concurrencies), ""]
+    out += [auth_table(results.runs, concurrencies), ""]
+    out += floor_lines(floor)
+    out += memory_lines(results)
+    out += [f"note: {n}" for n in results.notes]
+    out.append(f"note: samlgate responder RSS after the ACS runs: {results.rss_after_acs:.1f} MB; "
+               "responses generated: "
+               + ", ".join(f"{p.name} {p.generated} in {p.generation_seconds:.0f}s" for p in results.pools)
+               + " (outside the timed windows)")
+    out.append(f"note: total time {time.monotonic() - started:.0f}s; logs in {work}" if keep
+               else f"note: total time {time.monotonic() - started:.0f}s")
+    for r in results.invalid:
+        out.append(f"INVALID: {r.sp} {r.label} c={r.concurrency}: {'; '.join(r.problems)}")
+    if results.shib_failed:
+        out.append(f"INVALID: shibboleth {results.shib_skipped}")
+    return "\n".join(out)

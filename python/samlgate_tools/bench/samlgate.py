@@ -1,0 +1,222 @@
+"""The samlgate peer: nginx with the shipped snippets in front of samlgate-fcgi, and nginx alone serving a
+static file for the per-request check."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+from pathlib import Path
+
+from samlgate_tools import harness
+from samlgate_tools.bench.common import ACCOUNT, IDP_ENTITY_ID, USERS, VALID_SECONDS, WRK_THREADS, log, stop
+from samlgate_tools.bench.metrics import pss_kb, status_kb, tree
+from samlgate_tools.bench.pool import ResponsePool
+from samlgate_tools.bench.report import Results
+from samlgate_tools.bench.smoke import cookie, header, send
+from samlgate_tools.bench.wrk import Run, describe, fill, post_backs, run_wrk
+
+
+class SamlgateSite:
+    """samlgate-fcgi on a unix socket behind nginx with the shipped snippets, one account `acme`."""
+
+    def __init__(self, args, work: Path, processes: harness.Processes):
+        self.args, self.work, self.processes = args, work, processes
+        self.bins = Path(args.bins)
+        self.port = harness.free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.acs = f"{self.base_url}/sso/{ACCOUNT}/acs"
+        self.audience = f"{self.base_url}/sso/{ACCOUNT}/metadata"
+        self.db = work / "samlgate" / "samlgate.db"
+        self.db.parent.mkdir()
+        self.socket = work / "samlgate" / "samlgate.sock"
+        self.cli = harness.Samlgate(self.bins, self.db)
+        self.responder = None
+        self.threads = 0
+
+    def configure(self, cert: Path) -> None:
+        cli = self.cli
+        cli("init")
+        cli("account", "add", ACCOUNT, "--base-url", self.base_url, "--name", "Bench Help")
+        cli("user", "add", "--account", ACCOUNT, "--email", "owner@bench.test", "--role", "owner",
+            "--password-stdin", stdin="owner bench passphrase\n")
+        for email, given, family in USERS:
+            cli("user", "add", "--account", ACCOUNT, "--email", email, "--role", "user",
+                "--given-name", given, "--family-name", family)
+        cli("saml", "set", "--account", ACCOUNT, "--sso-url", "http://127.0.0.1:9/sso", "--cert", str(cert),
+            "--idp-entity-id", IDP_ENTITY_ID, "--allow-idp-initiated", "--enable")
+
+    def start_responder(self, threads: int) -> None:
+        if self.responder:
+            stop(self.processes, self.responder)
+        if self.socket.exists():
+            self.socket.unlink()
+        self.responder = self.processes.start(
+            "samlgate-fcgi", [str(self.bins / "samlgate-fcgi"), "--db", str(self.db), "--listen",
+                              f"unix:{self.socket}", "--threads", str(threads)],
+            self.work / "samlgate-fcgi.log")
+        harness.wait_for_path(self.socket)
+        self.threads = threads
+
+    def start_nginx(self) -> None:
+        self.app, app_port = harness.start_echo_app()
+        harness.start_nginx(self.processes, self.work, self.port, self.socket, app_port, account=ACCOUNT)
+        self.nginx = next(p for n, p in self.processes.running if n == "nginx")
+
+    def sessions(self) -> int:
+        return len(self.cli.json("session", "list", "--account", ACCOUNT))
+
+    def failures(self, limit: int = 5) -> list:
+        return self.cli.json("log", "--account", ACCOUNT, "--failures", "--limit", str(limit))
+
+
+
+def smoke_samlgate(site: SamlgateSite, pool: ResponsePool) -> tuple[str, str]:
+    """One post-back by hand: 303 to the base URL with a session cookie that `auth` accepts."""
+    bodies, _ = pool.take(1)
+    body = bodies.read_text().strip()
+    bodies.unlink()
+    status, headers, text = send("POST", site.port, f"/sso/{ACCOUNT}/acs", body)
+    token = cookie(headers, f"samlgate_{ACCOUNT}")
+    location = header(headers, "Location")
+    if status != 303 or not token:
+        raise RuntimeError(f"samlgate smoke post-back: {status} {headers} {text[:300]!r}; failures: {site.failures()}")
+    if location.rstrip("/") != site.base_url.rstrip("/"):
+        raise RuntimeError(f"samlgate smoke post-back redirected to {location}, not the base URL {site.base_url}")
+    status, headers, _ = send("GET", site.port, f"/sso/{ACCOUNT}/auth",
+                              headers={"Cookie": f"samlgate_{ACCOUNT}={token}"})
+    if status != 204:
+        raise RuntimeError(f"samlgate auth with the new session answered {status}")
+    log(f"samlgate smoke: 303 → {location}, session cookie accepted by /auth (204)")
+    return token, location
+
+
+
+def memory_growth(site: SamlgateSite, pool: ResponsePool, rate: float, work: Path, location: str,
+                  marks: tuple[int, ...] = (10_000, 100_000),
+                  concurrency: int = 8) -> tuple[list[tuple[int, float]], list[str]]:
+    """Restarts the responder, then posts unique responses through nginx up to each mark of post-backs,
+    reading the responder's VmRSS after each: [(accepted so far, MB)] and any problems."""
+    site.start_responder(site.threads)
+    accepted, answered, readings, problems = 0, 0, [], []
+    for mark in marks:
+        bodies, count = pool.take(mark - answered)
+        log(f"samlgate memory: {count} more post-backs (answered so far {answered})")
+        parsed, _, _ = run_wrk(site.acs, concurrency, math.ceil(count / rate * 1.5) + 2, work, bodies,
+                               location=location)  # wrk takes whole seconds
+        pool.give_back(bodies, WRK_THREADS, parsed["threads"])
+        accepted += parsed["statuses"].get(303, 0)
+        answered += sum(parsed["statuses"].values())
+        if answered < 0.99 * mark:
+            problems.append(f"only {answered} of {mark} post-backs answered ({parsed['statuses']})")
+            break
+        readings.append((accepted, status_kb(site.responder.pid, "VmRSS") / 1024))
+    if answered and accepted / answered < 0.99:
+        problems.append(f"only {100 * accepted / answered:.1f}% answered 303")
+    return readings, problems
+
+
+
+
+def measure_samlgate(args, work: Path, processes: harness.Processes, key: Path, cert: Path,
+                     results: Results) -> None:
+    """The samlgate rows: a smoke post-back, the --threads tries, the timed ACS runs with the one kept,
+    the responder's memory check, then the per-request check against nginx serving a static file."""
+    site = SamlgateSite(args, work, processes)
+    site.configure(cert)
+    site.start_responder(args.threads[0])
+    site.start_nginx()
+    pool = ResponsePool("samlgate", work, args.python, key, cert, site.acs, site.audience, VALID_SECONDS,
+                        args.generator, args.generators)
+    results.pools.append(pool)
+    token, location = smoke_samlgate(site, pool)
+
+    expected = 1500.0  # first guess; each run's measured rate sizes the next one
+    tries = []
+    for threads in args.threads:
+        site.start_responder(threads)
+        run = post_backs(pool, Run("samlgate", f"try --threads {threads}", max(args.concurrency)),
+                         site.acs, args.try_seconds, expected, work, [site.responder.pid, site.nginx.pid],
+                         location)
+        log(describe(run))
+        expected = max(expected, run.rate)
+        tries.append((run.rate if run.valid else 0, threads, run))
+    best = max(tries)[1]
+    results.notes.append("samlgate-fcgi --threads tries ({:g}s at c={}): {}; kept {}".format(
+        args.try_seconds, max(args.concurrency),
+        ", ".join(f"{t}: {r.rate:.0f}/s" + ("" if r.valid else " (invalid)") for _, t, r in tries), best))
+    site.start_responder(best)  # fresh process: its VmHWM covers the timed runs only
+    for concurrency in args.concurrency:
+        sessions_before = site.sessions()
+        run = post_backs(pool, Run("samlgate", f"nginx + fcgi ({best} threads)", concurrency), site.acs,
+                         args.seconds, expected, work, [site.responder.pid, site.nginx.pid], location)
+        created = site.sessions() - sessions_before
+        # Sessions created for answers wrk did not wait for (in flight at the end) are allowed.
+        if not (run.ok <= created <= run.ok + concurrency):
+            run.problems.append(f"{created} sessions created for {run.ok} 303 answers")
+        run.note = f"sessions +{created}"
+        run.peak_rss_mb = status_kb(site.responder.pid, "VmHWM") / 1024
+        run.total_pss_mb = pss_kb(tree(site.responder.pid) + tree(site.nginx.pid)) / 1024
+        if run.answered > run.ok:
+            results.notes.append(f"samlgate c={concurrency} failures (newest): "
+                                 + json.dumps(site.failures(3))[:600])
+        log(describe(run))
+        expected = max(expected, run.rate)
+        results.runs.append(run)
+    results.rss_after_acs = status_kb(site.responder.pid, "VmRSS") / 1024
+
+    if not args.no_rss_check:
+        results.memory, results.memory_problems = memory_growth(site, pool, expected, work, location)
+        log("samlgate memory: " + ", ".join(f"{mb:.1f} MB after {n}" for n, mb in results.memory)
+            + "".join(f"; {p}" for p in results.memory_problems))
+
+    static_nginx, static_port = start_static_nginx(work, processes)
+    for concurrency in args.concurrency:
+        run = Run("samlgate", "GET /sso/acme/auth (cookie)", concurrency, success_status=204)
+        parsed, cpu, client = run_wrk(f"{site.base_url}/sso/{ACCOUNT}/auth", concurrency, args.seconds, work, None,
+                                      headers=[f"Cookie: samlgate_{ACCOUNT}={token}"],
+                                      cpu_roots=[site.responder.pid, site.nginx.pid])
+        fill(run, parsed, cpu, client)
+        run.peak_rss_mb = status_kb(site.responder.pid, "VmHWM") / 1024
+        log(describe(run))
+        results.runs.append(run)
+        run = Run("nginx", "GET /static.txt", concurrency, success_status=200)
+        parsed, cpu, client = run_wrk(f"http://127.0.0.1:{static_port}/static.txt", concurrency, args.seconds,
+                                      work, None, cpu_roots=[static_nginx.pid])
+        fill(run, parsed, cpu, client)
+        log(describe(run))
+        results.runs.append(run)
+    stop(processes, static_nginx)
+    stop(processes, site.responder)
+    stop(processes, site.nginx)
+    site.app.shutdown()
+
+
+def start_static_nginx(work: Path, processes: harness.Processes) -> tuple[subprocess.Popen, int]:
+    """nginx alone serving one small file, the yardstick for the per-request check: (process, port)."""
+    static_root = work / "static"
+    (static_root / "logs").mkdir(parents=True)
+    (static_root / "static.txt").write_text("ok\n")
+    static_port = harness.free_port()
+    (static_root / "nginx.conf").write_text(f"""
+user root;
+worker_processes 1;
+daemon off;
+pid {static_root}/nginx.pid;
+error_log {static_root}/logs/error.log;
+events {{ worker_connections 256; }}
+http {{
+    access_log {static_root}/logs/access.log;
+    client_body_temp_path {static_root}/body;
+    proxy_temp_path {static_root}/proxy;
+    fastcgi_temp_path {static_root}/fastcgi;
+    server {{
+        listen 127.0.0.1:{static_port};
+        location = /static.txt {{ root {static_root}; default_type text/plain; }}
+    }}
+}}
+""")
+    static_nginx = processes.start("nginx (static)", ["nginx", "-c", str(static_root / "nginx.conf"), "-p",
+                                                      str(static_root)], work / "nginx-static.log")
+    harness.wait_for_port(static_port)
+    return static_nginx, static_port
