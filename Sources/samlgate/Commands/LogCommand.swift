@@ -24,7 +24,7 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         let entries = try database.openStore().read { tx in
-            try tx.log(accountID: tx.requireAccount(slug: account.account).id, failuresOnly: failures, limit: limit)
+            try tx.log(accountID: account.id(in: tx), failuresOnly: failures, limit: limit)
         }
         if json {
             print(

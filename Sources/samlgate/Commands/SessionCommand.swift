@@ -14,7 +14,7 @@ struct SessionCommand: ParsableCommand {
 
         func run() throws {
             let sessions = try database.openStore().read { tx in
-                try tx.sessions(accountID: tx.requireAccount(slug: account.account).id)
+                try tx.sessions(accountID: account.id(in: tx))
             }
             if json {
                 print(
@@ -55,7 +55,7 @@ struct SessionCommand: ParsableCommand {
 
         func run() throws {
             let count = try database.openStore().write { tx in
-                try tx.revokeSessions(accountID: tx.requireAccount(slug: account.account).id, email: email)
+                try tx.revokeSessions(accountID: account.id(in: tx), email: email)
             }
             print("Revoked \(count) session\(count == 1 ? "" : "s").")
         }

@@ -52,7 +52,7 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             let users = try database.openStore().read { tx in
-                try tx.users(accountID: tx.requireAccount(slug: account.account).id)
+                try tx.users(accountID: account.id(in: tx))
             }
             if json {
                 print(
@@ -98,7 +98,7 @@ struct UserCommand: ParsableCommand {
             let hash = PasswordHasher().hash(try Terminal.readPasswordFromStandardInput())
             try store.write { tx in
                 try tx.setPasswordHash(
-                    accountID: tx.requireAccount(slug: account.account).id, email: email, passwordHash: hash)
+                    accountID: account.id(in: tx), email: email, passwordHash: hash)
             }
             print("Password set for \(email).")
         }
@@ -112,9 +112,7 @@ struct UserCommand: ParsableCommand {
         @Option(help: "The user's email.") var email: String
 
         func run() throws {
-            try database.openStore().write { tx in
-                try tx.setDisabled(accountID: tx.requireAccount(slug: account.account).id, email: email, disabled: true)
-            }
+            try UserCommand.setDisabled(true, email: email, database: database, account: account)
             print("Disabled \(email).")
         }
     }
@@ -126,10 +124,7 @@ struct UserCommand: ParsableCommand {
         @Option(help: "The user's email.") var email: String
 
         func run() throws {
-            try database.openStore().write { tx in
-                try tx.setDisabled(
-                    accountID: tx.requireAccount(slug: account.account).id, email: email, disabled: false)
-            }
+            try UserCommand.setDisabled(false, email: email, database: database, account: account)
             print("Enabled \(email).")
         }
     }
@@ -143,9 +138,19 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             try database.openStore().write { tx in
-                try tx.removeUser(accountID: tx.requireAccount(slug: account.account).id, email: email)
+                try tx.removeUser(accountID: account.id(in: tx), email: email)
             }
             print("Removed \(email).")
+        }
+    }
+
+    /// `user disable` and `user enable`: one write that turns the user's sign-in off (ending their
+    /// sessions) or on again.
+    static func setDisabled(
+        _ disabled: Bool, email: String, database: DatabaseOptions, account: AccountOption
+    ) throws {
+        try database.openStore().write { tx in
+            try tx.setDisabled(accountID: account.id(in: tx), email: email, disabled: disabled)
         }
     }
 }
