@@ -11,7 +11,7 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "samlgate",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "samlgate", targets: ["samlgate"]),
         .executable(name: "samlgate-fcgi", targets: ["samlgate-fcgi"]),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// SQLite read connections to one file, lent to one thread at a time and kept open between uses.
 ///
@@ -11,23 +12,20 @@ import GRDB
 /// connection's serial queue is always idle, so GRDB's `inDatabase` runs the block inline — and puts
 /// it back. Each connection keeps its prepared-statement cache, so hot statements are parsed once per
 /// connection for the life of the process.
-final class ConnectionPool: @unchecked Sendable {
+final class ConnectionPool: Sendable {
     /// Idle connections beyond this many are closed when returned (a burst does not pin file handles).
     static let maximumIdle = 32
 
     private let path: String
     private let configuration: Configuration
-    private let lock = NSLock()
-    // Guarded by `lock`. Unchecked Sendable: the array is only touched under the lock, and a
-    // DatabaseQueue is itself thread-safe.
-    private var idle: [DatabaseQueue] = []
+    private let idle: Mutex<[DatabaseQueue]>
 
     /// Opens one connection right away so a wrong path or a corrupt file fails at start-up, not on
     /// the first request.
     init(path: String, configuration: Configuration) throws {
         self.path = path
         self.configuration = configuration
-        idle.append(try DatabaseQueue(path: path, configuration: configuration))
+        idle = Mutex([try DatabaseQueue(path: path, configuration: configuration)])
     }
 
     /// Runs `body` on a connection no other thread uses meanwhile.
@@ -38,18 +36,14 @@ final class ConnectionPool: @unchecked Sendable {
     }
 
     private func checkOut() throws -> DatabaseQueue {
-        lock.lock()
-        let reused = idle.popLast()
-        lock.unlock()
-        if let reused { return reused }
+        if let reused = idle.withLock({ $0.popLast() }) { return reused }
         return try DatabaseQueue(path: path, configuration: configuration)
     }
 
     private func checkIn(_ connection: DatabaseQueue) {
-        lock.lock()
-        let kept = idle.count < Self.maximumIdle
-        if kept { idle.append(connection) }
-        lock.unlock()
+        idle.withLock { idle in
+            if idle.count < Self.maximumIdle { idle.append(connection) }
+        }
         // A connection not kept closes when its last reference goes, outside the lock.
     }
 }

@@ -37,8 +37,7 @@ public final class Store: Sendable {
     /// The database file this store opened.
     public let path: String
     private let readers: ConnectionPool
-    private let writer: DatabaseQueue
-    private let writerLock = NSLock()
+    private let writer: WriterConnection
     private let checkpointer: WALCheckpointer?
 
     /// Opens the database at `path`.
@@ -75,11 +74,11 @@ public final class Store: Sendable {
         }
         self.path = path
         do {
-            writer = try DatabaseQueue(path: path, configuration: configuration)
+            writer = try WriterConnection(path: path, configuration: configuration)
             readers = try ConnectionPool(path: path, configuration: configuration)
             checkpointer =
                 checkpoints == .background
-                ? try WALCheckpointer(path: path, configuration: configuration, writerLock: writerLock) : nil
+                ? try WALCheckpointer(path: path, configuration: configuration, writer: writer) : nil
         } catch {
             throw StoreError(error)
         }
@@ -132,7 +131,7 @@ public final class Store: Sendable {
     public func migrate() throws -> [String] {
         do {
             let migrator = Migrations.migrator
-            return try writerLock.withLock {
+            return try writer.withLock { writer in
                 let before = try writer.read { try migrator.appliedIdentifiers($0) }
                 try migrator.migrate(writer)
                 return migrator.migrations.filter { !before.contains($0) }
@@ -173,7 +172,7 @@ public final class Store: Sendable {
     /// rather than fail half-way; any error thrown by `body` rolls everything back.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
-            return try writerLock.withLock {
+            return try writer.withLock { writer in
                 try writer.inDatabase { db in try Self.transaction(db, begin: "BEGIN IMMEDIATE", body) }
             }
         } catch let error as DatabaseError {

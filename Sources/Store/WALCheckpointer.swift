@@ -17,7 +17,7 @@ import GRDB
 /// holding the store's write lock: it has only the frames committed during the PASSIVE pass left to
 /// copy, and waits (briefly, see ``readerWait``) for readers of older snapshots, so that the next
 /// commit starts the log over and writes into blocks the file already has.
-final class WALCheckpointer: @unchecked Sendable {
+final class WALCheckpointer: Sendable {
     /// How often the WAL is checkpointed.
     static let interval: DispatchTimeInterval = .milliseconds(250)
 
@@ -27,14 +27,14 @@ final class WALCheckpointer: @unchecked Sendable {
     static let readerWait = 0.01
 
     private let connection: DatabaseQueue
-    private let writerLock: NSLock
+    private let writer: WriterConnection
     private let stopRequested = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
 
     /// Opens the checkpointer's own connection and starts its thread.
     ///
-    /// - Parameter writerLock: the lock this process's writers hold while they commit.
-    init(path: String, configuration: Configuration, writerLock: NSLock) throws {
+    /// - Parameter writer: the store's writer connection, whose lock this process's writers hold while they commit.
+    init(path: String, configuration: Configuration, writer: WriterConnection) throws {
         var configuration = configuration
         // SQLite's own busy timeout sleeps a whole millisecond at first; poll faster and give up soon.
         let polls = Int(Self.readerWait / 0.000_1)
@@ -43,7 +43,7 @@ final class WALCheckpointer: @unchecked Sendable {
             return tries < polls
         }
         connection = try DatabaseQueue(path: path, configuration: configuration)
-        self.writerLock = writerLock
+        self.writer = writer
         let thread = Thread { [self] in run() }
         thread.name = "samlgate-checkpoint"
         thread.start()
@@ -64,7 +64,7 @@ final class WALCheckpointer: @unchecked Sendable {
     func round() throws -> (walFrames: Int, checkpointed: Int) {
         let unlocked = try checkpoint(.passive)
         guard unlocked.walFrames > 0 else { return unlocked }
-        return try writerLock.withLock { try checkpoint(.restart) }
+        return try writer.withLock { _ in try checkpoint(.restart) }
     }
 
     /// One checkpoint; returns the WAL's frame count and how many of them are now in the database.

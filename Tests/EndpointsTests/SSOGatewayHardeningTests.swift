@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import SAML
 import Store
+import Synchronization
 import TestSupport
 import Testing
 
@@ -124,9 +125,8 @@ struct SSOGatewayHardeningTests {
 }
 
 /// Statuses collected from concurrent requests.
-private final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected: [Int] = []
-    func append(_ value: Int) { lock.withLock { collected.append(value) } }
-    var values: [Int] { lock.withLock { collected } }
+private final class Collected: Sendable {
+    private let collected = Mutex<[Int]>([])
+    func append(_ value: Int) { collected.withLock { $0.append(value) } }
+    var values: [Int] { collected.withLock { $0 } }
 }

@@ -1,6 +1,7 @@
 import HTTP
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 @testable import FastCGI
@@ -128,20 +129,20 @@ import Testing
         let running = try RunningServer(threads: 4)
         defer { _ = running.stopAndWait() }
         let group = DispatchGroup()
-        let statuses = LockedValue([Int]())
+        let statuses = Shared([Int]())
         let start = ContinuousClock.now
         for index in 0..<8 {
             group.enter()
             Thread {
                 let status =
                     (try? running.client().request(params: cgiParams(uri: "/sleep?ms=300&i=\(index)")))?.status ?? -1
-                statuses.withLock { $0.append(status) }
+                statuses.value.withLock { $0.append(status) }
                 group.leave()
             }.start()
         }
         #expect(group.wait(timeout: .now() + 20) == .success)
         let elapsed = ContinuousClock.now - start
-        #expect(statuses.withLock { $0 } == [Int](repeating: 200, count: 8))
+        #expect(statuses.value.withLock { $0 } == [Int](repeating: 200, count: 8))
         #expect(running.recorder.threads.count >= 2)
         #expect(running.recorder.peak >= 2)
         #expect(elapsed < .milliseconds(2400), "8 × 300 ms on 4 threads took \(elapsed)")
@@ -164,11 +165,11 @@ import Testing
 
     @Test func stopLetsInFlightRequestsFinish() throws {
         let running = try RunningServer(threads: 2)
-        let reply = LockedValue<FastCGITestClient.Reply?>(nil)
+        let reply = Shared<FastCGITestClient.Reply?>(nil)
         let done = DispatchSemaphore(value: 0)
         Thread {
             let result = try? running.client().request(params: cgiParams(uri: "/sleep?ms=800"))
-            reply.withLock { $0 = result }
+            reply.value.withLock { $0 = result }
             done.signal()
         }.start()
         // Wait until the handler is running, then stop.
@@ -178,7 +179,7 @@ import Testing
         running.server.stop()
         #expect(running.waitForExit(seconds: 10), "run() did not return")
         #expect(done.wait(timeout: .now() + 5) == .success)
-        let finished = try #require(reply.withLock { $0 })
+        let finished = try #require(reply.value.withLock { $0 })
         #expect(finished.status == 200)
         #expect(finished.ended)
         #expect(running.runError == nil)

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import FastCGI
@@ -12,7 +13,7 @@ import Testing
     /// What a thread started after `blockInThisThread()` blocks: it must inherit SIGTERM and SIGINT, and
     /// never SIGUSR1, which the Swift crash backtracer needs delivered.
     @Test func threadsStartedAfterwardsInheritTheBlockButNotForSIGUSR1() throws {
-        let blocked = LockedValue<[Int32: Bool]>([:])
+        let blocked = Shared<[Int32: Bool]>([:])
         // A thread of its own, so the test runner's threads keep their masks.
         let parent = try PosixThread(name: "stop-signals-parent") {
             // The test runner's threads may block SIGUSR1 already; start from a thread that does not.
@@ -22,12 +23,12 @@ import Testing
             _ = pthread_sigmask(SIG_UNBLOCK, &usr1, nil)
             StopSignals.blockInThisThread()
             let child = try? PosixThread(name: "stop-signals-child") {
-                blocked.withLock { $0 = Self.blockedInThisThread([SIGTERM, SIGINT, SIGUSR1]) }
+                blocked.value.withLock { $0 = Self.blockedInThisThread([SIGTERM, SIGINT, SIGUSR1]) }
             }
             child?.join()
         }
         parent.join()
-        #expect(blocked.withLock { $0 } == [SIGTERM: true, SIGINT: true, SIGUSR1: false])
+        #expect(blocked.value.withLock { $0 } == [SIGTERM: true, SIGINT: true, SIGUSR1: false])
     }
 
     private static func blockedInThisThread(_ signals: [Int32]) -> [Int32: Bool] {

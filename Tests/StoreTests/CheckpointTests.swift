@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @_spi(Testing) @testable import Store
@@ -96,12 +97,10 @@ struct CheckpointTests {
 }
 
 /// A stop flag for the test's threads, and how many of them have stopped.
-private final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopped = false
-    private var stoppedThreads = 0
-    var isSet: Bool { lock.withLock { stopped } }
-    var acknowledgements: Int { lock.withLock { stoppedThreads } }
-    func set() { lock.withLock { stopped = true } }
-    func acknowledge() { lock.withLock { stoppedThreads += 1 } }
+private final class StopFlag: Sendable {
+    private let state = Mutex((stopped: false, stoppedThreads: 0))
+    var isSet: Bool { state.withLock { $0.stopped } }
+    var acknowledgements: Int { state.withLock { $0.stoppedThreads } }
+    func set() { state.withLock { $0.stopped = true } }
+    func acknowledge() { state.withLock { $0.stoppedThreads += 1 } }
 }

@@ -1,5 +1,6 @@
 public import HTTP
 import Logging
+import Synchronization
 
 /// A FastCGI responder (and authorizer) serving an ``HTTPHandler`` on a fixed pool of threads.
 ///
@@ -28,7 +29,7 @@ public final class FastCGIServer: Sendable {
     let handler: any HTTPHandler
     let socket: ListeningSocket
     let wake: WakePipe
-    private let phase = LockedValue(Phase.ready)
+    private let phase = Mutex(Phase.ready)
 
     /// Initialises libfcgi and opens the listening socket, so connections queue up before `run()`.
     ///
@@ -112,5 +113,10 @@ public final class FastCGIServer: Sendable {
     /// True once `stop()` has been called (or a stop signal arrived).
     public var isStopping: Bool {
         phase.withLock { $0 == .stopping || $0 == .stopped }
+    }
+
+    /// True once `run()` has seen every worker finish: the signal thread's cue to end.
+    var hasStopped: Bool {
+        phase.withLock { $0 == .stopped }
     }
 }

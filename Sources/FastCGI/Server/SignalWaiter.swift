@@ -13,15 +13,13 @@ import Logging
 /// ordinary code.
 /// The 200 ms timeout lets it notice that the server stopped for another reason.
 final class SignalWaiter {
-    private let finished = LockedValue(false)
     private var thread: PosixThread?
 
     init(server: FastCGIServer) throws(FastCGIError) {
-        let finished = self.finished
         thread = try PosixThread(name: "fcgi-signals") {
             var set = StopSignals.set
             var timeout = timespec(tv_sec: 0, tv_nsec: 200_000_000)
-            while !finished.withLock({ $0 }) {
+            while !server.hasStopped {
                 let received = sigtimedwait(&set, nil, &timeout)
                 guard received > 0 else { continue }
                 if server.isStopping {
@@ -35,9 +33,8 @@ final class SignalWaiter {
         }
     }
 
-    /// Ends the thread (within one timeout) and waits for it.
+    /// Waits for the thread, which ends within one timeout of the server's stop.
     func finish() {
-        finished.withLock { $0 = true }
         thread?.join()
         thread = nil
     }

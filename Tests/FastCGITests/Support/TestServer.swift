@@ -2,28 +2,32 @@ import HTTP
 import FastCGI
 import Foundation
 import Logging
+import Synchronization
 
 /// Records what the handler saw, for assertions from the test thread.
-final class Recorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _requests: [HTTPRequest] = []
-    private var _threads: Set<UInt> = []
-    private var _inFlight = 0
-    private(set) var maxInFlight = 0
+final class Recorder: Sendable {
+    private struct Seen {
+        var requests: [HTTPRequest] = []
+        var threads: Set<UInt> = []
+        var inFlight = 0
+        var peak = 0
+    }
+
+    private let seen = Mutex(Seen())
 
     func begin(_ request: HTTPRequest) {
-        lock.withLock {
-            _requests.append(request)
-            _threads.insert(UInt(bitPattern: Int(pthread_self())))
-            _inFlight += 1
-            maxInFlight = max(maxInFlight, _inFlight)
+        seen.withLock {
+            $0.requests.append(request)
+            $0.threads.insert(UInt(bitPattern: Int(pthread_self())))
+            $0.inFlight += 1
+            $0.peak = max($0.peak, $0.inFlight)
         }
     }
 
-    func end() { lock.withLock { _inFlight -= 1 } }
-    var requests: [HTTPRequest] { lock.withLock { _requests } }
-    var threads: Set<UInt> { lock.withLock { _threads } }
-    var peak: Int { lock.withLock { maxInFlight } }
+    func end() { seen.withLock { $0.inFlight -= 1 } }
+    var requests: [HTTPRequest] { seen.withLock { $0.requests } }
+    var threads: Set<UInt> { seen.withLock { $0.threads } }
+    var peak: Int { seen.withLock { $0.peak } }
 }
 
 /// Echo-ish handler: `/sleep?ms=N` sleeps; the Authorizer allows a `user=` cookie; `/check` reads no body.
