@@ -59,11 +59,7 @@ public enum CGIServer {
             ? BodyPlan(contentLength: parameters["CONTENT_LENGTH"], limit: maximumBodySize, missingLength: .empty)
             : .empty
         let outcome = BodyReader.read(plan, limit: maximumBodySize, drainsUnknownLength: false) { buffer in
-            while true {
-                let got = read(input, buffer.baseAddress, buffer.count)
-                if got < 0 && errno == EINTR { continue }
-                return got
-            }
+            Syscall.retryingOnEINTR { read(input, buffer.baseAddress, buffer.count) }
         }
         var extra: [String: String] = [:]
         let request: HTTPRequest
@@ -81,7 +77,7 @@ public enum CGIServer {
             request = (try? CGIRequestMapping.request(parameters: parameters)) ?? fallback(parameters)
             response = HTTPResponse(status: 400, body: Array("Incomplete request body.\n".utf8))
         }
-        if let code = writeAll(CGIResponseEncoder.encode(response), to: output) {
+        if let code = CGIResponseEncoder.encode(response).withUnsafeBytes({ Syscall.writeAll($0, to: output) }) {
             extra["client_gone"] = SystemError.message(code)
         }
         RequestLog.record(
@@ -92,19 +88,5 @@ public enum CGIServer {
     private static func fallback(_ parameters: [String: String]) -> HTTPRequest {
         HTTPRequest(
             method: parameters["REQUEST_METHOD"] ?? "GET", path: CGIRequestMapping.requestTarget(parameters).path)
-    }
-
-    /// Writes everything; the errno on failure.
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
-        bytes.withUnsafeBytes { raw -> Int32? in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return written < 0 ? errno : EPIPE }
-                offset += written
-            }
-            return nil
-        }
     }
 }

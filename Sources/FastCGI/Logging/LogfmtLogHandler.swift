@@ -56,15 +56,8 @@ public struct LogfmtLogHandler: LogHandler {
         var line = Self.format(
             timestamp: Self.timestamp(), level: event.level, message: event.message.description, metadata: merged)
         line += "\n"
-        line.withUTF8 { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
+        // A log line that cannot be written has nowhere to be reported.
+        _ = line.withUTF8 { Syscall.writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
     }
 
     /// One logfmt line without the newline (pure, for tests).

@@ -52,11 +52,8 @@ extension FastCGIServer {
             pollfd(fd: connection, events: Int16(POLLIN), revents: 0),
             pollfd(fd: wake.readDescriptor, events: Int16(POLLIN), revents: 0),
         ]
-        while true {
-            let ready = poll(&fds, 2, -1)
-            if ready < 0 && errno == EINTR { continue }
-            return fds[1].revents == 0
-        }
+        _ = Syscall.retryingOnEINTR { poll(&fds, 2, -1) }
+        return fds[1].revents == 0
     }
 
     /// The body plan for a request: an Authorizer gets no body at all (FastCGI spec §6.3; mod_fcgid

@@ -11,7 +11,4 @@ enum SystemError {
         guard let text = strerror(code) else { return "errno \(code)" }
         return "\(String(cString: text)) (errno \(code))"
     }
-
-    /// The calling thread's current errno.
-    static var current: Int32 { errno }
 }
