@@ -33,11 +33,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Library modules, dependencies pointing down.
+        // Basics: the UTC timestamp every layer writes; depends on nothing, so the transport can use it too.
+        .target(name: "Basics", swiftSettings: strictSettings),
         // HTTP: request, response, handler, cookies: what a transport and the handlers share, and nothing else.
         .target(name: "HTTP", swiftSettings: strictSettings),
         .target(name: "Credentials", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
         .target(name: "XMLSecurity", dependencies: ["CXMLSec", "CXML2", "Credentials"], swiftSettings: strictSettings),
-        .target(name: "SAML", dependencies: ["XMLSecurity", "Credentials", "CZlib"], swiftSettings: strictSettings),
+        .target(
+            name: "SAML", dependencies: ["Basics", "XMLSecurity", "Credentials", "CZlib"], swiftSettings: strictSettings
+        ),
         .target(
             name: "Store", dependencies: ["Credentials", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
@@ -51,7 +55,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .target(
-            name: "FastCGI", dependencies: ["CFCGI", "HTTP", .product(name: "Logging", package: "swift-log")],
+            name: "FastCGI",
+            dependencies: ["CFCGI", "Basics", "HTTP", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
 
         // MARK: Executables, kept thin.
@@ -108,6 +113,7 @@ let package = Package(
             dependencies: ["FastCGI", "HTTP", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSettings),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strictSettings),
         .testTarget(name: "XMLSecurityTests", dependencies: ["XMLSecurity"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Credentials", .product(name: "GRDB", package: "GRDB.swift")],

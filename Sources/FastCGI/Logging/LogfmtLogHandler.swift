@@ -1,10 +1,5 @@
+import Basics
 public import Logging
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A swift-log handler writing one `key=value` line per event to stderr.
 ///
@@ -123,40 +118,6 @@ public struct LogfmtLogHandler: LogHandler {
 
     /// UTC time with milliseconds, e.g. `2025-01-31T12:00:00.123Z`.
     static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-            var index = 0
-            func digits(_ value: Int, _ width: Int) {
-                var value = value
-                for position in stride(from: index + width - 1, through: index, by: -1) {
-                    buffer[position] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
-                    value /= 10
-                }
-                index += width
-            }
-            func character(_ byte: UInt8) {
-                buffer[index] = byte
-                index += 1
-            }
-            digits(Int(parts.tm_year) + 1900, 4)
-            character(0x2D)
-            digits(Int(parts.tm_mon) + 1, 2)
-            character(0x2D)
-            digits(Int(parts.tm_mday), 2)
-            character(0x54)
-            digits(Int(parts.tm_hour), 2)
-            character(0x3A)
-            digits(Int(parts.tm_min), 2)
-            character(0x3A)
-            digits(Int(parts.tm_sec), 2)
-            character(0x2E)
-            digits(Int(now.tv_nsec / 1_000_000), 3)
-            character(0x5A)
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<index]), as: UTF8.self)
-        }
+        UTCTimestamp.now(precision: .milliseconds)
     }
 }

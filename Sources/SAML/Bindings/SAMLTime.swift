@@ -1,16 +1,11 @@
+import Basics
 import Foundation
 
 /// SAML's `xs:dateTime` in UTC (`2026-11-30T16:00:00Z`), written and read.
 public enum SAMLTime {
     /// Formats `date` in UTC, whole seconds.
     public static func format(_ date: Date) -> String {
-        var time = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        UTCTimestamp.format(secondsSince1970: date.timeIntervalSince1970, precision: .seconds)
     }
 
     /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`; nil for anything else (SAML requires a time zone,

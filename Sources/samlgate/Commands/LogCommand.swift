@@ -1,4 +1,5 @@
 import ArgumentParser
+import SAML
 import Store
 
 /// `samlgate log`: the sign-in log, so an admin sees why a sign-in failed without reading server logs.
@@ -31,7 +32,7 @@ struct LogCommand: ParsableCommand {
                 JSONValue.array(
                     entries.map { entry in
                         .object([
-                            ("time", .string(TimeFormat.iso8601(entry.time))),
+                            ("time", .string(SAMLTime.format(entry.time))),
                             ("outcome", .string(entry.outcome.rawValue)),
                             ("email", .optional(entry.identityVerified ? entry.email : nil)),
                             ("claimed_email", .optional(entry.identityVerified ? nil : entry.email)),
@@ -51,7 +52,7 @@ struct LogCommand: ParsableCommand {
             let who = entry.email.map { entry.identityVerified ? $0 : "\($0) (claimed, not verified)" } ?? "-"
             print(
                 Terminal.row([
-                    TimeFormat.iso8601(entry.time), entry.outcome.rawValue, who, entry.reference, entry.reason,
+                    SAMLTime.format(entry.time), entry.outcome.rawValue, who, entry.reference, entry.reason,
                 ]))
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SAML
 import Store
 
 /// `samlgate session …`: who is signed in, and ending sessions.
@@ -22,8 +23,8 @@ struct SessionCommand: ParsableCommand {
                         sessions.map { session in
                             .object([
                                 ("email", .string(session.email)),
-                                ("created_at", .string(TimeFormat.iso8601(session.createdAt))),
-                                ("expires_at", .string(TimeFormat.iso8601(session.expiresAt))),
+                                ("created_at", .string(SAMLTime.format(session.createdAt))),
+                                ("expires_at", .string(SAMLTime.format(session.expiresAt))),
                                 ("auth_method", .string(session.authMethod.rawValue)),
                             ])
                         }
@@ -34,8 +35,8 @@ struct SessionCommand: ParsableCommand {
             for session in sessions {
                 print(
                     Terminal.row([
-                        session.email, session.authMethod.rawValue, TimeFormat.iso8601(session.createdAt),
-                        "expires " + TimeFormat.iso8601(session.expiresAt),
+                        session.email, session.authMethod.rawValue, SAMLTime.format(session.createdAt),
+                        "expires " + SAMLTime.format(session.expiresAt),
                     ]))
             }
         }

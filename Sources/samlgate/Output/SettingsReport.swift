@@ -28,7 +28,7 @@ enum SettingsReport {
             lines.append("  \(index + 1). \(certificate.subject)")
             lines.append("     SHA-256 \(certificate.sha256)")
             lines.append(
-                "     expires \(TimeFormat.iso8601(certificate.notAfter))\(warning(for: certificate, now: now))")
+                "     expires \(SAMLTime.format(certificate.notAfter))\(warning(for: certificate, now: now))")
         }
         return lines.map(Terminal.escaped).joined(separator: "\n")
     }
@@ -55,7 +55,7 @@ enum SettingsReport {
                     settings.certificates.map { certificate in
                         .object([
                             ("subject", .string(certificate.subject)), ("sha256", .string(certificate.sha256)),
-                            ("not_after", .string(TimeFormat.iso8601(certificate.notAfter))),
+                            ("not_after", .string(SAMLTime.format(certificate.notAfter))),
                             ("expired", .bool(certificate.isExpired(at: now))),
                             ("expires_soon", .bool(certificate.expiresSoon(at: now))),
                         ])

@@ -1,14 +1,8 @@
 import Foundation
 
-/// How the CLI writes times: ISO 8601 in UTC, which scripts reading `--json` rely on and humans can read.
+/// How the CLI writes durations. (Times are ISO 8601 in UTC, which scripts reading `--json` rely on and humans
+/// can read: ``SAMLTime/format(_:)``.)
 enum TimeFormat {
-    static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
-
     /// "90 days", "8 h", "3 min", "45 s": durations shown next to their seconds.
     static func duration(_ seconds: Int) -> String {
         if seconds % 86_400 == 0, seconds >= 86_400 { return seconds == 86_400 ? "1 day" : "\(seconds / 86_400) days" }
