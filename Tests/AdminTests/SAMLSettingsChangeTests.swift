@@ -84,4 +84,17 @@ struct SAMLSettingsChangeTests {
         change.idpEntityID = "urn:with space"
         #expect(throws: SettingsError.invalidIdPEntityID("urn:with space")) { try change.applied(to: existing) }
     }
+
+    /// The page keeps some stored certificates and uploads more: the list is the kept ones, then the
+    /// uploaded ones, each certificate once (rsa.pem is the IdP certificate again).
+    @Test func keptCertificatesComeFirstAndDuplicatesAreStoredOnce() throws {
+        let attacker = try CertificateImporter.certificates(from: Self.certificateFile("attacker-cert.pem").bytes)
+        let idp = try CertificateImporter.certificates(from: Self.certificateFile("idp-rsa-cert.pem").bytes)
+        var change = SAMLSettingsChange()
+        change.certificates = idp
+        change.certificateFiles = [try Self.certificateFile("attacker-cert.pem"), try Self.certificateFile("rsa.pem")]
+        #expect(try change.applied(to: SAMLSettings()).certificates.map(\.sha256) == (idp + attacker).map(\.sha256))
+        change.certificateFiles = [try Self.certificateFile("garbage.txt")]
+        #expect(throws: SettingsError.self) { try change.applied(to: SAMLSettings()) }
+    }
 }

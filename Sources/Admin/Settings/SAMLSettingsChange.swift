@@ -10,7 +10,12 @@ public struct SAMLSettingsChange: Sendable {
     public var ssoURL: String?
     /// New IdP entity ID; an empty string clears it.
     public var idpEntityID: String?
-    /// Certificate files to replace the list with, each already read into bytes (name for messages).
+    /// Certificates, already parsed, to replace the list with; ``certificateFiles`` are added after them.
+    ///
+    /// The settings page sends the stored ones it keeps plus those it read from IdP metadata.
+    public var certificates: [Certificate]?
+    /// Certificate files to replace the list with (after ``certificates``), each already read into
+    /// bytes (name for messages).
     public var certificateFiles: [(name: String, bytes: [UInt8])]?
     /// Turn SAML on or off.
     public var enabled: Bool?
@@ -35,16 +40,18 @@ public struct SAMLSettingsChange: Sendable {
         var result = settings
         if let ssoURL { result.ssoURL = ssoURL.isEmpty ? nil : ssoURL }
         if let idpEntityID { result.idpEntityID = idpEntityID.isEmpty ? nil : idpEntityID }
-        if let certificateFiles {
-            var certificates: [Certificate] = []
-            for file in certificateFiles {
+        if certificates != nil || certificateFiles != nil {
+            var list = certificates ?? []
+            for file in certificateFiles ?? [] {
                 do {
-                    certificates += try CertificateImporter.certificates(from: file.bytes)
+                    list += try CertificateImporter.certificates(from: file.bytes)
                 } catch {
                     throw SettingsError.certificate(file: file.name, error)
                 }
             }
-            result.certificates = certificates
+            // The same certificate given twice (kept and uploaded again) is stored once.
+            var seen = Set<String>()
+            result.certificates = list.filter { seen.insert($0.sha256).inserted }
         }
         if let enabled { result.enabled = enabled }
         if let forceSAML { result.forceSAML = forceSAML }

@@ -79,44 +79,41 @@ struct SettingsForm {
     }
 
     /// The settings to save, or nil with `errors` filled. Nothing is written by this.
+    ///
+    /// The form becomes a ``SAMLSettingsChange``, so the page and `samlgate saml set` merge and
+    /// validate the same way; only reading the fields is the page's own.
     mutating func validatedSettings(current: SAMLSettings) -> SAMLSettings? {
-        var settings = current
-        settings.enabled = enabled
-        settings.ssoURL = ssoURL.isEmpty ? nil : ssoURL
-        settings.idpEntityID = idpEntityID.isEmpty ? nil : idpEntityID
-        settings.forceSAML = forceSAML
-        settings.allowSHA1 = allowSHA1
-        settings.allowIdPInitiated = allowIdPInitiated
+        var change = SAMLSettingsChange()
+        change.enabled = enabled
+        change.ssoURL = ssoURL
+        change.idpEntityID = idpEntityID
+        change.forceSAML = forceSAML
+        change.allowSHA1 = allowSHA1
+        change.allowIdPInitiated = allowIdPInitiated
         if let skew = Int(clockSkew) {
-            settings.clockSkew = skew
+            change.clockSkew = skew
         } else {
             errors["clock_skew"] = "Enter a number of seconds."
         }
         if let lifetime = Int(sessionLifetime) {
-            settings.sessionLifetime = lifetime
+            change.sessionLifetime = lifetime
         } else {
             errors["session_lifetime"] = "Enter a number of seconds."
         }
-        var list = current.certificates.filter { !removed.contains($0.sha256) } + pendingCertificates
-        for upload in uploads {
-            do {
-                list += try CertificateImporter.certificates(from: upload.bytes)
-            } catch {
-                errors["certificate"] = "\(upload.name): \(error)"
-            }
+        change.certificates = current.certificates.filter { !removed.contains($0.sha256) } + pendingCertificates
+        change.certificateFiles = uploads
+        do {
+            let settings = try change.applied(to: current)
+            return errors.isEmpty ? settings : nil
+        } catch let error as SettingsError {
+            // A refused upload is reported next to a field that did not read as a number; the rules
+            // themselves are only judged on a form whose fields all read.
+            let refusedUpload = if case .certificate = error { true } else { false }
+            if refusedUpload || errors.isEmpty { errors[error.field] = error.description }
+        } catch {
+            if errors.isEmpty { errors["enabled"] = "\(error)" }
         }
-        var seen = Set<String>()
-        settings.certificates = list.filter { seen.insert($0.sha256).inserted }
-        if errors.isEmpty {
-            do {
-                try SettingsValidator.validate(settings)
-            } catch let error as SettingsError {
-                errors[error.field] = error.description
-            } catch {
-                errors["enabled"] = "\(error)"
-            }
-        }
-        return errors.isEmpty ? settings : nil
+        return nil
     }
 
     func templateValues(now: Date) -> [String: Any] {
