@@ -1,3 +1,4 @@
+import Credentials
 import SAML
 import Store
 
@@ -56,6 +57,14 @@ struct AccountContext: Sendable {
             current == account, currentVersion == version
         else { throw Stale() }
     }
+
+    /// Whether SAML sign-in can be offered: enabled, with a validator built from the IdP certificates,
+    /// and an SSO URL to send the AuthnRequest to.
+    ///
+    /// The one answer for the sign-in page, the login redirect, Force SAML and the settings page's test
+    /// button, so none of them offers SAML where another would not go through with it. (The ACS
+    /// checks `enabled` and the validator one by one: each refusal is logged with its own reason.)
+    var samlReady: Bool { settings.enabled && validator != nil && settings.ssoURL != nil }
 
     /// Whether cookies must carry `Secure` (everything but a plain-http base URL).
     var secureCookies: Bool { !account.baseURL.lowercased().hasPrefix("http://") }

@@ -12,9 +12,8 @@ extension SSOGateway {
     func login(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
         let query = FormData(urlEncoded: request.query)
         let returnTo = ReturnPath.resolve(query.single("return_to"), baseURL: context.account.baseURL)
-        let samlReady = context.settings.enabled && context.validator != nil && context.settings.ssoURL != nil
         let wantsPassword = query.single("password") == "1"
-        if samlReady, !wantsPassword, let ssoURL = context.settings.ssoURL {
+        if context.samlReady, !wantsPassword, let ssoURL = context.settings.ssoURL {
             let now = clock()
             let authnRequest = AuthnRequest(provider: context.provider, ssoURL: ssoURL, now: now)
             let relayToken = SecureRandom.token()
@@ -37,13 +36,12 @@ extension SSOGateway {
         email: String? = nil
     ) -> HTTPResponse {
         let csrf = Cookies.value(named: csrfCookieName(context), in: request.headers["cookie"]) ?? SecureRandom.token()
-        let samlReady = context.settings.enabled && context.validator != nil
         var values: [String: Any] = [
             "title": "Sign in", "accountName": context.account.name, "formAction": context.provider.loginURL,
             "csrfToken": csrf, "returnTo": returnTo ?? "", "showPassword": true, "email": email ?? "",
-            "forced": samlReady && context.settings.forceSAML,
+            "forced": context.samlReady && context.settings.forceSAML,
         ]
-        if samlReady {
+        if context.samlReady {
             var sso = context.provider.loginURL
             if let returnTo { sso += "?return_to=" + URLEncoding.queryValue(returnTo) }
             values["ssoURL"] = sso

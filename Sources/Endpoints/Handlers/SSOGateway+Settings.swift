@@ -68,7 +68,7 @@ extension SSOGateway {
         values["settingsURL"] = context.provider.settingsURL
         values["logoutURL"] = context.provider.endpointRoot + "/logout"
         values["logoutToken"] = SessionCSRF.token(forSession: session, purpose: .logout)
-        values["canTest"] = context.settings.enabled && context.validator != nil
+        values["canTest"] = context.samlReady
         values["testURL"] =
             context.provider.loginURL + "?return_to=" + URLEncoding.queryValue(context.provider.settingsURL + "?test=1")
         values["hasLog"] = !log.isEmpty
