@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "samlgate-fuzz",
             dependencies: [
-                "SAML", "Credentials", "Store", "HTTP", "Endpoints", "FastCGI",
+                "SAML", "Credentials", "Store", "HTTP", "Endpoints", "FastCGI", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
@@ -96,7 +96,8 @@ let package = Package(
         // MARK: Tests mirror the sources; shared fixtures live in Tests/Fixtures (found via #filePath).
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials"], swiftSettings: strictSettings),
         .target(
-            name: "TestSupport", dependencies: ["SAML", "Credentials", "XMLSecurity"], path: "Tests/TestSupport",
+            name: "TestSupport", dependencies: ["SAML", "Credentials", "XMLSecurity", "Store"],
+            path: "Tests/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(
             name: "EndpointsTests",

@@ -35,23 +35,14 @@ struct GatewayBenchmark: ParsableCommand {
         let folder =
             keep.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("samlgate-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
 
         let template = ResponseBuilder()
-        let store = try Store(path: folder.appendingPathComponent("bench.db").path, create: true)
-        try store.migrate()
-        try store.write { tx in
-            let account = try tx.addAccount(slug: "acme", name: "Acme Help", baseURL: "https://help.example.com")
-            try tx.addUser(accountID: account.id, email: "alice@example.com", role: .user)
-            var settings = SAMLSettings()
-            settings.enabled = true
-            settings.ssoURL = "https://idp.example.com/sso"
-            settings.certificates = [try Certificate(der: key == "rsa" ? TestKeys.idpRSADER : TestKeys.idpECDER)]
-            try tx.saveSAMLSettings(accountID: account.id, settings)
-        }
+        let fixture = try GatewayFixture(
+            folder: folder, databaseName: "bench.db", users: [.init("alice@example.com")],
+            certificateDER: key == "rsa" ? TestKeys.idpRSADER : TestKeys.idpECDER)
         let now = template.now
-        let gateway = SSOGateway(store: store, clock: { now })
+        let gateway = SSOGateway(store: fixture.store, clock: { now })
 
         // Signing costs more than the sign-in itself: by default a second thread signs ahead, at most 32
         // forms waiting. Under valgrind (threads serialized anyway) signing inline keeps the run deterministic.

@@ -1,10 +1,9 @@
-import Credentials
 import Endpoints
 import FastCGI
 import Foundation
 import Logging
-import SAML
 import Store
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -30,31 +29,16 @@ final class FastCGIFuzzServer: @unchecked Sendable {
 
     init() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("samlgate-fuzz-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try SAMLRuntime.initialize()
-        let store = try Store(path: folder.appendingPathComponent("fuzz.db").path, create: true)
-        try store.migrate()
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let pem = try Data(contentsOf: root.appendingPathComponent("Tests/Fixtures/certificates/idp-rsa-cert.pem"))
-        let certificates = try CertificateImporter.certificates(from: [UInt8](pem))
-        try store.write { tx in
-            let account = try tx.addAccount(slug: "acme", name: "Acme", baseURL: "https://help.example.com")
-            try tx.addUser(accountID: account.id, email: "owner@example.com", role: .owner)
-            try tx.addUser(accountID: account.id, email: "alice@example.com", role: .user)
-            var settings = SAMLSettings()
-            settings.enabled = true
-            settings.ssoURL = "https://idp.example.com/sso"
-            settings.certificates = certificates
-            try tx.saveSAMLSettings(accountID: account.id, settings)
-        }
+        let fixture = try GatewayFixture(
+            folder: folder, databaseName: "fuzz.db",
+            users: [.init("owner@example.com", role: .owner), .init("alice@example.com")])
         socketPath = folder.appendingPathComponent("fcgi.sock").path
         var logger = Logger(label: "fuzz") { LogfmtLogHandler(label: $0) }
         logger.logLevel = .critical
         server = try FastCGIServer(
             configuration: .init(
                 listen: .unixSocket(path: socketPath), threadCount: 2, handlesSignals: false, logger: logger),
-            handler: SSOGateway(store: store))
+            handler: SSOGateway(store: fixture.store))
         let server = self.server
         Thread {
             do { try server.run() } catch { fatalError("fuzz server stopped: \(error)") }

@@ -1,6 +1,7 @@
 import Credentials
 import Foundation
 @_spi(Testing) import SAML
+import TestSupport
 
 // libFuzzer targets for samlgate's untrusted-input parsers (built by fuzz/run.sh with
 // `-sanitize=fuzzer,address`; main.swift hands control to libFuzzer). The target is chosen by
@@ -13,14 +14,9 @@ import Foundation
 private let validator: ResponseValidator = {
     do {
         try SAMLRuntime.initialize()
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let pem = try Data(contentsOf: root.appendingPathComponent("Tests/Fixtures/certificates/idp-rsa-cert.pem"))
-        let certificates = try CertificateImporter.certificates(from: [UInt8](pem))
         return try ResponseValidator(
-            provider: ServiceProvider(slug: "acme", baseURL: "https://help.example.com"),
-            policy: IdentityProviderPolicy(),
-            certificatesDER: certificates.map(\.der))
+            provider: ServiceProvider(slug: GatewayFixture.slug, baseURL: GatewayFixture.baseURL),
+            policy: IdentityProviderPolicy(), certificatesDER: [TestKeys.idpRSADER])
     } catch {
         fatalError("fuzz setup failed: \(error)")
     }

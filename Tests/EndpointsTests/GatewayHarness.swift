@@ -20,33 +20,18 @@ final class GatewayHarness: @unchecked Sendable {
     init(
         now: Date = ResponseBuilder().now, passwordSlots: Int? = nil, configure: (inout SAMLSettings) -> Void = { _ in }
     ) throws {
-        try SAMLRuntime.initialize()
         self.now = now
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("samlgate-gw-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder.appendingPathComponent("test.db").path, create: true)
-        try store.migrate()
-        let hasher = PasswordHasher(logN: 10)
-        accountID = try store.write { tx in
-            let account = try tx.addAccount(slug: "acme", name: "Acme Help", baseURL: "https://help.example.com")
-            try tx.addUser(
-                accountID: account.id, email: "owner@example.com", role: .owner,
-                passwordHash: hasher.hash(Self.ownerPassword))
-            try tx.addUser(
-                accountID: account.id, email: "Alice@Example.com", role: .user, givenName: "A", familyName: "L")
-            try tx.addUser(accountID: account.id, email: "bob@example.com", role: .user)
-            try tx.setDisabled(accountID: account.id, email: "bob@example.com", disabled: true)
-            try tx.addUser(
-                accountID: account.id, email: "carol@example.com", role: .admin,
-                passwordHash: hasher.hash(Self.carolPassword))
-            var settings = SAMLSettings()
-            settings.enabled = true
-            settings.ssoURL = "https://idp.example.com/sso"
-            settings.certificates = [try Certificate(der: TestKeys.idpRSADER)]
-            configure(&settings)
-            try tx.saveSAMLSettings(accountID: account.id, settings)
-            return account.id
-        }
+        let fixture = try GatewayFixture(
+            folder: FileManager.default.temporaryDirectory.appendingPathComponent("samlgate-gw-\(UUID().uuidString)"),
+            users: [
+                .init("owner@example.com", role: .owner, password: Self.ownerPassword),
+                .init("Alice@Example.com", givenName: "A", familyName: "L"),
+                .init("bob@example.com", disabled: true),
+                .init("carol@example.com", role: .admin, password: Self.carolPassword),
+            ], configure: configure)
+        folder = fixture.folder
+        store = fixture.store
+        accountID = fixture.accountID
         let fixed = now
         gateway = SSOGateway(store: store, passwordSlots: passwordSlots, clock: { fixed })
     }
