@@ -154,16 +154,3 @@ extension SSOGateway {
         return response
     }
 }
-
-/// Header values built from user data (names come from the IdP) must not break the response.
-enum HeaderValue {
-    /// `value` with control characters (CR, LF, …) replaced by spaces.
-    ///
-    /// These are single bytes in UTF-8 (no byte of a longer sequence is below 0x80), so a value
-    /// without them — nearly all — is returned as it is, without rebuilding it.
-    static func sanitized(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return value }
-        return String(
-            String.UnicodeScalarView(value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
-    }
-}

@@ -11,8 +11,8 @@ public import HTTP
 public enum CGIResponseEncoder {
     /// The whole response as bytes.
     ///
-    /// Header names that are not HTTP tokens are dropped, and CR/LF/NUL in values become spaces,
-    /// so a value derived from user input can never split the response. A `Content-Length` is
+    /// Header names that are not HTTP tokens are dropped, and control characters in values become
+    /// spaces (``HeaderValue/sanitized(_:)``), so a value derived from user input can never split the response. A `Content-Length` is
     /// added when the handler gave none (except for 1xx/204/304), which lets the web server keep
     /// the client connection alive without chunking.
     public static func encode(_ response: HTTPResponse) -> [UInt8] {
@@ -21,7 +21,7 @@ public enum CGIResponseEncoder {
         for (name, value) in response.headers {
             guard isToken(name), name.lowercased() != "status" else { continue }
             if name.lowercased() == "content-length" { hasLength = true }
-            head += "\(name): \(sanitized(value))\r\n"
+            head += "\(name): \(HeaderValue.sanitized(value))\r\n"
         }
         let bodyAllowed = response.status >= 200 && response.status != 204 && response.status != 304
         if !hasLength && bodyAllowed {
@@ -45,10 +45,5 @@ public enum CGIResponseEncoder {
                     "!#$%&'*+-.^_`|~".utf8.contains(byte)
                 }
             }
-    }
-
-    private static func sanitized(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else { return value }
-        return String(value.map { $0 == "\r" || $0 == "\n" || $0 == "\r\n" || $0 == "\0" ? " " : $0 })
     }
 }
