@@ -33,12 +33,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Library modules, dependencies pointing down.
-        // Basics: the UTC timestamp every layer writes; depends on nothing, so the transport can use it too.
+        // Basics: the UTC timestamp and the white space rules every layer shares; depends on nothing, so the
+        // transport and the HTTP core can use it too.
         .target(name: "Basics", swiftSettings: strictSettings),
         // HTTP: request, response, handler, cookies: what a transport and the handlers share, and nothing else.
-        .target(name: "HTTP", swiftSettings: strictSettings),
-        .target(name: "Credentials", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
-        .target(name: "XMLSecurity", dependencies: ["CXMLSec", "CXML2", "Credentials"], swiftSettings: strictSettings),
+        .target(name: "HTTP", dependencies: ["Basics"], swiftSettings: strictSettings),
+        .target(name: "Credentials", dependencies: ["Basics", "COpenSSL"], swiftSettings: strictSettings),
+        .target(
+            name: "XMLSecurity", dependencies: ["Basics", "CXMLSec", "CXML2", "Credentials"],
+            swiftSettings: strictSettings),
         .target(
             name: "SAML", dependencies: ["Basics", "XMLSecurity", "Credentials", "CZlib"], swiftSettings: strictSettings
         ),
@@ -49,7 +52,8 @@ let package = Package(
         .target(
             name: "Endpoints",
             dependencies: [
-                "HTTP", "Admin", "SAML", "Store", "Credentials", .product(name: "Logging", package: "swift-log"),
+                "Basics", "HTTP", "Admin", "SAML", "Store", "Credentials",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],

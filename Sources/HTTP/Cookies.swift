@@ -1,3 +1,5 @@
+import Basics
+
 /// Reading the `Cookie` header and writing `Set-Cookie`.
 public enum Cookies {
     /// The value of cookie `name` in a `Cookie` header, if sent exactly once.
@@ -15,10 +17,10 @@ public enum Cookies {
             let part = bytes[start..<end]
             start = end == bytes.endIndex ? end : bytes.index(after: end)
             guard let equals = part.firstIndex(of: UInt8(ascii: "=")), bytes.index(after: equals) < part.endIndex,
-                trimmed(part[..<equals]).elementsEqual(name.utf8)
+                part[..<equals].trimming(.http).elementsEqual(name.utf8)
             else { continue }
             guard found == nil else { return nil }  // sent twice: trust neither
-            found = String(decoding: trimmed(part[bytes.index(after: equals)...]), as: UTF8.self)
+            found = String(decoding: part[bytes.index(after: equals)...].trimming(.http), as: UTF8.self)
         }
         return found
     }
@@ -29,15 +31,5 @@ public enum Cookies {
         var text = "\(name)=\(value); Path=/; Max-Age=\(max(0, maxAge)); HttpOnly; SameSite=Lax"
         if secure { text += "; Secure" }
         return text
-    }
-}
-
-extension Cookies {
-    /// `bytes` without the spaces and tabs at either end.
-    fileprivate static func trimmed(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
-        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
-        else { return bytes[bytes.endIndex...] }
-        return bytes[first...last]
     }
 }

@@ -1,3 +1,5 @@
+import Basics
+
 /// The PEM blocks of a text file (RFC 7468), restricted to certificates.
 ///
 /// Text outside blocks is ignored, as `openssl x509 -text` output puts a dump before the block;
@@ -9,7 +11,7 @@ enum PEMDocument {
         var openLabel: String?
         var body = ""
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            let line = rawLine.trimmingWhitespace()
+            let line = rawLine.trimming(.xml)
             if let label = openLabel {
                 if line == "-----END \(label)-----" {
                     guard let der = StrictBase64.decode(body) else { throw .invalidPEMBase64(label: label) }
@@ -30,14 +32,5 @@ enum PEMDocument {
         }
         guard !certificates.isEmpty else { throw .unrecognisedFormat }
         return certificates
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingWhitespace() -> Substring {
-        var result = self
-        while let first = result.first, first.isWhitespace { result.removeFirst() }
-        while let last = result.last, last.isWhitespace { result.removeLast() }
-        return result
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import MultipartKit
 
 /// The fields and files of a `multipart/form-data` body, parsed with vapor/multipart-kit.
@@ -65,22 +66,13 @@ struct MultipartForm {
     static func parameter(_ key: String, in header: String) -> String? {
         for piece in header.split(separator: ";").dropFirst() {
             let pair = piece.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: " \t").lowercased() == key else { continue }
-            var value = Substring(pair[1].trimmingCharacters(in: " \t"))
+            guard pair.count == 2, pair[0].trimming(.http).lowercased() == key else { continue }
+            var value = pair[1].trimming(.http)
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
                 value = value.dropFirst().dropLast()
             }
             return String(value)
         }
         return nil
-    }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingCharacters(in characters: String) -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, characters.contains(first) { scalars.removeFirst() }
-        while let last = scalars.last, characters.contains(last) { scalars.removeLast() }
-        return String(scalars)
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 internal import CXML2
 
 /// Turns untrusted bytes into an `xmlDocPtr` under ACS rule 1 (no DTD, no entities,
@@ -71,7 +72,8 @@ struct SafeParser {
         guard let error = xmlCtxtGetLastError(context), let message = error.pointee.message else {
             return .notWellFormed(line: 0, message: "unknown parser error")
         }
-        let text = String(cString: message).trimmingWhitespace()
+        // libxml2 messages end in a newline.
+        let text = String(String(cString: message).trimming(.xml))
         return .notWellFormed(line: Int(error.pointee.line), message: text)
     }
 
@@ -149,15 +151,4 @@ private let stopAtDoctype: internalSubsetSAXFunc = { context, name, externalID, 
     guard let context else { return }
     xmlSAX2InternalSubset(context, name, externalID, systemID)
     xmlStopParser(context.assumingMemoryBound(to: xmlParserCtxt.self))
-}
-
-extension String {
-    /// The string without leading/trailing spaces, tabs and line breaks (libxml2 messages end in "\n").
-    func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
-    }
 }
