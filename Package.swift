@@ -9,6 +9,18 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Layering at a glance: a target uses only targets listed on lines below its own (docs/architecture.md).
+//
+//   samlgate-fcgi  samlgate  samlgate-bench  samlgate-fuzz   executables, thin
+//   Endpoints                                                the application: routes, handlers, pages
+//   Admin                                                    settings rules shared by the CLI and the page
+//   FastCGI                                                  the transport: HTTP and libfcgi, no application
+//   Store   SAML                                             storage; the protocol
+//   XMLSecurity                                              libxml2 and xmlsec, wrapped once
+//   Credentials                                              OpenSSL: certificates, digests, passwords
+//   HTTP                                                     request, response, handler, cookies, header values
+//   Basics                                                   UTC time, white space rules
+//   CXML2  CXMLSec  CFCGI  COpenSSL  CZlib                   C libraries, one system module each
 let package = Package(
     name: "samlgate",
     platforms: [.macOS(.v15)],
@@ -32,12 +44,14 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // MARK: Library modules, dependencies pointing down.
+        // MARK: Core: no knowledge of SAML, storage or the transport.
         // Basics: the UTC timestamp and the white space rules every layer shares; depends on nothing, so the
         // transport and the HTTP core can use it too.
         .target(name: "Basics", swiftSettings: strictSettings),
         // HTTP: request, response, handler, cookies: what a transport and the handlers share, and nothing else.
         .target(name: "HTTP", dependencies: ["Basics"], swiftSettings: strictSettings),
+
+        // MARK: Security and protocol.
         .target(name: "Credentials", dependencies: ["Basics", "COpenSSL"], swiftSettings: strictSettings),
         .target(
             name: "XMLSecurity", dependencies: ["Basics", "CXMLSec", "CXML2", "Credentials"],
@@ -45,6 +59,8 @@ let package = Package(
         .target(
             name: "SAML", dependencies: ["Basics", "XMLSecurity", "Credentials", "CZlib"], swiftSettings: strictSettings
         ),
+
+        // MARK: Storage and the application.
         .target(
             name: "Store", dependencies: ["Credentials", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
@@ -58,6 +74,8 @@ let package = Package(
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             swiftSettings: strictSettings),
+
+        // MARK: The transport: it serves any HTTPHandler and imports no application module.
         .target(
             name: "FastCGI",
             dependencies: ["CFCGI", "Basics", "HTTP", .product(name: "Logging", package: "swift-log")],
