@@ -36,7 +36,7 @@ public struct SAMLSettingsChange: Sendable {
     public init() {}
 
     /// Applies the change to `settings`, importing certificates; throws before anything is stored.
-    public func applied(to settings: SAMLSettings) throws -> SAMLSettings {
+    public func applied(to settings: SAMLSettings) throws(SettingsError) -> SAMLSettings {
         var result = settings
         if let ssoURL { result.ssoURL = ssoURL.isEmpty ? nil : ssoURL }
         if let idpEntityID { result.idpEntityID = idpEntityID.isEmpty ? nil : idpEntityID }

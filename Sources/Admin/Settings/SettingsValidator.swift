@@ -4,7 +4,7 @@ import Store
 /// The rules a set of SAML settings must satisfy before it is saved (docs/architecture.md, "Other rules").
 public enum SettingsValidator {
     /// Throws the first rule `settings` breaks.
-    public static func validate(_ settings: SAMLSettings) throws {
+    public static func validate(_ settings: SAMLSettings) throws(SettingsError) {
         if let url = settings.ssoURL {
             try validate(ssoURL: url)
         }
@@ -30,7 +30,7 @@ public enum SettingsValidator {
     ///
     /// The AuthnRequest travels in this URL's query: over plain http on a network it could be read
     /// or altered, so http is allowed only where it never leaves the machine.
-    public static func validate(ssoURL url: String) throws {
+    public static func validate(ssoURL url: String) throws(SettingsError) {
         func fail(_ reason: String) -> SettingsError { .invalidSSOURL(url, reason: reason) }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             let host = components.host, !host.isEmpty

@@ -102,16 +102,14 @@ struct SettingsForm {
         }
         change.certificates = current.certificates.filter { !removed.contains($0.sha256) } + pendingCertificates
         change.certificateFiles = uploads
-        do {
+        do throws(SettingsError) {
             let settings = try change.applied(to: current)
             return errors.isEmpty ? settings : nil
-        } catch let error as SettingsError {
+        } catch {
             // A refused upload is reported next to a field that did not read as a number; the rules
             // themselves are only judged on a form whose fields all read.
             let refusedUpload = if case .certificate = error { true } else { false }
             if refusedUpload || errors.isEmpty { errors[error.field] = error.description }
-        } catch {
-            if errors.isEmpty { errors["enabled"] = "\(error)" }
         }
         return nil
     }
