@@ -12,6 +12,8 @@ let strictSettings: [SwiftSetting] = [
 // Layering at a glance: a target uses only targets listed on lines below its own (docs/architecture.md).
 //
 //   samlgate-fcgi  samlgate  samlgate-bench  samlgate-fuzz   executables, thin
+//   TestSupport                                              signed test Responses, the gateway fixture
+//                                                            (tests, the benchmark and the fuzzer only)
 //   Endpoints                                                the application: routes, handlers, pages
 //   Admin                                                    settings rules shared by the CLI and the page
 //   FastCGI                                                  the transport: HTTP and libfcgi, no application
@@ -48,7 +50,7 @@ let package = Package(
         // Basics: the UTC timestamp and the white space rules every layer shares; depends on nothing, so the
         // transport and the HTTP core can use it too.
         .target(name: "Basics", swiftSettings: strictSettings),
-        // HTTP: request, response, handler, cookies: what a transport and the handlers share, and nothing else.
+        // HTTP: request, response, handler, cookies, header values: what a transport and the handlers share.
         .target(name: "HTTP", dependencies: ["Basics"], swiftSettings: strictSettings),
 
         // MARK: Security and protocol.

@@ -52,9 +52,10 @@ public enum UTCTimestamp {
                 buffer[index] = byte
                 index += 1
             }
-            // Four digits at least, more for a year past 9999 (as `%04d` would).
+            // Four digits at least, more for a year past 9999, a sign before a year before 1 (as `%04d` would).
             let year = Int(parts.tm_year) + 1900
-            digits(year, max(4, String(year).count))
+            if year < 0 { character(UInt8(ascii: "-")) }
+            digits(abs(year), max(year < 0 ? 3 : 4, String(abs(year)).count))
             character(UInt8(ascii: "-"))
             digits(Int(parts.tm_mon) + 1, 2)
             character(UInt8(ascii: "-"))

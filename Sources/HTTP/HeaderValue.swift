@@ -1,7 +1,7 @@
 /// The one rule for header values built from data we do not control (IdP attributes, paths).
 public enum HeaderValue {
     /// `value` with every C0 control character (U+0000–U+001F, so CR, LF, NUL and HTAB too) and DEL
-    /// replaced by a space, one space per character.
+    /// replaced by a space, one space per Unicode scalar (so CR LF becomes two).
     ///
     /// No such value can split a response or a header, whichever transport writes it. HTAB, which
     /// RFC 9110 allows inside a value, goes too: no value we send needs one. Everything else,

@@ -8,6 +8,8 @@ import Testing
         (0, .milliseconds, "1970-01-01T00:00:00.000Z"),
         (253_402_300_799, .seconds, "9999-12-31T23:59:59Z"),
         (253_402_300_800, .seconds, "10000-01-01T00:00:00Z"),
+        (-62_135_683_200, .seconds, "0000-12-31T00:00:00Z"),
+        (-62_167_305_600, .seconds, "-001-12-31T00:00:00Z"),
     ])
     func formats(seconds: Double, precision: UTCTimestamp.Precision, expected: String) {
         #expect(UTCTimestamp.format(secondsSince1970: seconds, precision: precision) == expected)

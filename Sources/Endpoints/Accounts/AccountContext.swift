@@ -61,10 +61,17 @@ struct AccountContext: Sendable {
     /// Whether SAML sign-in can be offered: enabled, with a validator built from the IdP certificates,
     /// and an SSO URL to send the AuthnRequest to.
     ///
-    /// The one answer for the sign-in page, the login redirect, Force SAML and the settings page's test
-    /// button, so none of them offers SAML where another would not go through with it. (The ACS
-    /// checks `enabled` and the validator one by one: each refusal is logged with its own reason.)
+    /// The one answer for the sign-in page, the login redirect and the settings page's test button, so
+    /// none of them offers SAML where another would not go through with it. (The ACS checks `enabled`
+    /// and the validator one by one: each refusal is logged with its own reason.)
     var samlReady: Bool { settings.enabled && validator != nil && settings.ssoURL != nil }
+
+    /// Whether only the owner may use a password: Force SAML is on and SAML is enabled with a usable
+    /// certificate.
+    ///
+    /// Deliberately not ``samlReady``: a missing SSO URL (possible only in a database written by hand)
+    /// must not reopen password sign-in for everyone the admin meant to send through the IdP.
+    var passwordsRestrictedToOwner: Bool { settings.enabled && settings.forceSAML && validator != nil }
 
     /// Whether cookies must carry `Secure` (everything but a plain-http base URL).
     var secureCookies: Bool { !account.baseURL.lowercased().hasPrefix("http://") }

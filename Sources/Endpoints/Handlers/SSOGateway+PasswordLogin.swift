@@ -107,7 +107,7 @@ extension SSOGateway {
                 context: context, returnTo: returnTo, request: request, status: 401,
                 error: "The email or password is not right.", email: attempt.email)
         }
-        let samlForced = context.samlReady && context.settings.forceSAML
+        let samlForced = context.passwordsRestrictedToOwner
         if samlForced, user.role != .owner {
             try store.write {
                 try $0.appendLog(

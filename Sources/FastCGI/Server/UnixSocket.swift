@@ -75,7 +75,8 @@ enum UnixSocket {
                 connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        guard connected != 0 else {
+        // Interrupted while waiting on a full backlog still means a listener: never unlink a live socket.
+        guard connected != 0, errno != EINTR else {
             throw .socketPathInUse(path: path, reason: "another process is listening on it")
         }
         unlink(path)

@@ -7,8 +7,10 @@
 /// The one place system calls are retried after a signal interrupted them.
 ///
 /// A blocking call fails with EINTR when a signal handler (any the host program or a library
-/// installed) ran while it waited: that is never a real failure, so every caller goes through
-/// ``retryingOnEINTR(_:)`` instead of writing its own loop, as swift-nio's `syscall` wrapper does.
+/// installed) ran while it waited: that is never a real failure, so the blocking reads, writes and
+/// polls go through ``retryingOnEINTR(_:)`` instead of writing their own loops, as swift-nio's `syscall`
+/// wrapper does. One call stays outside on purpose: the probing `connect` in `UnixSocket`, which cannot
+/// simply be repeated after EINTR (the attempt goes on in the background).
 enum Syscall {
     /// Calls `call` again for as long as it returns a negative value with `errno` EINTR.
     ///

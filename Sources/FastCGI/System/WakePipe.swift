@@ -30,6 +30,6 @@ final class WakePipe: Sendable {
     /// Makes the read end readable; safe to call more than once and from any thread.
     func signal() {
         var byte: UInt8 = 1
-        _ = write(writeDescriptor, &byte, 1)
+        _ = Syscall.retryingOnEINTR { write(writeDescriptor, &byte, 1) }
     }
 }
