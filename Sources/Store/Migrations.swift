@@ -30,8 +30,40 @@ enum Migrations {
         migrator.registerMigration("0004-signin-log-bounds") { db in
             try db.execute(sql: schemaV4)
         }
+        migrator.registerMigration("0005-sp-keys") { db in
+            try db.execute(sql: schemaV5)
+        }
         return migrator
     }
+
+    /// Each account's own key pairs (the SP side of signed requests and encrypted assertions) and the
+    /// settings that use them. Accounts get their first key from `samlgate account add` or `samlgate init`, not from
+    /// this migration:
+    /// generating keys needs the sealing key, which the database never holds.
+    private static let schemaV5 = """
+        -- A key's life: 'next' (published, decrypts, does not sign), 'active' (published, decrypts, signs),
+        -- 'retired' (decrypts only). The private key is stored sealed (AES-256-GCM under a key kept
+        -- outside the database); the store never sees it in the clear.
+        CREATE TABLE sp_key (
+            id                  INTEGER PRIMARY KEY,
+            account_id          INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            state               TEXT NOT NULL CHECK (state IN ('next', 'active', 'retired')),
+            certificate         BLOB NOT NULL,
+            sha256              TEXT NOT NULL,
+            not_after           INTEGER NOT NULL,
+            created_at          INTEGER NOT NULL,
+            sealed_private_key  BLOB NOT NULL,
+            UNIQUE (account_id, sha256)
+        );
+        -- At most one active key per account; activation retires the old one first.
+        CREATE UNIQUE INDEX sp_key_one_active ON sp_key(account_id) WHERE state = 'active';
+
+        ALTER TABLE saml_settings ADD COLUMN sign_requests INTEGER NOT NULL DEFAULT 1 CHECK (sign_requests IN (0, 1));
+        ALTER TABLE saml_settings ADD COLUMN require_encryption INTEGER NOT NULL DEFAULT 0
+            CHECK (require_encryption IN (0, 1));
+        ALTER TABLE saml_settings ADD COLUMN request_binding TEXT NOT NULL DEFAULT 'redirect'
+            CHECK (request_binding IN ('redirect', 'post'));
+        """
 
     /// The sign-in log's retention per account, whether a row's identity was verified, bounded fields
     /// for rows written before the bound, and failed password attempts counted per client address.

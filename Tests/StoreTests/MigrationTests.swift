@@ -8,6 +8,7 @@ import Testing
 struct MigrationTests {
     static let all = [
         "0001-initial-schema", "0002-settings-version", "0003-ascii-email-keys", "0004-signin-log-bounds",
+        "0005-sp-keys",
     ]
 
     @Test func migratesFromEmptyAndThenHasNothingToDo() throws {

@@ -50,6 +50,29 @@ struct TransactionTests {
                 && SAMLSettings().sessionLifetime == 28_800)
     }
 
+    /// A new account signs its requests, sends them by HTTP-Redirect and accepts plain assertions;
+    /// each of the three survives a save and a read, default or changed.
+    @Test func requestSigningEncryptionAndBindingDefaultAndRoundTrip() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let fresh = try temporary.store.read { try $0.samlSettings(accountID: id) }
+        #expect(fresh.signRequests && !fresh.requireEncryption && fresh.requestBinding == .redirect)
+        #expect(fresh == SAMLSettings())
+        try temporary.store.write { try $0.saveSAMLSettings(accountID: id, fresh) }
+        #expect(try temporary.store.read { try $0.samlSettings(accountID: id) } == SAMLSettings())
+        var changed = fresh
+        changed.signRequests = false
+        changed.requireEncryption = true
+        changed.requestBinding = .post
+        try temporary.store.write { try $0.saveSAMLSettings(accountID: id, changed) }
+        #expect(try temporary.store.read { try $0.samlSettings(accountID: id) } == changed)
+        let stored = try temporary.store.read { tx in
+            try Row.fetchOne(
+                tx.db, sql: "SELECT sign_requests, require_encryption, request_binding FROM saml_settings")
+        }
+        #expect(stored == ["sign_requests": 0, "require_encryption": 1, "request_binding": "post"])
+    }
+
     @Test func assertionIDIsAcceptedOnceEvenConcurrently() async throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()

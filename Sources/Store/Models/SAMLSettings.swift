@@ -3,8 +3,18 @@ import Credentials
 /// An account's SAML configuration, as the admin set it.
 ///
 /// The defaults of a new account: off until enabled; SHA-1 refused; IdP-initiated sign-in
-/// allowed (it is how IdP app tiles work); 180 s clock skew; 8 h sessions; a 90-day sign-in log.
+/// allowed (it is how IdP app tiles work); 180 s clock skew; 8 h sessions; a 90-day sign-in log;
+/// AuthnRequests signed and sent by HTTP-Redirect; plain assertions accepted.
 public struct SAMLSettings: Sendable, Hashable {
+    /// How an AuthnRequest travels to the IdP.
+    public enum RequestBinding: String, Sendable, Hashable, Codable, CaseIterable {
+        /// HTTP-Redirect: the request DEFLATEd in the query string (the signature, if any, beside it).
+        case redirect
+        /// HTTP-POST: an auto-submitting form (the signature enveloped in the request); for IdPs
+        /// whose metadata offers only this binding.
+        case post
+    }
+
     /// Whether SAML sign-in is on.
     public var enabled: Bool = false
     /// The IdP's Single Sign-On URL (HTTP-Redirect binding).
@@ -25,6 +35,13 @@ public struct SAMLSettings: Sendable, Hashable {
     public var sessionLifetime: Int = 8 * 3600
     /// How long, in seconds, sign-in log rows are kept (90 days); older ones are pruned.
     public var logRetention: Int = 90 * 86_400
+    /// Sign AuthnRequests with the account's active SP key, so an IdP can check that a request (its
+    /// Post-back URL included) comes from this account; IdPs that set `WantAuthnRequestsSigned` need it.
+    public var signRequests: Bool = true
+    /// Accept only encrypted assertions (off: plain ones, still signed, are accepted too).
+    public var requireEncryption: Bool = false
+    /// The binding AuthnRequests are sent with, as the IdP metadata offers them.
+    public var requestBinding: RequestBinding = .redirect
 
     /// The defaults of a new account.
     public init() {}

@@ -17,6 +17,13 @@ extension StoreTransaction {
         settings.clockSkew = row["clock_skew"]
         settings.sessionLifetime = row["session_lifetime"]
         settings.logRetention = row["log_retention"]
+        settings.signRequests = row["sign_requests"]
+        settings.requireEncryption = row["require_encryption"]
+        let binding: String = row["request_binding"]
+        guard let requestBinding = SAMLSettings.RequestBinding(rawValue: binding) else {
+            throw StoreError.database("account \(accountID) has an unknown request binding '\(binding)'")
+        }
+        settings.requestBinding = requestBinding
         settings.certificates = try all(
             "SELECT der, subject, sha256, not_after FROM idp_certificate WHERE account_id = ? ORDER BY position",
             [accountID]
@@ -48,13 +55,14 @@ extension StoreTransaction {
         try run(
             """
             UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,
-                allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, log_retention = ?, updated_at = ?,
-                version = version + 1
+                allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, log_retention = ?, sign_requests = ?,
+                require_encryption = ?, request_binding = ?, updated_at = ?, version = version + 1
             WHERE account_id = ?
             """,
             [
                 settings.enabled, settings.ssoURL, settings.idpEntityID, settings.forceSAML, settings.allowSHA1,
                 settings.allowIdPInitiated, settings.clockSkew, settings.sessionLifetime, settings.logRetention,
+                settings.signRequests, settings.requireEncryption, settings.requestBinding.rawValue,
                 Int64(now.timeIntervalSince1970), accountID,
             ])
         guard changes == 1 else { throw StoreError.database("account \(accountID) has no SAML settings row") }
