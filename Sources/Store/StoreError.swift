@@ -25,6 +25,16 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case secondOwner(existing: String)
     /// The owner cannot be removed or disabled: every account keeps exactly one owner who can sign in.
     case ownerRequired(email: String)
+    /// The account already has its one active SP key; a new key starts as `next` and is activated.
+    case secondActiveSPKey
+    /// The account already has an SP key with this certificate (its SHA-256 fingerprint).
+    case duplicateSPKey(sha256: String)
+    /// No SP key with this id in the account.
+    case unknownSPKey(id: Int64)
+    /// Only a `next` key can be activated: an active one already is, a retired one stays retired.
+    case spKeyNotActivatable(id: Int64, state: SPKey.State)
+    /// The active SP key signs the account's requests; removing it would leave the account unable to sign.
+    case activeSPKeyNotRemovable
     /// The database stayed locked by another writer for longer than the busy timeout.
     case busy
     /// The database file cannot be written or opened: the disk is full, the file or its folder is
@@ -72,6 +82,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "this account already has an owner (\(existing)); an account has exactly one owner"
         case .ownerRequired(let email):
             "\(email) is the account owner; the owner cannot be removed or disabled"
+        case .secondActiveSPKey:
+            "this account already has an active SP key; add the new key as next, then activate it"
+        case .duplicateSPKey(let sha256): "this account already has an SP key with certificate SHA-256 \(sha256)"
+        case .unknownSPKey(let id): "no SP key with id \(id) in this account"
+        case .spKeyNotActivatable(let id, let state):
+            "SP key \(id) is \(state.rawValue); only a next key can be activated"
+        case .activeSPKeyNotRemovable: "the active SP key cannot be removed; activate another first"
         case .busy: "the database is locked by another process (busy timeout expired); try again"
         case .unavailable(let fault, let detail): "the database is unavailable: \(Self.advice(fault)) (\(detail))"
         case .database(let message): "database error: \(message)"

@@ -21,6 +21,40 @@ struct MigrationTests {
         try temporary.store.checkSchema()
     }
 
+    /// A store at 0004 with an account, a user and changed settings keeps all three through 0005, and its
+    /// settings read the new columns' defaults.
+    @Test func migratingA0004DatabaseKeepsItsData() throws {
+        let temporary = try TemporaryStore(migrate: false)
+        let queue = try DatabaseQueue(path: temporary.store.path)
+        try Migrations.migrator.migrate(queue, upTo: "0004-signin-log-bounds")
+        try queue.close()
+        let (id, settings) = try temporary.store.write { tx in
+            let id = try tx.addAccount(slug: "acme", name: "Acme", baseURL: "https://help.example.com").id
+            try tx.addUser(accountID: id, email: "owner@example.com", role: .owner)
+            try tx.run(
+                "UPDATE saml_settings SET enabled = 1, sso_url = 'https://idp.example/sso', log_retention = 86400")
+            var settings = SAMLSettings()
+            settings.enabled = true
+            settings.ssoURL = "https://idp.example/sso"
+            settings.logRetention = 86_400
+            return (id, settings)
+        }
+        let version = try temporary.store.read { try $0.accountVersion(slug: "acme") }?.1
+        #expect(try temporary.store.migrate() == ["0005-sp-keys"])
+        try temporary.store.checkSchema()
+        let (emails, migrated, migratedVersion, keys, keyless) = try temporary.store.read { tx in
+            (
+                try tx.users(accountID: id).map(\.email), try tx.samlSettings(accountID: id),
+                try tx.accountVersion(slug: "acme")?.1, try tx.spKeys(accountID: id),
+                try tx.accountsWithoutSPKey().map(\.slug)
+            )
+        }
+        #expect(emails == ["owner@example.com"])
+        #expect(migrated == settings)
+        #expect(migratedVersion == version)
+        #expect(keys.isEmpty && keyless == ["acme"])
+    }
+
     @Test func refusesAMissingFileUnlessCreating() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("absent-\(UUID().uuidString).db").path
         #expect(throws: StoreError.missingDatabase(path: path)) { try Store(path: path) }
