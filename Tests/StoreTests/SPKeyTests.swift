@@ -51,13 +51,14 @@ struct SPKeyTests {
         #expect(try temporary.store.read { try $0.spKey(accountID: acme, id: first.id) } == keys.last)
     }
 
-    @Test func aSecondActiveKeyIsRefused() throws {
+    @Test func aSecondActiveKeyIsRefusedOtherStatesAreNot() throws {
         let temporary = try TemporaryStore()
         let acme = try temporary.addAcme()
         try temporary.store.write { try add($0, acme, .active, 1) }
         #expect(throws: StoreError.secondActiveSPKey) { try temporary.store.write { try add($0, acme, .active, 2) } }
         try temporary.store.write { try add($0, acme, .next, 2) }
-        #expect(try temporary.store.read { try $0.spKeys(accountID: acme) }.map(\.state) == [.active, .next])
+        try temporary.store.write { try add($0, acme, .retired, 3) }
+        #expect(try temporary.store.read { try $0.spKeys(accountID: acme) }.map(\.state) == [.active, .next, .retired])
     }
 
     /// The unique partial index holds even for SQL that bypasses the operations.

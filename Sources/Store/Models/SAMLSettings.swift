@@ -17,7 +17,7 @@ public struct SAMLSettings: Sendable, Hashable {
 
     /// Whether SAML sign-in is on.
     public var enabled: Bool = false
-    /// The IdP's Single Sign-On URL (HTTP-Redirect binding).
+    /// The IdP's Single Sign-On URL, for the ``requestBinding``.
     public var ssoURL: String?
     /// When set, the Assertion's (and Response's) Issuer must equal it.
     public var idpEntityID: String?

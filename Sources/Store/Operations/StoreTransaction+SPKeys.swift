@@ -5,8 +5,8 @@ extension StoreTransaction {
     /// Adds an SP key; its private key arrives sealed and is stored as given.
     ///
     /// A key may start `active` only while the account has none (its first key); a rollover adds a
-    /// `next` key and activates it later. Bumps the settings version, so responders reload the keys
-    /// they publish and use.
+    /// `next` key and activates it later (`retired` is accepted too, for a key kept only to decrypt).
+    /// Bumps the settings version, so responders reload the keys they publish and use.
     @discardableResult
     public func addSPKey(
         accountID: Int64, state: SPKey.State, certificateDER: [UInt8], sha256: String, notAfter: Date,
