@@ -40,4 +40,31 @@ struct AuthnRequestTests {
         #expect(!url.contains("RelayState"))
         #expect(url.hasPrefix("https://idp.example.com/sso?SAMLRequest="))
     }
+
+    /// Bindings §3.4.4.1: the signature covers `SAMLRequest=…&RelayState=…&SigAlg=…` exactly as the URL
+    /// carries them, and `Signature` follows them.
+    @Test func signedRedirectSignsTheOctetsTheURLCarries() throws {
+        let request = AuthnRequest(provider: provider, ssoURL: "https://idp.example.com/sso?tenant=7")
+        var signedOctets: [UInt8] = []
+        let url = request.signedRedirectURL(relayState: "r+/=token") { (octets: [UInt8]) -> [UInt8] in
+            signedOctets = octets
+            return [0xFB, 0xFF, 0x00]
+        }
+        let prefix = "https://idp.example.com/sso?tenant=7&"
+        #expect(url.hasPrefix(prefix))
+        let query = String(url.dropFirst(prefix.count))
+        let signed = String(decoding: signedOctets, as: UTF8.self)
+        #expect(signed.hasPrefix("SAMLRequest=") && signed.contains("&RelayState=r%2B%2F%3Dtoken&"))
+        #expect(signed.hasSuffix("&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256"))
+        #expect(query == signed + "&Signature=" + "%2B%2F8A")
+        #expect(request.redirectURL(relayState: "r+/=token").hasPrefix(prefix + signed.prefix(while: { $0 != "&" })))
+    }
+
+    @Test func aFailedSignatureIsThrownNotSent() {
+        struct NoKey: Error {}
+        let request = AuthnRequest(provider: provider, ssoURL: "https://idp.example.com/sso")
+        #expect(throws: NoKey.self) {
+            try request.signedRedirectURL(relayState: nil) { (_: [UInt8]) throws(NoKey) -> [UInt8] in throw NoKey() }
+        }
+    }
 }

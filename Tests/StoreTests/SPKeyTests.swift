@@ -54,10 +54,10 @@ struct SPKeyTests {
     @Test func aSecondActiveKeyIsRefusedOtherStatesAreNot() throws {
         let temporary = try TemporaryStore()
         let acme = try temporary.addAcme()
-        try temporary.store.write { try add($0, acme, .active, 1) }
+        _ = try temporary.store.write { try add($0, acme, .active, 1) }
         #expect(throws: StoreError.secondActiveSPKey) { try temporary.store.write { try add($0, acme, .active, 2) } }
-        try temporary.store.write { try add($0, acme, .next, 2) }
-        try temporary.store.write { try add($0, acme, .retired, 3) }
+        _ = try temporary.store.write { try add($0, acme, .next, 2) }
+        _ = try temporary.store.write { try add($0, acme, .retired, 3) }
         #expect(try temporary.store.read { try $0.spKeys(accountID: acme) }.map(\.state) == [.active, .next, .retired])
     }
 
@@ -167,11 +167,11 @@ struct SPKeyTests {
         let beta = try temporary.store.write {
             try $0.addAccount(slug: "beta", name: "Beta", baseURL: "https://beta.example.com").id
         }
-        try temporary.store.write { try add($0, acme, .active, 1) }
+        _ = try temporary.store.write { try add($0, acme, .active, 1) }
         #expect(throws: StoreError.duplicateSPKey(sha256: Self.fingerprint(1))) {
             try temporary.store.write { try add($0, acme, .next, 2, sha256: Self.fingerprint(1)) }
         }
-        try temporary.store.write { try add($0, beta, .active, 1) }
+        _ = try temporary.store.write { try add($0, beta, .active, 1) }
         #expect(try temporary.store.read { try $0.spKeys(accountID: acme) }.count == 1)
     }
 
@@ -208,7 +208,7 @@ struct SPKeyTests {
         let next = try temporary.store.write { try add($0, beta, .next, 1) }
         #expect(try slugs() == ["aardvark", "acme", "beta"])
         try temporary.store.write { try $0.activateSPKey(accountID: beta, id: next.id) }
-        try temporary.store.write { try add($0, acme, .active, 2) }
+        _ = try temporary.store.write { try add($0, acme, .active, 2) }
         #expect(try slugs() == ["aardvark"])
     }
 }
