@@ -69,7 +69,10 @@ struct SPKeyMaterialImportTests {
             Array("-----BEGIN OPENSSH PRIVATE KEY-----\nMAA=\n-----END OPENSSH PRIVATE KEY-----\n".utf8),
             .unsupportedKeyFormat(label: "OPENSSH PRIVATE KEY")
         ),
-        ("an unterminated key", Array("-----BEGIN PRIVATE KEY-----\nMAA=\n".utf8), .noPrivateKey(labels: [])),
+        (
+            "an unterminated key", Array("-----BEGIN PRIVATE KEY-----\nMAA=\n".utf8),
+            .unterminatedPEMBlock(label: "PRIVATE KEY")
+        ),
     ]
 
     @Test(arguments: refusedKeyFiles)

@@ -28,6 +28,7 @@ enum PrivateKeyPEM {
                 open = (String(line.dropFirst("-----BEGIN ".count).dropLast("-----".count)), [line])
             }
         }
+        if let unterminated = open { throw .unterminatedPEMBlock(label: unterminated.label) }
         let keys = blocks.filter { $0.label.hasSuffix("PRIVATE KEY") }
         guard let key = keys.first else { throw .noPrivateKey(labels: blocks.map(\.label)) }
         guard keys.count == 1 else { throw .severalPrivateKeys(count: keys.count) }

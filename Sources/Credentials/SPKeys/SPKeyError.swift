@@ -13,6 +13,8 @@ public enum SPKeyError: Error, Sendable, Equatable, CustomStringConvertible {
     case keyNotPEM
     /// The key file holds no PEM private key block; `labels` are the blocks it does hold.
     case noPrivateKey(labels: [String])
+    /// A PEM block in the key file has a BEGIN line but no matching END line; `label` names it.
+    case unterminatedPEMBlock(label: String)
     /// The key file holds more than one private key block.
     case severalPrivateKeys(count: Int)
     /// The private key is protected by a passphrase.
@@ -54,6 +56,8 @@ public enum SPKeyError: Error, Sendable, Equatable, CustomStringConvertible {
                 ? "the private key file holds no PEM block; expected -----BEGIN PRIVATE KEY-----"
                 : "the private key file holds no private key, only \(labels.map { "\"\($0)\"" }.joined(separator: ", ")) "
                     + "blocks; expected -----BEGIN PRIVATE KEY-----"
+        case .unterminatedPEMBlock(let label):
+            "the private key file's PEM block \"\(label)\" has no END line"
         case .severalPrivateKeys(let count):
             "the private key file holds \(count) private keys; give exactly one"
         case .encryptedPrivateKey:
