@@ -2,14 +2,17 @@
 #define COPENSSL_SHIM_H
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 /// `BIO_get_mem_data` is a macro over `BIO_ctrl`; Swift cannot import it.
 static inline long COpenSSL_BIO_get_mem_data(BIO *bio, char **data) {

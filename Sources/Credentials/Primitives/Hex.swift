@@ -1,4 +1,4 @@
-/// Hexadecimal text for bytes: request IDs and certificate fingerprints.
+/// Hexadecimal text for bytes: request IDs, certificate fingerprints and the secret file.
 public enum Hex {
     private static let lower = Array("0123456789abcdef".utf8)
     private static let upper = Array("0123456789ABCDEF".utf8)
@@ -14,5 +14,32 @@ public enum Hex {
             output.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The bytes spelt by `digits` (ASCII hex, either case, no separators); nil for an odd count or any other byte.
+    static func decode(_ digits: some Collection<UInt8>) -> [UInt8]? {
+        guard digits.count.isMultiple(of: 2) else { return nil }
+        var output = [UInt8]()
+        output.reserveCapacity(digits.count / 2)
+        var high: UInt8?
+        for digit in digits {
+            guard let value = value(of: digit) else { return nil }
+            if let first = high {
+                output.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return output
+    }
+
+    private static func value(of digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
