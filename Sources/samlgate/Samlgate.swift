@@ -23,7 +23,7 @@ struct Samlgate: ParsableCommand {
             """,
         subcommands: [
             InitCommand.self, AccountCommand.self, UserCommand.self, SAMLCommand.self, MetadataCommand.self,
-            SessionCommand.self, LogCommand.self,
+            SessionCommand.self, LogCommand.self, SPKeyCommand.self,
         ])
 
     /// Runs the command; an expected failure prints one line on stderr and exits 1, never a backtrace.
@@ -36,6 +36,10 @@ struct Samlgate: ParsableCommand {
         } catch let error as SettingsError {
             fail(error.description)
         } catch let error as CertificateImportError {
+            fail(error.description)
+        } catch let error as SecretFileError {
+            fail(error.description)
+        } catch let error as SPKeyError {
             fail(error.description)
         } catch let error as CLIError {
             fail(error.description)

@@ -15,6 +15,8 @@ final class CLI {
 
     let folder: URL
     var databasePath: String { folder.appendingPathComponent("samlgate.db").path }
+    /// The secret file the commands use (through `SAMLGATE_SECRET_FILE`), beside the database.
+    var secretPath: String { folder.appendingPathComponent("secret.key").path }
 
     /// The build folder holding both the test bundle and the executables.
     static let binary: URL = {
@@ -59,6 +61,7 @@ final class CLI {
         process.arguments = arguments + (db ? ["--db", databasePath] : [])
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "SAMLGATE_DB")
+        env["SAMLGATE_SECRET_FILE"] = secretPath
         env.merge(environment) { $1 }
         process.environment = env
         let input = Pipe(), output = Pipe(), error = Pipe()

@@ -222,16 +222,18 @@ def start_echo_app() -> tuple[ThreadingHTTPServer, int]:
 
 
 class Samlgate:
-    """The CLI against one database."""
+    """The CLI against one database, with the secret file (the SP keys' key-encryption key) beside it."""
 
     def __init__(self, bins: Path, db: Path):
         self.bins = bins
         self.db = db
+        self.secret_file = db.parent / "secret.key"
 
     def __call__(self, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run(
             [str(self.bins / "samlgate"), *args, "--db", str(self.db)],
             input=stdin, capture_output=True, text=True,
+            env={**os.environ, "SAMLGATE_SECRET_FILE": str(self.secret_file)},
         )
         if check and result.returncode != 0:
             raise AssertionError(f"samlgate {' '.join(args)} failed: {result.stderr}")

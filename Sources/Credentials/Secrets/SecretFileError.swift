@@ -57,8 +57,8 @@ public enum SecretFileError: Error, Sendable, Equatable, CustomStringConvertible
             "the secret file \(path) is readable or writable by other users (mode \(Self.octal(mode))); "
                 + "run `chmod 600 \(path)`"
         case .wrongLength(let path, let byteCount):
-            "the secret file \(path) holds \(byteCount) bytes; it must hold 64 hex digits (the 32-byte key), "
-                + "optionally followed by a newline"
+            "the secret file \(path) holds \(byteCount > 65 ? "more than 65" : String(byteCount)) bytes; it must hold "
+                + "64 hex digits (the 32-byte key), optionally followed by a newline"
         case .notHex(let path):
             "the secret file \(path) holds a character that is not a hex digit; it must hold 64 hex digits "
                 + "(the 32-byte key), optionally followed by a newline"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Credentials
 import Foundation
 import Store
 
@@ -7,9 +8,15 @@ struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create the database, or apply pending schema migrations.",
-        discussion: "Safe to run again: migrations already applied are skipped. Creates the parent folder if missing.")
+        discussion: """
+            Safe to run again: migrations already applied are skipped. Creates the parent folder if missing. \
+            Creates the secret file (mode 0600) when it does not exist, and gives every account without an \
+            SP key its first one (RSA 2048, valid 10 years). Back the secret file up with the database: \
+            without it the SP keys cannot be used.
+            """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var secret: SecretFileOptions
 
     func run() throws {
         let path = database.path
@@ -28,6 +35,16 @@ struct InitCommand: ParsableCommand {
             print("Database \(path) is up to date.")
         } else {
             print("Initialised database \(path) (applied: \(applied.joined(separator: ", "))).")
+        }
+        let (key, created) = try KeyEncryptionKey.loadOrCreate(path: secret.path)
+        if created { print("Created the secret file \(secret.path) (mode 0600); back it up with the database.") }
+        for account in try store.read({ try $0.accountsWithoutSPKey() }) {
+            let material = try SPKeyMaterial.generate(
+                bits: 2048, days: 3650, commonName: SPKeySealing.commonName(slug: account.slug))
+            let added = try store.write { tx in
+                try SPKeySealing.store(material, state: .active, accountID: account.id, key: key, transaction: tx)
+            }
+            print("Gave account \(account.slug) its first SP key (\(added.sha256)).")
         }
     }
 }
