@@ -28,6 +28,21 @@ struct SPKeyCLITests {
         let cert = try cli.run("sp-key", "cert", "--account", "acme")
         #expect(cert.status == 0 && cert.stdout.hasPrefix("-----BEGIN CERTIFICATE-----\n"), "\(cert.stderr)")
         #expect(cert.stdout.hasSuffix("-----END CERTIFICATE-----\n"))
+
+        let show = try cli.run("saml", "show", "--account", "acme", "--json")
+        let report = try #require(try show.json() as? [String: Any])
+        let shown = try #require(report["sp_keys"] as? [[String: Any]])
+        #expect(shown.count == 1 && shown.first?["sha256"] as? String == keys.first?["sha256"] as? String)
+        #expect(shown.first?["state"] as? String == "active" && shown.first?["expires_soon"] as? Bool == false)
+        let text = try cli.run("saml", "show", "--account", "acme").stdout
+        #expect(text.contains("SP keys:") && text.contains("1. active, SHA-256 "), "\(text)")
+    }
+
+    @Test func aKeyNearItsEndIsFlagged() throws {
+        let cli = try Self.acme()
+        #expect(try cli.run("sp-key", "add", "--account", "acme", "--days", "10").status == 0)
+        let text = try cli.run("saml", "show", "--account", "acme").stdout
+        #expect(text.contains("2. next, SHA-256 ") && text.contains("days: plan a rollover]"), "\(text)")
     }
 
     @Test func rolloverNextActiveRetired() throws {

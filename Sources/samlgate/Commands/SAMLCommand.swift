@@ -21,14 +21,14 @@ struct SAMLCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let (account, settings) = try database.openStore().read { tx in
+            let (account, settings, spKeys) = try database.openStore().read { tx in
                 let account = try tx.requireAccount(slug: self.account.account)
-                return (account, try tx.samlSettings(accountID: account.id))
+                return (account, try tx.samlSettings(accountID: account.id), try tx.spKeys(accountID: account.id))
             }
             print(
                 json
-                    ? SettingsReport.json(account: account, settings: settings)
-                    : SettingsReport.text(account: account, settings: settings))
+                    ? SettingsReport.json(account: account, settings: settings, spKeys: spKeys)
+                    : SettingsReport.text(account: account, settings: settings, spKeys: spKeys))
         }
     }
 
@@ -121,14 +121,14 @@ struct SAMLCommand: ParsableCommand {
             change.clockSkew = clockSkew
             change.sessionLifetime = sessionLifetime
             change.logRetention = logRetention
-            let (account, settings) = try store.write { tx in
+            let (account, settings, spKeys) = try store.write { tx in
                 let account = try tx.requireAccount(slug: self.account.account)
                 let updated = try change.applied(to: tx.samlSettings(accountID: account.id))
                 try tx.saveSAMLSettings(accountID: account.id, updated)
-                return (account, updated)
+                return (account, updated, try tx.spKeys(accountID: account.id))
             }
             print("Saved.")
-            print(SettingsReport.text(account: account, settings: settings))
+            print(SettingsReport.text(account: account, settings: settings, spKeys: spKeys))
         }
     }
 }
