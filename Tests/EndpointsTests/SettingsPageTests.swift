@@ -86,6 +86,33 @@ struct SettingsPageTests {
         }
     }
 
+    /// The page lists the SP's own certificates and hands each out as a PEM file; nobody else gets them here.
+    @Test func theSPCertificatesAreShownAndDownloadable() throws {
+        let harness = try GatewayHarness()
+        let spCertificate = try Certificate(der: TestKeys.attackerDER)
+        let key = try harness.store.write { tx in
+            try tx.addSPKey(
+                accountID: harness.accountID, state: .active, certificateDER: spCertificate.der,
+                sha256: spCertificate.sha256, notAfter: spCertificate.notAfter, sealedPrivateKey: [1, 2, 3])
+        }
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let html = GatewayHarness.text(harness.get("/sso/acme/settings", cookie: cookie))
+        #expect(html.contains("Key \(key.id)</strong> <span class=\"hint\">(active)"))
+        #expect(html.contains(spCertificate.sha256))
+        #expect(html.contains("href=\"https://help.example.com/sso/acme/settings?sp_certificate=\(key.id)\" download"))
+
+        let download = harness.get("/sso/acme/settings", query: "sp_certificate=\(key.id)", cookie: cookie)
+        #expect(download.status == 200)
+        #expect(download.header("Content-Type") == "application/x-pem-file")
+        #expect(download.header("Content-Disposition") == "attachment; filename=\"acme-sp-\(key.id).pem\"")
+        #expect(GatewayHarness.text(download) == spCertificate.pem)
+        #expect(harness.get("/sso/acme/settings", query: "sp_certificate=999", cookie: cookie).status == 404)
+        #expect(harness.get("/sso/acme/settings", query: "sp_certificate=x", cookie: cookie).status == 404)
+        #expect(harness.get("/sso/acme/settings", query: "sp_certificate=\(key.id)").status == 302)
+        let alice = try #require(GatewayHarness.sessionCookie(harness.postACS(try ResponseBuilder.valid().encoded())))
+        #expect(harness.get("/sso/acme/settings", query: "sp_certificate=\(key.id)", cookie: alice).status == 403)
+    }
+
     @Test func saveRequiresTheSessionBoundCSRFToken() throws {
         let harness = try GatewayHarness()
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)

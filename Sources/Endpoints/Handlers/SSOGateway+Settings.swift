@@ -23,6 +23,9 @@ extension SSOGateway {
         let csrf = SessionCSRF.token(forSession: token, purpose: .settings)
         if request.method != "POST" {
             let query = FormData(urlEncoded: request.query)
+            if let id = query.single("sp_certificate") {
+                return try spCertificate(id: id, context: context)
+            }
             var form = SettingsForm(settings: context.settings)
             form.saved = query.single("saved") == "1"
             if query.single("test") == "1" { form.testResult = try testResult(for: identity, context: context) }
@@ -56,7 +59,9 @@ extension SSOGateway {
         _ form: SettingsForm, status: Int, identity: SessionIdentity, context: AccountContext, session: String
     ) throws -> HTTPResponse {
         let now = clock()
-        let log = try store.read { try $0.log(accountID: context.account.id, limit: 20) }
+        let (log, spKeys) = try store.read { tx in
+            (try tx.log(accountID: context.account.id, limit: 20), try tx.spKeys(accountID: context.account.id))
+        }
         var values = form.templateValues(now: now)
         values["title"] = "Authentication settings"
         values["accountName"] = context.account.name
@@ -73,6 +78,14 @@ extension SSOGateway {
             context.provider.loginURL + "?return_to=" + URLEncoding.queryValue(context.provider.settingsURL + "?test=1")
         values["hasLog"] = !log.isEmpty
         values["log"] = log.map { SettingsForm.logRow($0) }
+        values["spKeys"] = spKeys.map { key in
+            var row = SettingsForm.certificateValues(
+                Certificate(der: key.certificateDER, subject: "", sha256: key.sha256, notAfter: key.notAfter), now: now)
+            row["id"] = key.id
+            row["state"] = key.state.rawValue
+            row["downloadURL"] = context.provider.settingsURL + "?sp_certificate=\(key.id)"
+            return row
+        }
         return pages.page("settings", status: status, values: values).with(outcome: "settings_page")
     }
 
@@ -84,5 +97,24 @@ extension SSOGateway {
             return ("it worked — \(latest.email ?? "the user") signed in through the IdP.", true)
         }
         return ("it failed — \(latest.reason)", false)
+    }
+
+    /// `GET …/settings?sp_certificate=ID`: one of the account's SP certificates as a PEM file, for IdP
+    /// consoles that want an upload rather than the metadata.
+    private func spCertificate(id: String, context: AccountContext) throws -> HTTPResponse {
+        guard let id = Int64(id), let key = try store.read({ try $0.spKey(accountID: context.account.id, id: id) })
+        else {
+            return pages.error(status: 404, title: "Not found", message: "This account has no such SP key.")
+                .with(outcome: "not_found")
+        }
+        let pem = Certificate(der: key.certificateDER, subject: "", sha256: key.sha256, notAfter: key.notAfter).pem
+        return HTTPResponse(
+            status: 200,
+            headers: [
+                ("Content-Type", "application/x-pem-file"), ("Cache-Control", "no-store"),
+                ("Content-Disposition", "attachment; filename=\"\(context.account.slug)-sp-\(key.id).pem\""),
+            ],
+            body: Array(pem.utf8)
+        ).with(outcome: "sp_certificate")
     }
 }

@@ -46,6 +46,14 @@ enum SettingsTemplate {
             <div class="url"><code id="audience-uri">{{audienceURI}}</code><button type="button" data-copy="audience-uri">Copy</button></div>
             <p class="hint">Or give the IdP our <a href="{{metadataURL}}">SP metadata</a>. NameID format: email address; \
             optional attributes <code>email</code>, <code>given_name</code>, <code>family_name</code>.</p>
+            <label>This service provider's certificates <span class="hint">— its own keys; rolled over with \
+            <code>samlgate sp-key</code></span></label>
+            {{#spKeys}}<div class="cert"><div><strong>Key {{id}}</strong> <span class="hint">({{state}})</span> \
+            <a href="{{downloadURL}}" download>Download certificate</a></div>
+            <div class="hint">SHA-256 {{sha256}}</div><div>Expires {{notAfter}} \
+            {{#expired}}<span class="bad">— expired: replace it</span>{{/expired}}\
+            {{#expiresSoon}}<span class="warn">— expires in {{daysLeft}} days: plan a rollover</span>{{/expiresSoon}}</div></div>{{/spKeys}}
+            {{^spKeys}}<p class="hint">No SP key yet: run <code>samlgate init</code>.</p>{{/spKeys}}
             </fieldset>
 
             <form method="post" action="{{settingsURL}}" enctype="multipart/form-data" novalidate>
