@@ -8,20 +8,32 @@ public struct ServiceProvider: Sendable, Hashable {
     /// The application's public origin plus path prefix, without trailing slash.
     public let baseURL: String
 
+    /// Set only by the test-only initializer, to validate a real IdP's response as the SP it was made for.
+    private var postbackOverride: String?
+    private var audienceOverride: String?
+
     /// Describes the service provider of the account `slug` served under `baseURL`.
     public init(slug: String, baseURL: String) {
         self.slug = slug
         self.baseURL = baseURL
     }
 
+    /// A service provider with another SP's Post-back URL and Audience URI, which no base URL derives:
+    /// for validating recorded responses from real IdPs exactly as their SP would.
+    @_spi(Testing) public init(postbackURL: String, audienceURI: String) {
+        self.init(slug: "recorded", baseURL: "https://recorded.invalid")
+        postbackOverride = postbackURL
+        audienceOverride = audienceURI
+    }
+
     /// `{base_url}/sso/{slug}`: every endpoint lives below it.
     public var endpointRoot: String { "\(baseURL)/sso/\(slug)" }
 
     /// The Post-back URL (Assertion Consumer Service), where the IdP POSTs its Response.
-    public var postbackURL: String { "\(endpointRoot)/acs" }
+    public var postbackURL: String { postbackOverride ?? "\(endpointRoot)/acs" }
 
     /// The Audience URI, our SP entity ID; it is also where the SP metadata is served.
-    public var audienceURI: String { "\(endpointRoot)/metadata" }
+    public var audienceURI: String { audienceOverride ?? "\(endpointRoot)/metadata" }
 
     /// Where users start an SP-initiated sign-in.
     public var loginURL: String { "\(endpointRoot)/login" }
