@@ -102,6 +102,29 @@ struct SPKeyCLITests {
         #expect(try Self.keys(cli).count == 1)
     }
 
+    /// Keys sealed under one secret file are never joined by keys sealed under another, in any account.
+    @Test func anotherAccountCannotBeAddedUnderAnotherSecretFile() throws {
+        let cli = try Self.acme()
+        let other = cli.folder.appendingPathComponent("other").path
+        #expect(
+            try cli.run(
+                "init", "--db", other + ".db", db: false, environment: ["SAMLGATE_SECRET_FILE": other + ".key"]
+            ).status == 0)
+        let add = try cli.run(
+            "account", "add", "beta", "--base-url", "https://beta.example.com", "--secret-file", other + ".key")
+        #expect(add.status == 1 && add.stderr.contains(other + ".key"), "\(add.stderr)")
+        #expect(!(try cli.run("account", "list").stdout.contains("beta")))
+    }
+
+    /// A lost secret file is reported, never replaced by a new one that would strand the stored keys.
+    @Test func initRefusesToReplaceALostSecretFile() throws {
+        let cli = try Self.acme()
+        try FileManager.default.removeItem(atPath: cli.secretPath)
+        let result = try cli.run("init")
+        #expect(result.status == 1 && result.stderr.contains(cli.secretPath), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.secretPath))
+    }
+
     @Test func aMissingSecretFileIsNamedAndNoAccountIsAdded() throws {
         let cli = try CLI()
         let missing = cli.folder.appendingPathComponent("nowhere/secret.key").path

@@ -1,3 +1,4 @@
+import Credentials
 import Foundation
 import GRDB
 import Testing
@@ -21,8 +22,9 @@ struct SPKeyTests {
             sealedPrivateKey: Array("sealed \(tag)".utf8), now: Self.start.addingTimeInterval(Double(tag) * 60))
     }
 
+    /// The SHA-256 fingerprint of `tag`'s certificate bytes, as the store checks on every read.
     private static func fingerprint(_ tag: Int) -> String {
-        Array(repeating: String(format: "%02X", tag), count: 32).joined(separator: ":")
+        Digests.sha256Fingerprint(Array("certificate \(tag)".utf8))
     }
 
     private func version(_ temporary: TemporaryStore, _ slug: String = "acme") throws -> Int64 {
@@ -210,5 +212,17 @@ struct SPKeyTests {
         try temporary.store.write { try $0.activateSPKey(accountID: beta, id: next.id) }
         _ = try temporary.store.write { try add($0, acme, .active, 2) }
         #expect(try slugs() == ["aardvark"])
+    }
+
+    /// A row whose fingerprint column no longer names its certificate is refused, not shown or used.
+    @Test func aRowWithAnAlteredFingerprintIsRefusedOnRead() throws {
+        let temporary = try TemporaryStore()
+        let acme = try temporary.addAcme()
+        _ = try temporary.store.write { try add($0, acme, .active, 1) }
+        try temporary.store.write { tx in
+            try tx.run("UPDATE sp_key SET sha256 = ? WHERE account_id = ?", [Self.fingerprint(2), acme])
+        }
+        #expect(throws: StoreError.self) { try temporary.store.read { try $0.spKeys(accountID: acme) } }
+        #expect(throws: StoreError.self) { try temporary.store.read { try $0.anySPKey() } }
     }
 }

@@ -23,7 +23,7 @@ public enum Hex {
         output.reserveCapacity(digits.count / 2)
         var high: UInt8?
         for digit in digits {
-            guard let value = value(of: digit) else { return nil }
+            guard let value = digitValue(digit) else { return nil }
             if let first = high {
                 output.append(first << 4 | value)
                 high = nil
@@ -34,7 +34,10 @@ public enum Hex {
         return output
     }
 
-    private static func value(of digit: UInt8) -> UInt8? {
+    /// The value of one hex digit (either case), or nil: the one reading of hex digits, for the secret
+    /// file and for `%XX` escapes alike. Inlinable because URL decoding calls it per escape.
+    @inlinable
+    public static func digitValue(_ digit: UInt8) -> UInt8? {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10

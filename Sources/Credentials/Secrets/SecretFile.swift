@@ -52,6 +52,7 @@ enum SecretFile {
             throw code == EEXIST
                 ? .alreadyExists(path: path) : .cannotWrite(path: path, reason: SecretFileError.systemReason(code))
         }
+        var descriptorOpen = true
         do throws(SecretFileError) {
             guard fchmod(descriptor, 0o600) == 0 else {
                 throw SecretFileError.cannotWrite(path: path, reason: SecretFileError.systemReason(errno))
@@ -63,11 +64,14 @@ enum SecretFile {
             } catch {
                 throw SecretFileError.cannotWrite(path: path, reason: reason(error))
             }
-            guard close(descriptor) == 0 else {
+            // Closed once, whatever close returns: a second close could hit a descriptor reused meanwhile.
+            let closed = close(descriptor)
+            descriptorOpen = false
+            guard closed == 0 else {
                 throw SecretFileError.cannotWrite(path: path, reason: SecretFileError.systemReason(errno))
             }
         } catch {
-            close(descriptor)
+            if descriptorOpen { close(descriptor) }
             unlink(path)
             throw error
         }

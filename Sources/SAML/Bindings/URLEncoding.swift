@@ -1,3 +1,4 @@
+import Credentials
 /// Percent-encoding for query parameters of redirect URLs.
 public enum URLEncoding {
     /// Encodes everything but RFC 3986 unreserved characters, so base64's `+`, `/` and `=` survive.
@@ -41,8 +42,8 @@ public enum URLEncoding {
                 if byte == UInt8(ascii: "+") {
                     output[written] = UInt8(ascii: " ")
                 } else if byte == UInt8(ascii: "%") {
-                    guard index + 2 < input.count, let high = hexValue(input[index + 1]),
-                        let low = hexValue(input[index + 2])
+                    guard index + 2 < input.count, let high = Hex.digitValue(input[index + 1]),
+                        let low = Hex.digitValue(input[index + 2])
                     else {
                         malformed = true
                         break
@@ -58,14 +59,5 @@ public enum URLEncoding {
             count = written
         }
         return malformed ? nil : String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -1,3 +1,4 @@
+import Credentials
 import Foundation
 import GRDB
 
@@ -44,6 +45,12 @@ extension StoreTransaction {
             """,
             [accountID]
         ).map(SPKey.init(row:))
+    }
+
+    /// Any one stored SP key of any account, or nil when there is none: enough to check that a secret
+    /// file is the one the installation's keys were sealed under.
+    public func anySPKey() throws -> SPKey? {
+        try one("\(Self.spKeyColumns) ORDER BY id LIMIT 1", []).map(SPKey.init(row:))
     }
 
     /// The account's SP key with `id`, or nil (also for another account's key).
@@ -113,9 +120,17 @@ extension SPKey {
         guard let state = State(rawValue: stateName) else {
             throw StoreError.database("SP key \(id) has an unknown state '\(stateName)'")
         }
+        // The fingerprint is what admins compare and what binds the sealed key: never trust the column
+        // over the certificate it names.
+        let certificate = [UInt8](row["certificate"] as Data)
+        let sha256: String = row["sha256"]
+        guard Digests.sha256Fingerprint(certificate) == sha256 else {
+            throw StoreError.database(
+                "SP key \(id)'s certificate does not match its stored SHA-256 (the row was altered)")
+        }
         self.init(
             id: id, accountID: row["account_id"], state: state,
-            certificateDER: [UInt8](row["certificate"] as Data), sha256: row["sha256"],
+            certificateDER: certificate, sha256: sha256,
             notAfter: Date(timeIntervalSince1970: TimeInterval(row["not_after"] as Int64)),
             createdAt: Date(timeIntervalSince1970: TimeInterval(row["created_at"] as Int64)),
             sealedPrivateKey: [UInt8](row["sealed_private_key"] as Data))

@@ -36,15 +36,25 @@ struct InitCommand: ParsableCommand {
         } else {
             print("Initialised database \(path) (applied: \(applied.joined(separator: ", "))).")
         }
+        // A database with sealed keys and no secret file lost its file: making a new one would strand them.
+        if !FileManager.default.fileExists(atPath: secret.path), try store.read({ try $0.anySPKey() }) != nil {
+            throw CLIError(
+                "the database holds SP keys sealed under a secret file, and there is none at \(secret.path): restore "
+                    + "that file there, or point --secret-file or $SAMLGATE_SECRET_FILE at it")
+        }
         let (key, created) = try KeyEncryptionKey.loadOrCreate(path: secret.path)
         if created { print("Created the secret file \(secret.path) (mode 0600); back it up with the database.") }
+        try store.read { tx in try SPKeySealing.checkOpensStoredKeys(with: key, transaction: tx) }
         for account in try store.read({ try $0.accountsWithoutSPKey() }) {
             let material = try SPKeyMaterial.generate(
                 bits: 2048, days: 3650, commonName: SPKeySealing.commonName(slug: account.slug))
-            let added = try store.write { tx in
-                try SPKeySealing.store(material, state: .active, accountID: account.id, key: key, transaction: tx)
+            let added = try store.write { tx -> SPKey? in
+                // Another command may have given the account a key meanwhile: then it keeps that one.
+                guard try !tx.spKeys(accountID: account.id).contains(where: { $0.state == .active }) else { return nil }
+                return try SPKeySealing.store(
+                    material, state: .active, accountID: account.id, key: key, transaction: tx)
             }
-            print("Gave account \(account.slug) its first SP key (\(added.sha256)).")
+            if let added { print("Gave account \(account.slug) its first SP key (\(added.sha256)).") }
         }
     }
 }

@@ -82,7 +82,6 @@ struct SPKeyCommand: ParsableCommand {
             let added = try database.openStore().write { tx in
                 let accountID = try account.id(in: tx)
                 let existing = try tx.spKeys(accountID: accountID)
-                try SPKeySealing.checkOpens(existing, with: key, accountID: accountID)
                 let state: SPKey.State = existing.contains { $0.state == .active } ? .next : .active
                 return try SPKeySealing.store(
                     material, state: state, accountID: accountID, key: key, transaction: tx)
@@ -94,9 +93,14 @@ struct SPKeyCommand: ParsableCommand {
             }
         }
 
+        /// A PEM file of at most 1 MiB (a key and a certificate are a few KiB).
         static func read(_ path: String) throws -> [UInt8] {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CLIError("cannot read \(path)")
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("cannot read \(path)") }
+            defer { try? handle.close() }
+            let limit = 1 << 20
+            guard let data = try handle.read(upToCount: limit + 1) else { return [] }
+            guard data.count <= limit else {
+                throw CLIError("\(path) is larger than 1 MiB: not a PEM key or certificate")
             }
             return [UInt8](data)
         }

@@ -10,12 +10,14 @@ enum SPKeySealing {
         Array("samlgate-sp-key:\(accountID):\(sha256)".utf8)
     }
 
-    /// Refuses `key` unless it opens the account's existing SP keys, so a wrong secret file is caught
-    /// before a key sealed under it joins keys sealed under another.
-    static func checkOpens(_ existing: [SPKey], with key: KeyEncryptionKey, accountID: Int64) throws {
-        guard let first = existing.first else { return }
+    /// Refuses `key` unless it opens the SP keys already stored (any account's), so a wrong secret file
+    /// is caught before a key sealed under it joins keys sealed under another.
+    static func checkOpensStoredKeys(with key: KeyEncryptionKey, transaction: StoreTransaction) throws {
+        guard let stored = try transaction.anySPKey() else { return }
         _ = try key.open(
-            first.sealedPrivateKey, associatedData: associatedData(accountID: accountID, sha256: first.sha256))
+            stored.sealedPrivateKey,
+            associatedData: associatedData(
+                accountID: stored.accountID, sha256: Digests.sha256Fingerprint(stored.certificateDER)))
     }
 
     /// Seals `material` for the account and stores it as `state`, in the caller's write transaction.
@@ -24,8 +26,11 @@ enum SPKeySealing {
         transaction: StoreTransaction
     ) throws -> SPKey {
         let certificate = material.certificate
+        try checkOpensStoredKeys(with: key, transaction: transaction)
+        // The fingerprint bound in is computed from the certificate's bytes, as on every open.
         let sealed = key.seal(
-            material.privateKeyDER, associatedData: associatedData(accountID: accountID, sha256: certificate.sha256))
+            material.privateKeyDER,
+            associatedData: associatedData(accountID: accountID, sha256: Digests.sha256Fingerprint(certificate.der)))
         return try transaction.addSPKey(
             accountID: accountID, state: state, certificateDER: certificate.der, sha256: certificate.sha256,
             notAfter: certificate.notAfter, sealedPrivateKey: sealed)
