@@ -129,6 +129,17 @@ struct KeyEncryptionKeyTests {
             #expect(error == .alreadyExists(path: path))
             #expect(error?.description.contains(path) == true)
             #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["secret.key"])
+        }
+    }
+
+    /// The key is linked into place whole: the folder holds the secret file and nothing else afterwards.
+    @Test func createLeavesNoTemporaryFileBehind() throws {
+        try withTemporaryDirectory { directory in
+            _ = try KeyEncryptionKey.create(path: directory + "/secret.key")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["secret.key"])
+            var status = stat()
+            #expect(stat(directory + "/secret.key", &status) == 0 && status.st_nlink == 1)
         }
     }
 

@@ -27,6 +27,8 @@ public enum SPKeyError: Error, Sendable, Equatable, CustomStringConvertible {
     case notRSA(algorithm: String)
     /// The RSA key is shorter than 2048 bits.
     case keyTooSmall(bits: Int)
+    /// The RSA key is larger than any IdP is expected to handle (and each signature would be slow).
+    case keyTooLarge(bits: Int)
     /// The certificate file was refused.
     case certificate(CertificateImportError)
     /// The certificate file holds several certificates where one is needed.
@@ -69,6 +71,7 @@ public enum SPKeyError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreadablePrivateKey(let reason): "the private key cannot be read: \(reason)"
         case .notRSA(let algorithm): "the private key is an \(algorithm) key; SP keys must be RSA"
         case .keyTooSmall(let bits): "the RSA key has \(bits) bits; SP keys need at least 2048"
+        case .keyTooLarge(let bits): "the RSA key has \(bits) bits; SP keys have at most 8192"
         case .certificate(let error): error.description
         case .severalCertificates(let count):
             "the certificate file holds \(count) certificates; give only the one for this key"

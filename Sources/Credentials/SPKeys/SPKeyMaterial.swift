@@ -7,6 +7,8 @@
 /// checks that the key is RSA of at least 2048 bits and that it belongs to the certificate. The value
 /// holds only bytes, so it is `Sendable`; printing it never shows the private key.
 public struct SPKeyMaterial: Sendable {
+    /// The largest RSA key imported: bigger ones make every signature and decryption slow for no gain.
+    public static let maximumKeyBits = 8192
     /// The smallest RSA key accepted, generated or imported.
     public static let minimumKeyBits = 2048
     /// The key sizes ``generate(bits:days:commonName:)`` makes.
@@ -36,6 +38,7 @@ public struct SPKeyMaterial: Sendable {
     init(key: EVPKey, privateKeyDER: [UInt8], certificateDER: [UInt8]) throws(SPKeyError) {
         guard key.isRSA else { throw .notRSA(algorithm: key.algorithmName) }
         guard key.bits >= Self.minimumKeyBits else { throw .keyTooSmall(bits: key.bits) }
+        guard key.bits <= Self.maximumKeyBits else { throw .keyTooLarge(bits: key.bits) }
         let certificate: Certificate
         do {
             certificate = try Certificate(der: certificateDER)

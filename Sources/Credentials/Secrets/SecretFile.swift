@@ -41,12 +41,29 @@ enum SecretFile {
 
     /// Writes `contents` to a new file at `path`, mode 0600 whatever the umask, and flushes it to disk.
     ///
-    /// `O_EXCL` makes creation atomic: if a file or a link is already there, or another process creates
-    /// one first, nothing is overwritten. Missing directories on the way are created with mode 0700.
-    /// On any failure after creation the partial file is removed, so a retry does not find a broken key.
+    /// The key is written to a fresh temporary file beside `path` first and then linked into place:
+    /// `link` fails if anything is already at `path` (nothing is ever overwritten), and nobody — another
+    /// `samlgate init` or a restart after a crash — ever sees the file at `path` empty or half written.
+    /// Missing directories on the way are created with mode 0700.
     static func create(path: String, contents: [UInt8]) throws(SecretFileError) {
         try makeDirectory(parent(of: path), for: path)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let temporary = path + ".new-" + Hex.encode(SecureRandom.bytes(8))
+        try writeExclusively(temporary, contents: contents, reportedAs: path)
+        defer { unlink(temporary) }
+        guard link(temporary, path) == 0 else {
+            let code = errno
+            throw code == EEXIST
+                ? .alreadyExists(path: path) : .cannotWrite(path: path, reason: SecretFileError.systemReason(code))
+        }
+        synchronizeDirectory(parent(of: path))
+    }
+
+    /// Creates `file` with `O_EXCL` (never following or replacing anything there), writes and flushes
+    /// `contents`; on any failure the partial file is removed. Errors name `path`, the file admins know.
+    private static func writeExclusively(
+        _ file: String, contents: [UInt8], reportedAs path: String
+    ) throws(SecretFileError) {
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let code = errno
             throw code == EEXIST
@@ -72,10 +89,9 @@ enum SecretFile {
             }
         } catch {
             if descriptorOpen { close(descriptor) }
-            unlink(path)
+            unlink(file)
             throw error
         }
-        synchronizeDirectory(parent(of: path))
     }
 
     /// Creates `directory` and any missing ancestors with mode 0700 (umask-proof); an existing one is kept.
