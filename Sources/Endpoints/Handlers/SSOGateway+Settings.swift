@@ -78,9 +78,8 @@ extension SSOGateway {
             context.provider.loginURL + "?return_to=" + URLEncoding.queryValue(context.provider.settingsURL + "?test=1")
         values["hasLog"] = !log.isEmpty
         values["log"] = log.map { SettingsForm.logRow($0) }
-        values["spKeys"] = spKeys.map { key in
-            var row = SettingsForm.certificateValues(
-                Certificate(der: key.certificateDER, subject: "", sha256: key.sha256, notAfter: key.notAfter), now: now)
+        values["spKeys"] = try spKeys.map { key in
+            var row = SettingsForm.certificateValues(try Certificate(der: key.certificateDER), now: now)
             row["id"] = key.id
             row["state"] = key.state.rawValue
             row["downloadURL"] = context.provider.settingsURL + "?sp_certificate=\(key.id)"
@@ -107,7 +106,7 @@ extension SSOGateway {
             return pages.error(status: 404, title: "Not found", message: "This account has no such SP key.")
                 .with(outcome: "not_found")
         }
-        let pem = Certificate(der: key.certificateDER, subject: "", sha256: key.sha256, notAfter: key.notAfter).pem
+        let pem = try Certificate(der: key.certificateDER).pem
         return HTTPResponse(
             status: 200,
             headers: [

@@ -23,7 +23,10 @@ struct SAMLCommand: ParsableCommand {
         func run() throws {
             let (account, settings, spKeys) = try database.openStore().read { tx in
                 let account = try tx.requireAccount(slug: self.account.account)
-                return (account, try tx.samlSettings(accountID: account.id), try tx.spKeys(accountID: account.id))
+                return (
+                    account, try tx.samlSettings(accountID: account.id),
+                    try SettingsReport.withCertificates(tx.spKeys(accountID: account.id))
+                )
             }
             print(
                 json
@@ -125,7 +128,7 @@ struct SAMLCommand: ParsableCommand {
                 let account = try tx.requireAccount(slug: self.account.account)
                 let updated = try change.applied(to: tx.samlSettings(accountID: account.id))
                 try tx.saveSAMLSettings(accountID: account.id, updated)
-                return (account, updated, try tx.spKeys(accountID: account.id))
+                return (account, updated, try SettingsReport.withCertificates(tx.spKeys(accountID: account.id)))
             }
             print("Saved.")
             print(SettingsReport.text(account: account, settings: settings, spKeys: spKeys))

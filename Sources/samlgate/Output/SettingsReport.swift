@@ -5,7 +5,9 @@ import Store
 
 /// The `saml show` output, as text for people and JSON for scripts.
 enum SettingsReport {
-    static func text(account: Account, settings: SAMLSettings, spKeys: [SPKey], now: Date = Date()) -> String {
+    static func text(account: Account, settings: SAMLSettings, spKeys: [(SPKey, Certificate)], now: Date = Date())
+        -> String
+    {
         let provider = ServiceProvider(slug: account.slug, baseURL: account.baseURL)
         func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
         var lines = [
@@ -28,18 +30,20 @@ enum SettingsReport {
             lines.append("  \(index + 1). \(certificate.subject)")
             lines.append("     SHA-256 \(certificate.sha256)")
             lines.append(
-                "     expires \(SAMLTime.format(certificate.notAfter))\(warning(notAfter: certificate.notAfter, now: now))"
+                "     expires \(SAMLTime.format(certificate.notAfter))\(warning(for: certificate, now: now))"
             )
         }
         lines.append("SP keys:              \(spKeys.isEmpty ? "none (add one with: samlgate sp-key add)" : "")")
-        for key in spKeys {
+        for (key, certificate) in spKeys {
             lines.append("  \(key.id). \(key.state.rawValue), SHA-256 \(key.sha256)")
-            lines.append("     expires \(SAMLTime.format(key.notAfter))\(warning(notAfter: key.notAfter, now: now))")
+            lines.append("     expires \(SAMLTime.format(key.notAfter))\(warning(for: certificate, now: now))")
         }
         return lines.map(Terminal.escaped).joined(separator: "\n")
     }
 
-    static func json(account: Account, settings: SAMLSettings, spKeys: [SPKey], now: Date = Date()) -> String {
+    static func json(account: Account, settings: SAMLSettings, spKeys: [(SPKey, Certificate)], now: Date = Date())
+        -> String
+    {
         let provider = ServiceProvider(slug: account.slug, baseURL: account.baseURL)
         return JSONValue.object([
             ("account", .string(account.slug)),
@@ -70,25 +74,27 @@ enum SettingsReport {
             (
                 "sp_keys",
                 .array(
-                    spKeys.map { key in
+                    spKeys.map { key, certificate in
                         .object([
                             ("id", .int(Int(key.id))), ("state", .string(key.state.rawValue)),
                             ("sha256", .string(key.sha256)), ("not_after", .string(SAMLTime.format(key.notAfter))),
-                            ("expired", .bool(key.notAfter <= now)),
-                            ("expires_soon", .bool(key.notAfter > now && key.notAfter <= now + expiryWarning)),
+                            ("expired", .bool(certificate.isExpired(at: now))),
+                            ("expires_soon", .bool(certificate.expiresSoon(at: now))),
                         ])
                     })
             ),
         ]).serialized()
     }
 
-    /// How long before its end a certificate or SP key is flagged: the 30 days `Certificate.expiresSoon` uses.
-    private static let expiryWarning: TimeInterval = 30 * 86_400
+    /// Each SP key with its parsed certificate, so keys and IdP certificates are judged by one expiry rule.
+    static func withCertificates(_ keys: [SPKey]) throws -> [(SPKey, Certificate)] {
+        try keys.map { ($0, try Certificate(der: $0.certificateDER)) }
+    }
 
-    private static func warning(notAfter: Date, now: Date) -> String {
-        if notAfter <= now { return "  [EXPIRED: replace it]" }
-        if notAfter <= now + expiryWarning {
-            let days = Int(notAfter.timeIntervalSince(now) / 86_400)
+    private static func warning(for certificate: Certificate, now: Date) -> String {
+        if certificate.isExpired(at: now) { return "  [EXPIRED: replace it]" }
+        if certificate.expiresSoon(at: now) {
+            let days = Int(certificate.notAfter.timeIntervalSince(now) / 86_400)
             return "  [expires in \(days) days: plan a rollover]"
         }
         return ""
