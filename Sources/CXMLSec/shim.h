@@ -49,6 +49,7 @@
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/xmltree.h>
 #include <xmlsec/xmldsig.h>
+#include <xmlsec/xmlenc.h>
 #include <xmlsec/templates.h>
 #include <xmlsec/crypto.h>
 #include <xmlsec/errors.h>
@@ -78,6 +79,11 @@ typedef xmlSecSize CXMLSec_Size;
 /// `xmlSecCheckVersion()` is a macro; Swift cannot see macros with arguments.
 static inline int CXMLSec_checkVersion(void) {
     return xmlSecCheckVersion();
+}
+
+/// `XMLSEC_VERSION` ("1.2.37"), a macro string.
+static inline const char *CXMLSec_version(void) {
+    return XMLSEC_VERSION;
 }
 
 /// `xmlSecCryptoAppInit` maps to the OpenSSL flavour through a macro.

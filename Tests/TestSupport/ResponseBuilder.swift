@@ -66,12 +66,32 @@ public struct ResponseBuilder {
     @_spi(Testing) public var key = TestKeys.idpRSA
     /// Signature and digest algorithms, transforms and key info of the signature.
     @_spi(Testing) public var options = SigningOptions()
+    /// When set, the (signed) Assertion is sent as an EncryptedAssertion to ``encryptionCertificateDER``.
+    @_spi(Testing) public var encryption: EncryptionOptions?
+    /// When set, the NameID is sent as an EncryptedID to ``encryptionCertificateDER``.
+    @_spi(Testing) public var nameIDEncryption: EncryptionOptions?
+    /// The SP certificate the IdP encrypts to.
+    public var encryptionCertificateDER = TestKeys.spDER
 
     /// A valid Response for ``acs`` from ``idpEntityID``, valid for five minutes from ``now``.
     public init() {
         notBefore = now.addingTimeInterval(-60)
         notOnOrAfter = now.addingTimeInterval(300)
         confirmationNotOnOrAfter = now.addingTimeInterval(300)
+    }
+
+    /// The Subject's NameID, or the EncryptedID standing for it.
+    private var nameIDXML: String {
+        let nameID =
+            #"<saml:NameID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">\#(nameIDContent)</saml:NameID>"#
+        guard let nameIDEncryption else { return nameID }
+        do {
+            return try ElementEncryptor.encrypt(
+                Array(nameID.utf8), to: encryptionCertificateDER,
+                container: QualifiedName(XMLNamespace.samlAssertion, "EncryptedID"), options: nameIDEncryption)
+        } catch {
+            fatalError("cannot encrypt the NameID: \(error)")
+        }
     }
 
     /// The unsigned Assertion as XML text.
@@ -81,7 +101,7 @@ public struct ResponseBuilder {
             #"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="\#(assertionID)" Version="2.0" IssueInstant="\#(t(now))">"#
         xml += "<saml:Issuer>\(assertionIssuer)</saml:Issuer>"
         xml +=
-            "<saml:Subject><saml:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">\(nameIDContent)</saml:NameID>"
+            "<saml:Subject>\(nameIDXML)"
         xml += "<saml:SubjectConfirmation Method=\"\(confirmationMethod)\"><saml:SubjectConfirmationData"
         if let recipient { xml += " Recipient=\"\(recipient)\"" }
         if let confirmationNotOnOrAfter { xml += " NotOnOrAfter=\"\(t(confirmationNotOnOrAfter))\"" }
@@ -119,19 +139,37 @@ public struct ResponseBuilder {
     }
 
     /// The unsigned Response (with its Assertion) as XML text.
-    public var responseXML: String {
+    public var responseXML: String { responseXML(containing: assertionXML) }
+
+    /// The unsigned Response around `assertion` (an Assertion or EncryptedAssertion) as XML text.
+    public func responseXML(containing assertion: String) -> String {
         var xml =
             #"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="\#(responseID)" Version="\#(version)" IssueInstant="\#(SAMLTime.format(now))""#
         if let destination { xml += " Destination=\"\(destination)\"" }
         if let responseInResponseTo { xml += " InResponseTo=\"\(responseInResponseTo)\"" }
         xml += ">"
         if let responseIssuer { xml += "<saml:Issuer>\(responseIssuer)</saml:Issuer>" }
-        return xml + statusXML + assertionXML + extraResponseXML + "</samlp:Response>"
+        return xml + statusXML + assertion + extraResponseXML + "</samlp:Response>"
+    }
+
+    /// The Assertion, signed when ``signing`` says so, then encrypted as an EncryptedAssertion.
+    @_spi(Testing) public func encryptedAssertionXML(_ options: EncryptionOptions) throws -> String {
+        let document = try LibXMLDocument(parsing: Array(assertionXML.utf8))
+        let assertion = document.rootElement
+        if signing == .assertion || signing == .both {
+            let issuerName = QualifiedName(XMLNamespace.samlAssertion, "Issuer")
+            _ = try EnvelopedSigner(key: key, options: self.options).sign(
+                assertion, after: assertion.childElements(named: issuerName).first)
+        }
+        return try ElementEncryptor.encrypt(
+            Array(assertion.serializedXML.utf8), to: encryptionCertificateDER,
+            container: QualifiedName(XMLNamespace.samlAssertion, "EncryptedAssertion"), options: options)
     }
 
     /// The signed document as XML text.
     public func signedXML() throws -> String {
-        let document = try LibXMLDocument(parsing: Array(responseXML.utf8))
+        let text = try encryption.map { try responseXML(containing: encryptedAssertionXML($0)) } ?? responseXML
+        let document = try LibXMLDocument(parsing: Array(text.utf8))
         let response = document.rootElement
         let issuerName = QualifiedName(XMLNamespace.samlAssertion, "Issuer")
         let signer = EnvelopedSigner(key: key, options: options)

@@ -44,4 +44,23 @@ public enum TestKeys {
     public static let idpECDER = der("idp-ec-cert.pem")
     /// The DER of ``attacker``'s certificate.
     public static let attackerDER = der("attacker-cert.pem")
+
+    /// The SP key pair test IdPs encrypt to: certificate DER and loaded private key.
+    public static let spDER = der("sp-rsa-cert.pem")
+    /// ``spDER``'s private key, ready to decrypt with.
+    public static let sp = decryptionKey("sp-rsa")
+    /// A second SP key pair (a `next` key in rollover tests).
+    public static let spNextDER = der("sp-next-cert.pem")
+    /// ``spNextDER``'s private key.
+    public static let spNext = decryptionKey("sp-next")
+
+    /// The private key `<prefix>-key.pem`, ready to decrypt with.
+    public static func decryptionKey(_ prefix: String) -> DecryptionKey {
+        do {
+            try XMLSecurity.initialize()
+            return try DecryptionKey(privateKeyPEM: file("\(prefix)-key.pem"), label: prefix)
+        } catch {
+            fatalError("fixture \(prefix)-key.pem cannot be loaded: \(error)")
+        }
+    }
 }

@@ -228,14 +228,17 @@ struct AssertionReader {
 
     /// Rule 10: one NameID holding exactly one text node.
     private func readNameID(_ subject: LibXMLElement) throws(Rejection) -> String {
-        if !subject.childElements(named: SAMLName.encryptedID).isEmpty {
-            throw Rejection(.nameID, "encrypted NameIDs are not supported: turn off NameID encryption at the IdP")
-        }
         let nameIDs = subject.childElements(named: SAMLName.nameID)
-        guard nameIDs.count == 1, let element = nameIDs.first else {
+        let encryptedIDs = subject.childElements(named: SAMLName.encryptedID)
+        guard nameIDs.count + encryptedIDs.count == 1, let candidate = nameIDs.first ?? encryptedIDs.first else {
             throw Rejection(
-                .nameID, "the Subject must have exactly one NameID", expected: "1", actual: String(nameIDs.count))
+                .nameID, "the Subject must have exactly one NameID or EncryptedID", expected: "1",
+                actual: String(nameIDs.count + encryptedIDs.count))
         }
+        // Rule 3: an EncryptedID stands for the NameID it decrypts to (the Subject around it was verified).
+        let element =
+            try candidate.hasName(SAMLName.encryptedID)
+            ? validator.decrypt(candidate, expecting: SAMLName.nameID).get() : candidate
         let value = try text(of: element, check: .nameID, what: "NameID")
         guard !value.isEmpty else { throw Rejection(.nameID, "the NameID is empty") }
         return value

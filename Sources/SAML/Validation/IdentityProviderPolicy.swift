@@ -15,12 +15,16 @@ public struct IdentityProviderPolicy: Sendable, Hashable {
     public var clockSkew: TimeInterval
     /// The longest session, in seconds.
     public var sessionLifetime: TimeInterval
+    /// Refuse an Assertion sent in the clear: only an EncryptedAssertion is accepted.
+    public var requireEncryption: Bool
 
-    /// Creates a policy; the defaults are a new account's (SHA-1 refused, IdP-initiated allowed, 180 s, 8 h).
+    /// Creates a policy; the defaults are a new account's (SHA-1 refused, IdP-initiated allowed, 180 s, 8 h,
+    /// encryption optional).
     public init(
         entityID: String? = nil, allowSHA1: Bool = false, allowIdPInitiated: Bool = true, clockSkew: TimeInterval = 180,
-        sessionLifetime: TimeInterval = 8 * 3600
+        sessionLifetime: TimeInterval = 8 * 3600, requireEncryption: Bool = false
     ) {
+        self.requireEncryption = requireEncryption
         self.entityID = entityID
         self.allowSHA1 = allowSHA1
         self.allowIdPInitiated = allowIdPInitiated

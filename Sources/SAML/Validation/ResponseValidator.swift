@@ -14,15 +14,22 @@ public struct ResponseValidator: Sendable {
     /// What the account accepts.
     public let policy: IdentityProviderPolicy
     let verifier: SignatureVerifier
+    /// Opens EncryptedAssertions and EncryptedIDs with the account's SP keys.
+    let decryptor: ElementDecryptor
 
-    /// Loads the IdP certificates' keys once.
+    /// Loads the IdP certificates' keys once; `decryptionKeys` are the account's SP keys (`active`,
+    /// `next`, `retired`), already loaded, for encrypted assertions.
     /// - Throws: `XMLSecurityError.invalidKey` when a stored certificate carries no usable RSA or EC key.
-    public init(provider: ServiceProvider, policy: IdentityProviderPolicy, certificatesDER: [[UInt8]]) throws {
+    public init(
+        provider: ServiceProvider, policy: IdentityProviderPolicy, certificatesDER: [[UInt8]],
+        decryptionKeys: [DecryptionKey] = []
+    ) throws {
         self.provider = provider
         self.policy = policy
         self.verifier = SignatureVerifier(
             keys: try TrustedKeys(certificatesDER: certificatesDER),
             policy: SignaturePolicy(allowSHA1: policy.allowSHA1))
+        self.decryptor = ElementDecryptor(keys: decryptionKeys)
     }
 
     /// Applies every stateless rule to the `SAMLResponse` form value (base64).
@@ -98,39 +105,110 @@ public struct ResponseValidator: Sendable {
         }
         if let failure = checkStatus(of: response) { return .failure(failure) }
 
-        // Rule 3: exactly one Assertion, in the clear, directly inside the Response.
-        // The Response itself was checked above to be a samlp:Response, so only its descendants can be
-        // (encrypted) Assertions.
-        if response.hasDescendantElement(named: SAMLName.encryptedAssertion) {
+        // Rule 3: exactly one Assertion or EncryptedAssertion in the whole document, directly inside the
+        // Response (the Response itself was checked above, so only its descendants can be either).
+        let plain = response.descendantElements(named: SAMLName.assertion)
+        let encrypted = response.descendantElements(named: SAMLName.encryptedAssertion)
+        guard plain.count + encrypted.count == 1, let assertion = plain.first ?? encrypted.first else {
             return .failure(
                 Rejection(
-                    .assertionCount, "encrypted assertions are not supported: turn off assertion encryption at the IdP")
+                    .assertionCount, "the Response must contain exactly one Assertion or EncryptedAssertion",
+                    expected: "1",
+                    actual: encrypted.isEmpty
+                        ? String(plain.count) : "\(plain.count) Assertion(s), \(encrypted.count) EncryptedAssertion(s)")
             )
         }
-        let assertions = response.descendantElements(named: SAMLName.assertion)
-        guard assertions.count == 1, let assertion = assertions.first else {
-            return .failure(
-                Rejection(
-                    .assertionCount, "the Response must contain exactly one Assertion", expected: "1",
-                    actual: String(assertions.count)))
-        }
         guard assertion.parent == response else {
-            return .failure(Rejection(.assertionCount, "the Assertion is not a direct child of the Response"))
+            return .failure(
+                Rejection(.assertionCount, "the \(assertion.localName) is not a direct child of the Response"))
         }
 
         // Rules 4 and 5: a signature we trust, and from here on only the verified nodes are read.
+        let verified: Result<(LibXMLElement, VerifiedResponse.SignedElement), Rejection>
+        if encrypted.isEmpty {
+            if policy.requireEncryption {
+                return .failure(
+                    Rejection(
+                        .encryptionRequired,
+                        "this account requires encrypted assertions; the IdP sent one in the clear",
+                        expected: "EncryptedAssertion", actual: "Assertion"))
+            }
+            verified = verifySignatures(response: response, assertion: assertion)
+        } else {
+            verified = decryptAndVerify(response: response, encryptedAssertion: assertion)
+        }
         let verifiedAssertion: LibXMLElement
         let signedElement: VerifiedResponse.SignedElement
-        switch verifySignatures(response: response, assertion: assertion) {
+        switch verified {
         case .failure(let rejection): return .failure(rejection)
-        case .success(let verified):
-            (verifiedAssertion, signedElement) = verified
+        case .success(let result): (verifiedAssertion, signedElement) = result
         }
         let verifiedResponse = signedElement == .response ? response : nil
         return AssertionReader(
             validator: self, assertion: verifiedAssertion, signedResponse: verifiedResponse, unsignedResponse: response,
             signedElement: signedElement, now: now
         ).read()
+    }
+
+    /// Rule 3 for an EncryptedAssertion, then rules 4 and 5 on the plaintext.
+    ///
+    /// A signed Response is verified *before* anything is decrypted: its signature covers the
+    /// ciphertext, so a tampered ciphertext is refused without being decrypted, and the plaintext then
+    /// stands for the covered EncryptedAssertion. A signature inside the plaintext must verify whenever
+    /// present; with an unsigned Response it is the one that counts.
+    private func decryptAndVerify(
+        response: LibXMLElement, encryptedAssertion: LibXMLElement
+    ) -> Result<(LibXMLElement, VerifiedResponse.SignedElement), Rejection> {
+        var responseVerified = false
+        if response.firstChildElement(named: QualifiedName.signature) != nil {
+            switch verifier.verifyEnvelopedSignature(on: response) {
+            case .invalid(let failure): return .failure(signatureRejection(failure, on: "Response"))
+            case .valid(let signature):
+                guard signature.element == response, encryptedAssertion.parent == signature.element else {
+                    return .failure(
+                        Rejection(.signature, "the Response signature does not cover the EncryptedAssertion"))
+                }
+                responseVerified = true
+            }
+        }
+        let assertion: LibXMLElement
+        switch decrypt(encryptedAssertion, expecting: SAMLName.assertion) {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let element): assertion = element
+        }
+        switch verifier.verifyEnvelopedSignature(on: assertion) {
+        case .valid(let signature):
+            return .success((signature.element, .assertion))
+        case .invalid(.noSignature) where responseVerified:
+            return .success((assertion, .response))
+        case .invalid(.noSignature):
+            return .failure(
+                Rejection(
+                    .signature, "neither the decrypted Assertion nor the Response is signed", expected: "a signature",
+                    actual: "none"))
+        case .invalid(let failure):
+            return .failure(signatureRejection(failure, on: "Assertion"))
+        }
+    }
+
+    /// Decrypts an EncryptedAssertion or EncryptedID; the plaintext must be one `expected` element.
+    ///
+    /// Every failure is the same ``ValidationCheck/decryption`` to the browser (status, page and, as far as
+    /// the work allows, time); only the reason for the log says which step failed.
+    func decrypt(_ container: LibXMLElement, expecting expected: QualifiedName) -> Result<LibXMLElement, Rejection> {
+        switch decryptor.decrypt(container) {
+        case .failure(let failure):
+            return .failure(Rejection(.decryption, "the \(container.localName) cannot be decrypted: \(failure)"))
+        case .success(let plaintext):
+            let root = plaintext.rootElement
+            guard root.hasName(expected) else {
+                return .failure(
+                    Rejection(
+                        .decryption, "the \(container.localName) does not decrypt to one \(expected.localName)",
+                        expected: expected.description, actual: root.name.description))
+            }
+            return .success(root)
+        }
     }
 
     private func checkStatus(of response: LibXMLElement) -> Rejection? {
@@ -160,24 +238,11 @@ public struct ResponseValidator: Sendable {
         let responseResult: SignatureVerification =
             responseSigned || assertionResult.verified == nil
             ? verifier.verifyEnvelopedSignature(on: response) : .invalid(.noSignature)
-        func rejection(_ failure: SignatureFailure, on element: String) -> Rejection {
-            switch failure {
-            case .untrustedKey(let fingerprint):
-                let trusted = verifier.keys.fingerprints.joined(separator: ", ")
-                return Rejection(
-                    .signature,
-                    "the \(element) signature was made with a key that is not one of this account's certificates",
-                    expected: trusted.isEmpty ? "a configured certificate" : "SHA-256 \(trusted)",
-                    actual: fingerprint.map { "SHA-256 \($0)" } ?? "an unknown key")
-            default:
-                return Rejection(.signature, "the \(element) signature is not acceptable: \(failure)")
-            }
-        }
         switch (assertionResult, responseResult) {
         case (.invalid(let failure), _) where failure != .noSignature:
-            return .failure(rejection(failure, on: "Assertion"))
+            return .failure(signatureRejection(failure, on: "Assertion"))
         case (_, .invalid(let failure)) where failure != .noSignature:
-            return .failure(rejection(failure, on: "Response"))
+            return .failure(signatureRejection(failure, on: "Response"))
         case (.valid(let verified), _):
             return .success((verified.element, .assertion))
         case (_, .valid(let verified)):
@@ -193,6 +258,20 @@ public struct ResponseValidator: Sendable {
                 Rejection(
                     .signature, "neither the Assertion nor the Response is signed", expected: "a signature",
                     actual: "none"))
+        }
+    }
+
+    private func signatureRejection(_ failure: SignatureFailure, on element: String) -> Rejection {
+        switch failure {
+        case .untrustedKey(let fingerprint):
+            let trusted = verifier.keys.fingerprints.joined(separator: ", ")
+            return Rejection(
+                .signature,
+                "the \(element) signature was made with a key that is not one of this account's certificates",
+                expected: trusted.isEmpty ? "a configured certificate" : "SHA-256 \(trusted)",
+                actual: fingerprint.map { "SHA-256 \($0)" } ?? "an unknown key")
+        default:
+            return Rejection(.signature, "the \(element) signature is not acceptable: \(failure)")
         }
     }
 }

@@ -19,6 +19,11 @@ public enum ValidationCheck: String, Sendable, Hashable, CaseIterable {
     case status
     /// Rule 3: not exactly one Assertion (or an EncryptedAssertion).
     case assertionCount = "assertion_count"
+    /// Rule 3: an EncryptedAssertion or EncryptedID that cannot be decrypted (the log names the cause;
+    /// the browser never learns it).
+    case decryption
+    /// Rule 3: a plaintext Assertion while `require_encryption` is on.
+    case encryptionRequired = "encryption_required"
     /// Rule 4: no acceptable signature over the Assertion or its Response.
     case signature
     /// Rule 6: Issuer differs from the configured IdP entity ID.

@@ -34,6 +34,10 @@ public enum XMLNamespace {
     public static let samlProtocol = "urn:oasis:names:tc:SAML:2.0:protocol"
     /// SAML 2.0 assertion (`saml:`).
     public static let samlAssertion = "urn:oasis:names:tc:SAML:2.0:assertion"
+    /// XML Encryption 1.0 (`xenc:`).
+    public static let xmlEnc = "http://www.w3.org/2001/04/xmlenc#"
+    /// XML Encryption 1.1 (`xenc11:`), home of AES-GCM and the generic `rsa-oaep`.
+    public static let xmlEnc11 = "http://www.w3.org/2009/xmlenc11#"
     /// The `xml:` namespace, home of `xml:id`.
     public static let xml = "http://www.w3.org/XML/1998/namespace"
 }

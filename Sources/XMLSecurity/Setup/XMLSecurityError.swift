@@ -30,6 +30,8 @@ public enum XMLSecurityError: Error, Sendable, Equatable, CustomStringConvertibl
     case invalidKey(String)
     /// xmlsec could not produce a signature.
     case signingFailed(String)
+    /// xmlsec could not encrypt (tests build encrypted messages).
+    case encryptionFailed(String)
     /// libxml2 could not serialize the document.
     case serializationFailed
 
@@ -62,6 +64,8 @@ public enum XMLSecurityError: Error, Sendable, Equatable, CustomStringConvertibl
             return "could not load key: \(detail)"
         case .signingFailed(let detail):
             return "could not sign the element: \(detail)"
+        case .encryptionFailed(let detail):
+            return "could not encrypt: \(detail)"
         case .serializationFailed:
             return "could not serialize the XML document"
         }

@@ -1,6 +1,7 @@
 import Foundation
 import SAML
 import TestSupport
+import XMLSecurity
 
 /// Runs a built response through both validation phases, as the ACS endpoint will.
 enum Validation {
@@ -8,16 +9,19 @@ enum Validation {
 
     static func validator(
         policy: IdentityProviderPolicy = IdentityProviderPolicy(),
-        certificates: [[UInt8]] = [TestKeys.idpRSADER, TestKeys.idpECDER]
+        certificates: [[UInt8]] = [TestKeys.idpRSADER, TestKeys.idpECDER],
+        decryptionKeys: [DecryptionKey] = [TestKeys.sp]
     ) throws -> ResponseValidator {
-        try ResponseValidator(provider: provider, policy: policy, certificatesDER: certificates)
+        try ResponseValidator(
+            provider: provider, policy: policy, certificatesDER: certificates, decryptionKeys: decryptionKeys)
     }
 
     static func run(
         _ encoded: String?, policy: IdentityProviderPolicy = IdentityProviderPolicy(), now: Date? = nil,
-        ledger: MemoryLedger = MemoryLedger(), certificates: [[UInt8]] = [TestKeys.idpRSADER, TestKeys.idpECDER]
+        ledger: MemoryLedger = MemoryLedger(), certificates: [[UInt8]] = [TestKeys.idpRSADER, TestKeys.idpECDER],
+        decryptionKeys: [DecryptionKey] = [TestKeys.sp]
     ) throws -> Result<AcceptedResponse, Rejection> {
-        let validator = try validator(policy: policy, certificates: certificates)
+        let validator = try validator(policy: policy, certificates: certificates, decryptionKeys: decryptionKeys)
         let time = now ?? ResponseBuilder().now
         switch validator.verify(samlResponse: encoded, now: time) {
         case .failure(let rejection): return .failure(rejection)
@@ -27,9 +31,10 @@ enum Validation {
 
     static func run(
         _ builder: ResponseBuilder, policy: IdentityProviderPolicy = IdentityProviderPolicy(), now: Date? = nil,
-        ledger: MemoryLedger = MemoryLedger()
+        ledger: MemoryLedger = MemoryLedger(), decryptionKeys: [DecryptionKey] = [TestKeys.sp]
     ) throws -> Result<AcceptedResponse, Rejection> {
-        try run(builder.encoded(), policy: policy, now: now ?? builder.now, ledger: ledger)
+        try run(
+            builder.encoded(), policy: policy, now: now ?? builder.now, ledger: ledger, decryptionKeys: decryptionKeys)
     }
 }
 
