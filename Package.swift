@@ -120,7 +120,7 @@ let package = Package(
         // MARK: Tests mirror the sources; shared fixtures live in Tests/Fixtures (found via #filePath).
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials"], swiftSettings: strictSettings),
         .target(
-            name: "TestSupport", dependencies: ["SAML", "Credentials", "XMLSecurity", "Store"],
+            name: "TestSupport", dependencies: ["SAML", "Credentials", "XMLSecurity", "Store", "Endpoints"],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(

@@ -42,7 +42,7 @@ struct GatewayBenchmark: ParsableCommand {
             folder: folder, databaseName: "bench.db", users: [.init("alice@example.com")],
             certificateDER: key == "rsa" ? TestKeys.idpRSADER : TestKeys.idpECDER)
         let now = template.now
-        let gateway = SSOGateway(store: fixture.store, clock: { now })
+        let gateway = SSOGateway(store: fixture.store, secret: fixture.secret, clock: { now })
 
         // Signing costs more than the sign-in itself: by default a second thread signs ahead, at most 32
         // forms waiting. Under valgrind (threads serialized anyway) signing inline keeps the run deterministic.

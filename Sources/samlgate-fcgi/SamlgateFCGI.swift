@@ -1,4 +1,5 @@
 import ArgumentParser
+import Credentials
 import Endpoints
 import FastCGI
 import Foundation
@@ -23,6 +24,13 @@ struct SamlgateFCGI: ParsableCommand {
         help: ArgumentHelp(
             "Path of the SQLite database (default: $SAMLGATE_DB, else \(Store.defaultPath)).", valueName: "path"))
     var db: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The secret file that opens the SP private keys (default: $SAMLGATE_SECRET_FILE, else "
+                + "\(KeyEncryptionKey.defaultPath)); it must be readable by this process.",
+            valueName: "path"))
+    var secretFile: String?
 
     @Option(help: ArgumentHelp("unix:PATH or HOST:PORT (default: the socket on fd 0).", valueName: "address"))
     var listen: String?
@@ -77,7 +85,8 @@ struct SamlgateFCGI: ParsableCommand {
     }
 
     func run() throws {
-        let gateway = try Self.makeGateway(databasePath: Store.resolvePath(db), checkpoints: .background)
+        let gateway = try Self.makeGateway(
+            databasePath: Store.resolvePath(db), secretFile: secretFile, checkpoints: .background)
         var target: ListenTarget = try listen.map { try ListenTarget(parsing: $0) } ?? .standardInput
         if case .unixSocket(let path, let permissions, let group) = target {
             // Anyone who can connect can speak for the web server (the Authorizer role trusts it), so the
@@ -103,7 +112,9 @@ struct SamlgateFCGI: ParsableCommand {
     ///
     /// A long-running responder checkpoints the WAL from a background thread; a CGI process, which
     /// lives for one request, leaves it to SQLite's automatic checkpoints.
-    static func makeGateway(databasePath: String, checkpoints: Store.Checkpoints) throws -> SSOGateway {
+    static func makeGateway(databasePath: String, secretFile: String?, checkpoints: Store.Checkpoints) throws
+        -> SSOGateway
+    {
         do {
             try SAMLRuntime.initialize()
         } catch {
@@ -111,14 +122,28 @@ struct SamlgateFCGI: ParsableCommand {
         }
         let store = try Store(path: databasePath, checkpoints: checkpoints)
         try store.checkSchema()
-        return SSOGateway(store: store)
+        return SSOGateway(store: store, secret: loadSecret(path: KeyEncryptionKey.resolvePath(secretFile)))
+    }
+
+    /// Reads the secret file once. Without it the responder still serves what needs no SP private key
+    /// (and says so in the log at start-up and with every refusal); it never creates one: a new key
+    /// could not open the stored SP keys.
+    private static func loadSecret(path: String) -> SPKeySecret {
+        do {
+            return .loaded(try KeyEncryptionKey.load(path: path))
+        } catch {
+            Logger(label: "samlgate-fcgi").warning(
+                "SP private keys unavailable: signed AuthnRequests and encrypted assertions will be refused",
+                metadata: ["error": "\(error)"])
+            return .unavailable(reason: "\(error)")
+        }
     }
 
     private static func serveCGI() {
         let path = Store.resolvePath(nil)
         do {
             _ = CGIServer.serveOne(
-                handler: try makeGateway(databasePath: path, checkpoints: .automatic),
+                handler: try makeGateway(databasePath: path, secretFile: nil, checkpoints: .automatic),
                 logger: Logger(label: "samlgate-cgi"))
         } catch {
             // Still a valid CGI answer: the web server shows a 503, the reason goes to its error log.

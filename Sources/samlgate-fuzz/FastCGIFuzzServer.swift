@@ -38,7 +38,7 @@ final class FastCGIFuzzServer: @unchecked Sendable {
         server = try FastCGIServer(
             configuration: .init(
                 listen: .unixSocket(path: socketPath), threadCount: 2, handlesSignals: false, logger: logger),
-            handler: SSOGateway(store: fixture.store))
+            handler: SSOGateway(store: fixture.store, secret: fixture.secret))
         let server = self.server
         Thread {
             do { try server.run() } catch { fatalError("fuzz server stopped: \(error)") }

@@ -17,8 +17,16 @@ final class GatewayHarness: @unchecked Sendable {
     static let ownerPassword = "owner passphrase"
     static let carolPassword = "carol passphrase"
 
+    /// The key-encryption key the account's SP keys are sealed under.
+    let keyEncryptionKey: KeyEncryptionKey
+
+    /// - Parameters:
+    ///   - spKeys: the account's SP key fixtures and states (default: `sp-rsa`, active).
+    ///   - secret: what the gateway gets instead of the fixture's key-encryption key (a missing secret file).
     init(
-        now: Date = ResponseBuilder().now, passwordSlots: Int? = nil, configure: (inout SAMLSettings) -> Void = { _ in }
+        now: Date = ResponseBuilder().now, passwordSlots: Int? = nil,
+        spKeys: [(prefix: String, state: SPKey.State)] = [("sp-rsa", .active)], secret: SPKeySecret? = nil,
+        configure: (inout SAMLSettings) -> Void = { _ in }
     ) throws {
         self.now = now
         let fixture = try GatewayFixture(
@@ -28,12 +36,14 @@ final class GatewayHarness: @unchecked Sendable {
                 .init("Alice@Example.com", givenName: "A", familyName: "L"),
                 .init("bob@example.com", disabled: true),
                 .init("carol@example.com", role: .admin, password: Self.carolPassword),
-            ], configure: configure)
+            ], spKeys: spKeys, configure: configure)
         folder = fixture.folder
         store = fixture.store
         accountID = fixture.accountID
+        keyEncryptionKey = fixture.keyEncryptionKey
         let fixed = now
-        gateway = SSOGateway(store: store, passwordSlots: passwordSlots, clock: { fixed })
+        gateway = SSOGateway(
+            store: store, secret: secret ?? fixture.secret, passwordSlots: passwordSlots, clock: { fixed })
     }
 
     deinit {

@@ -92,12 +92,12 @@ struct SettingsPageTests {
         let spCertificate = try Certificate(der: TestKeys.attackerDER)
         let key = try harness.store.write { tx in
             try tx.addSPKey(
-                accountID: harness.accountID, state: .active, certificateDER: spCertificate.der,
+                accountID: harness.accountID, state: .next, certificateDER: spCertificate.der,
                 sha256: spCertificate.sha256, notAfter: spCertificate.notAfter, sealedPrivateKey: [1, 2, 3])
         }
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
         let html = GatewayHarness.text(harness.get("/sso/acme/settings", cookie: cookie))
-        #expect(html.contains("Key \(key.id)</strong> <span class=\"hint\">(active)"))
+        #expect(html.contains("Key \(key.id)</strong> <span class=\"hint\">(next)"))
         #expect(html.contains(spCertificate.sha256))
         #expect(html.contains("href=\"https://help.example.com/sso/acme/settings?sp_certificate=\(key.id)\" download"))
 

@@ -1,4 +1,5 @@
 import Credentials
+import Endpoints
 import Foundation
 import SAML
 import Store
@@ -51,14 +52,21 @@ public struct GatewayFixture: Sendable {
     public let store: Store
     /// The `acme` account's ID.
     public let accountID: Int64
+    /// The key-encryption key (a secret file in ``folder``) that the account's SP key is sealed under.
+    public let keyEncryptionKey: KeyEncryptionKey
+    /// The same key, as the responder is given it.
+    public var secret: SPKeySecret { .loaded(keyEncryptionKey) }
 
     /// Creates `folder` with a new database `databaseName` in it and fills it.
     ///
     /// - Parameters:
     ///   - certificateDER: the IdP certificate the account trusts (default: the test IdP's RSA one).
+    ///   - spKeys: the account's SP key pairs (`<prefix>-key.pem`, `<prefix>-cert.pem` fixtures) and
+    ///     their states; by default the `sp-rsa` pair that test IdPs encrypt to, active.
     ///   - configure: changes to the SAML settings before they are saved.
     public init(
         folder: URL, databaseName: String = "test.db", users: [User], certificateDER: [UInt8] = TestKeys.idpRSADER,
+        spKeys: [(prefix: String, state: SPKey.State)] = [("sp-rsa", .active)],
         configure: (inout SAMLSettings) -> Void = { _ in }
     ) throws {
         try SAMLRuntime.initialize()
@@ -68,8 +76,16 @@ public struct GatewayFixture: Sendable {
         try store.migrate()
         // A low cost: the tests check passwords many times.
         let hasher = PasswordHasher(logN: 10)
+        let keyEncryptionKey = try KeyEncryptionKey.create(path: folder.appendingPathComponent("secret.key").path)
+        self.keyEncryptionKey = keyEncryptionKey
         accountID = try store.write { tx in
             let account = try tx.addAccount(slug: Self.slug, name: "Acme Help", baseURL: Self.baseURL)
+            for (prefix, state) in spKeys {
+                let material = try SPKeyMaterial.importing(
+                    keyPEM: TestKeys.file("\(prefix)-key.pem"), certificatePEM: TestKeys.file("\(prefix)-cert.pem"))
+                _ = try SPKeySealing.store(
+                    material, state: state, accountID: account.id, key: keyEncryptionKey, transaction: tx)
+            }
             for user in users {
                 try tx.addUser(
                     accountID: account.id, email: user.email, role: user.role, givenName: user.givenName,

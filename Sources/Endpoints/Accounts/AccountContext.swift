@@ -12,23 +12,28 @@ struct AccountContext: Sendable {
     let validator: ResponseValidator?
     /// Why the validator could not be built, for the log.
     let validatorProblem: String?
+    /// The account's SP keys, opened.
+    let keys: AccountKeys
 
-    init(account: Account, version: Int64, settings: SAMLSettings) {
+    init(account: Account, version: Int64, settings: SAMLSettings, keys: AccountKeys = .none) {
         self.account = account
         self.version = version
         self.settings = settings
+        self.keys = keys
         provider = ServiceProvider(slug: account.slug, baseURL: account.baseURL)
         let policy = IdentityProviderPolicy(
             entityID: settings.idpEntityID, allowSHA1: settings.allowSHA1,
             allowIdPInitiated: settings.allowIdPInitiated,
-            clockSkew: Double(settings.clockSkew), sessionLifetime: Double(settings.sessionLifetime))
+            clockSkew: Double(settings.clockSkew), sessionLifetime: Double(settings.sessionLifetime),
+            requireEncryption: settings.requireEncryption)
         if settings.certificates.isEmpty {
             validator = nil
             validatorProblem = "no IdP certificate is configured"
         } else {
             do {
                 validator = try ResponseValidator(
-                    provider: provider, policy: policy, certificatesDER: settings.certificates.map(\.der))
+                    provider: provider, policy: policy, certificatesDER: settings.certificates.map(\.der),
+                    decryptionKeys: keys.decryption)
                 validatorProblem = nil
             } catch {
                 validator = nil

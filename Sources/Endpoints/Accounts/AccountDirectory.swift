@@ -1,18 +1,21 @@
+import Credentials
 import Store
 import Synchronization
 
-/// Per-account settings and IdP keys, cached across requests and threads.
+/// Per-account settings, IdP keys and SP keys, cached across requests and threads.
 ///
 /// Each request reads the account row and its settings version (one indexed query); only when the
-/// version changed — a save by the CLI or the settings page — are settings and certificates
-/// reloaded and keys parsed again. So a change takes effect on the next request, and no request
-/// pays for certificate parsing.
+/// version changed — a save by the CLI or the settings page, or an SP key change — are settings,
+/// certificates and SP keys reloaded and parsed again. So a change takes effect on the next request,
+/// and no request pays for certificate parsing or opening a private key.
 final class AccountDirectory: Sendable {
     private let store: Store
+    private let secret: SPKeySecret
     private let cache = Mutex<[String: AccountContext]>([:])
 
-    init(store: Store) {
+    init(store: Store, secret: SPKeySecret) {
         self.store = store
+        self.secret = secret
     }
 
     /// The current context of account `slug`, or nil when no such account exists.
@@ -31,7 +34,8 @@ final class AccountDirectory: Sendable {
             return cached
         }
         let settings = try transaction.samlSettings(accountID: account.id)
-        let context = AccountContext(account: account, version: version, settings: settings)
+        let keys = AccountKeys(stored: try transaction.spKeys(accountID: account.id), secret: secret)
+        let context = AccountContext(account: account, version: version, settings: settings, keys: keys)
         cache.withLock { $0[slug] = context }
         return context
     }

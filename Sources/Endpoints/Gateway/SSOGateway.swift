@@ -30,13 +30,16 @@ public final class SSOGateway: HTTPHandler {
 
     /// Serves the accounts in `store`; `clock` is replaceable for tests.
     ///
-    /// - Parameter passwordSlots: how many password hashes may run at once (default: half the cores,
-    ///   one or two); keep it below the transport's thread count so session checks always find a thread.
+    /// - Parameters:
+    ///   - secret: the key-encryption key that opens the SP private keys (signing, decryption).
+    ///   - passwordSlots: how many password hashes may run at once (default: half the cores, one or
+    ///     two); keep it below the transport's thread count so session checks always find a thread.
     public init(
-        store: Store, passwordSlots: Int? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+        store: Store, secret: SPKeySecret, passwordSlots: Int? = nil,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
-        self.directory = AccountDirectory(store: store)
+        self.directory = AccountDirectory(store: store, secret: secret)
         self.passwordSlots = PasswordSlots(count: passwordSlots ?? PasswordSlots.defaultCount)
         self.clock = clock
     }

@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import SAML
 import Store
+import XMLSecurity
 
 extension SSOGateway {
     /// `GET …/login?return_to=PATH[&password=1]`: SP-initiated SSO, or the password page.
@@ -17,6 +18,9 @@ extension SSOGateway {
             let now = clock()
             let authnRequest = AuthnRequest(provider: context.provider, ssoURL: ssoURL, now: now)
             let relayToken = SecureRandom.token()
+            // Built before anything is stored: a request that cannot be signed or sent leaves no trace.
+            let (response, sendable) = outgoing(authnRequest, relayState: relayToken, context: context)
+            guard sendable else { return response }
             try store.write { tx in
                 try tx.rememberRequest(
                     accountID: context.account.id, requestID: authnRequest.id, relayToken: relayToken,
@@ -24,10 +28,72 @@ extension SSOGateway {
                     createdAt: now, expiresAt: now.addingTimeInterval(Self.requestLifetime))
                 try pruneIfDue(tx, now: now)
             }
-            return HTTPResponse.redirect(302, to: authnRequest.redirectURL(relayState: relayToken))
-                .with(outcome: "authn_request")
+            return response
         }
         return signInPage(context: context, returnTo: returnTo, request: request)
+    }
+
+    /// The answer that carries `authnRequest` to the IdP in the account's binding, signed when
+    /// `sign_requests` is on (`sendable` true); or a refusal page when it should be signed and the
+    /// account's active SP key cannot be used (sending it unsigned would only fail at the IdP, with a
+    /// less helpful message).
+    private func outgoing(
+        _ authnRequest: AuthnRequest, relayState: String, context: AccountContext
+    ) -> (response: HTTPResponse, sendable: Bool) {
+        let sign = context.settings.signRequests
+        switch context.settings.requestBinding {
+        case .redirect:
+            guard sign else {
+                return (
+                    HTTPResponse.redirect(302, to: authnRequest.redirectURL(relayState: relayState))
+                        .with(outcome: "authn_request"), true
+                )
+            }
+            guard let signer = context.keys.redirectSigner else { return (signingUnavailable(context), false) }
+            do {
+                let url = try authnRequest.signedRedirectURL(relayState: relayState, sign: signer.signSHA256)
+                return (HTTPResponse.redirect(302, to: url).with(outcome: "authn_request"), true)
+            } catch {
+                return (signingUnavailable(context, detail: "\(error)"), false)
+            }
+        case .post:
+            guard let origin = URLOrigin.of(authnRequest.destination) else {
+                return (signingUnavailable(context, detail: "the SSO URL has no usable origin"), false)
+            }
+            var signer: EnvelopedSigner?
+            if sign {
+                guard let xmlSigner = context.keys.xmlSigner else { return (signingUnavailable(context), false) }
+                signer = xmlSigner
+            }
+            do {
+                let value = try authnRequest.postValue(signedWith: signer)
+                return (
+                    pages.autoPost(
+                        action: authnRequest.destination, origin: origin, fieldName: "SAMLRequest", message: value,
+                        relayState: relayState
+                    ).with(outcome: "authn_request"), true
+                )
+            } catch {
+                return (signingUnavailable(context, detail: "\(error)"), false)
+            }
+        }
+    }
+
+    /// 503 with a reference: SSO cannot start because the request cannot be signed (or built); the log
+    /// names the cause — usually the secret file, or an account without an active SP key.
+    private func signingUnavailable(_ context: AccountContext, detail: String? = nil) -> HTTPResponse {
+        let reference = ReferenceID.make()
+        var response = pages.error(
+            status: 503, title: "Sign-in unavailable",
+            message: "Single sign-on cannot start right now. Please give your administrator this reference.",
+            reference: reference)
+        let cause =
+            detail ?? context.keys.problem
+            ?? "the account has no active SP key to sign AuthnRequests with (run samlgate init)"
+        response.logMetadata = [
+            "account": context.account.slug, "outcome": "sp_key_unavailable", "reference": reference, "error": cause,
+        ]
+        return response
     }
 
     /// The password sign-in page (with a "Sign in with SSO" button when SAML is on).

@@ -1,5 +1,6 @@
 import HTTP
 import SAML
+import Store
 
 extension SSOGateway {
     /// `GET …/metadata`: the SP metadata, served at the Audience URI itself.
@@ -9,7 +10,11 @@ extension SSOGateway {
             headers: [
                 ("Content-Type", "application/samlmetadata+xml; charset=utf-8"), ("Cache-Control", "max-age=300"),
             ],
-            body: Array(ServiceProviderMetadata.xml(for: context.provider).utf8)
+            body: Array(
+                ServiceProviderMetadata.xml(
+                    for: context.provider, certificatesDER: context.keys.publishedCertificates,
+                    signsRequests: context.settings.signRequests
+                ).utf8)
         ).with(outcome: "metadata")
     }
 }

@@ -11,6 +11,10 @@ import Mustache
 struct PageRenderer: Sendable {
     private let library: MustacheLibrary
     let contentSecurityPolicy: String
+    /// The stylesheet hashes, shared by both policies.
+    private let styleSources: String
+    /// The hash of the HTTP-POST page's script.
+    private let autoPostScriptSource: String
 
     init() {
         var library = MustacheLibrary()
@@ -19,6 +23,7 @@ struct PageRenderer: Sendable {
             try library.register(PageTemplates.signIn, named: "signIn")
             try library.register(PageTemplates.signOut, named: "signOut")
             try library.register(SettingsTemplate.page, named: "settings")
+            try library.register(PageTemplates.autoPost, named: "autoPost")
         } catch {
             preconditionFailure("a built-in page template does not parse: \(error)")
         }
@@ -27,6 +32,8 @@ struct PageRenderer: Sendable {
             "'sha256-" + Data(Digests.sha256(Array(text.utf8))).base64EncodedString() + "'"
         }
         let styles = [PageTemplates.stylesheet, SettingsTemplate.stylesheet].map(hash).joined(separator: " ")
+        styleSources = styles
+        autoPostScriptSource = hash(PageTemplates.autoPostScript)
         contentSecurityPolicy =
             "default-src 'none'; style-src \(styles); script-src \(hash(SettingsTemplate.script)); img-src 'self' data:; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -47,6 +54,26 @@ struct PageRenderer: Sendable {
     {
         let html = library.render(values, withTemplate: name) ?? "<!doctype html><title>Error</title>"
         return HTTPResponse(status: status, headers: securityHeaders + extraHeaders, body: Array(html.utf8))
+    }
+
+    /// The HTTP-POST binding page that sends `message` as form field `fieldName` (and `relayState`) to
+    /// `action`, on `origin` (`scheme://host[:port]`, the only place its form may post to).
+    ///
+    /// Its policy differs from every other page's in two sources only: the auto-submit script (by hash)
+    /// and `form-action` naming the IdP's origin instead of `'self'`.
+    func autoPost(action: String, origin: String, fieldName: String, message: String, relayState: String?)
+        -> HTTPResponse
+    {
+        var values: [String: Any] = [
+            "title": "Continuing to sign-in", "action": action, "fieldName": fieldName, "message": message,
+        ]
+        if let relayState { values["relayState"] = relayState }
+        let policy =
+            "default-src 'none'; style-src \(styleSources); script-src \(autoPostScriptSource); "
+            + "form-action \(origin); frame-ancestors 'none'; base-uri 'none'"
+        let headers = securityHeaders.map { $0.name == "Content-Security-Policy" ? ($0.name, policy) : $0 }
+        let html = library.render(values, withTemplate: "autoPost") ?? "<!doctype html><title>Error</title>"
+        return HTTPResponse(status: 200, headers: headers, body: Array(html.utf8))
     }
 
     /// A short error page: a title, one human sentence, and the reference id that names the log row.

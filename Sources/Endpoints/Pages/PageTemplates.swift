@@ -69,4 +69,21 @@ enum PageTemplates {
             {{/csrfToken}}
             {{^csrfToken}}<p>You are not signed in.</p><p><a class="button" href="{{signInURL}}">Sign in</a></p>{{/csrfToken}}
             """ + layoutEnd
+
+    /// The one script of the HTTP-POST binding page: submits the form as soon as the page loads.
+    static let autoPostScript = "document.forms[0].submit();"
+
+    /// The HTTP-POST binding's page: a form carrying the signed message to the IdP, submitted by the
+    /// script (allowed by its hash), or by the button when scripts are off.
+    static let autoPost =
+        layoutStart + """
+            <h1>Continuing to sign-in…</h1>
+            <form method="post" action="{{action}}">
+            <input type="hidden" name="{{fieldName}}" value="{{message}}">
+            {{#relayState}}<input type="hidden" name="RelayState" value="{{relayState}}">{{/relayState}}
+            <noscript><p>Your browser does not run scripts; press the button to continue.</p></noscript>
+            <button type="submit">Continue</button>
+            </form>
+            <script>\(autoPostScript)</script>
+            """ + layoutEnd
 }

@@ -1,11 +1,13 @@
 import Credentials
 import Foundation
+import XMLSecurity
 
-/// An SP-initiated sign-in request, sent to the IdP over the HTTP-Redirect binding.
+/// An SP-initiated sign-in request, sent to the IdP over the HTTP-Redirect or the HTTP-POST binding.
 ///
 /// The ID is what the IdP echoes as InResponseTo, so the caller stores it (with the RelayState
-/// token naming it) before redirecting; unsigned, like most SPs' requests, since the IdP's answer
-/// is what carries trust.
+/// token naming it) before sending it. Signed with the account's active SP key when the account says
+/// so (IdPs such as Keycloak refuse unsigned requests by default): over the query octets for
+/// HTTP-Redirect, as an enveloped XML signature for HTTP-POST.
 public struct AuthnRequest: Sendable {
     /// The request ID: `_` plus 160 random bits in hex (an NCName, unguessable).
     public let id: String
@@ -74,5 +76,15 @@ public struct AuthnRequest: Sendable {
             query += "&RelayState=" + URLEncoding.queryValue(relayState)
         }
         return query
+    }
+
+    /// The `SAMLRequest` value of the HTTP-POST binding (bindings §3.5.4): the request XML, signed
+    /// with `signer` when given (an enveloped signature after the Issuer), base64-encoded, not deflated.
+    public func postValue(signedWith signer: EnvelopedSigner?) throws(XMLSecurityError) -> String {
+        guard let signer else { return Data(xml.utf8).base64EncodedString() }
+        let document = try LibXMLDocument(parsing: Array(xml.utf8))
+        let root = document.rootElement
+        try signer.sign(root, after: root.firstChildElement(named: QualifiedName(XMLNamespace.samlAssertion, "Issuer")))
+        return Data(try document.serialized()).base64EncodedString()
     }
 }

@@ -19,6 +19,9 @@ public struct SPKey: Sendable, Hashable {
         case active
         /// Only decrypts, for assertions encrypted to it before the rollover; not published.
         case retired
+
+        /// Whether the SP metadata lists a key in this state (`active` and `next`).
+        public var isPublished: Bool { self != .retired }
     }
 
     /// Internal row id, the `--id` of `samlgate sp-key`.

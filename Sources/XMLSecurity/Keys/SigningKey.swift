@@ -5,7 +5,7 @@ internal import CXMLSec
 ///
 /// `@unchecked Sendable` invariant: created in `init`, never mutated, freed in `deinit`; each signing
 /// operation duplicates it for its own xmlsec context.
-@_spi(Testing) public final class SigningKey: @unchecked Sendable {
+public final class SigningKey: @unchecked Sendable {
     private let key: xmlSecKeyPtr
 
     /// RSA or EC: decides which `SignatureAlgorithm`s can be used with it.

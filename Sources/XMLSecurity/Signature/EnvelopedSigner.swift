@@ -1,11 +1,11 @@
 internal import CXML2
 internal import CXMLSec
 
-/// Signs elements with an enveloped XML signature (for tests, and later for signed AuthnRequests).
+/// Signs elements with an enveloped XML signature: AuthnRequests sent by HTTP-POST (and test IdP messages).
 ///
 /// `Sendable`: it holds an immutable key and options; each call uses its own xmlsec context. The
 /// document being signed must not be used by another thread during the call.
-@_spi(Testing) public struct EnvelopedSigner: Sendable {
+public struct EnvelopedSigner: Sendable {
     /// The private key (and optional certificate) to sign with.
     public let key: SigningKey
     /// The algorithms, transforms and KeyInfo content to produce.

@@ -2,7 +2,7 @@
 ///
 /// Production signatures use `[.envelopedSignature, .canonicalization(.exclusive)]`; the other cases
 /// exist so tests can build cryptographically valid signatures that verification must still refuse.
-@_spi(Testing) public enum ReferenceTransform: Sendable, Equatable {
+public enum ReferenceTransform: Sendable, Equatable {
     /// The enveloped-signature transform: removes the Signature from the signed element.
     case envelopedSignature
     /// A canonicalization step.

@@ -3,7 +3,7 @@
 /// The defaults are what SAML peers expect (RSA-SHA256, SHA-256, exclusive c14n, enveloped +
 /// exclusive c14n transforms, the certificate in KeyInfo). Every field can be changed so tests can
 /// produce exactly the variants verification must accept or refuse.
-@_spi(Testing) public struct SigningOptions: Sendable, Equatable {
+public struct SigningOptions: Sendable, Equatable {
     /// The SignatureMethod; must match the key's family.
     public var signatureAlgorithm: SignatureAlgorithm
     /// The DigestMethod of the Reference.

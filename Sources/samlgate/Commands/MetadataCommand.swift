@@ -11,9 +11,15 @@ struct MetadataCommand: ParsableCommand {
     @OptionGroup var account: AccountOption
 
     func run() throws {
-        let account = try database.openStore().read { try $0.requireAccount(slug: self.account.account) }
+        let (account, settings, keys) = try database.openStore().read { tx in
+            let account = try tx.requireAccount(slug: self.account.account)
+            return (account, try tx.samlSettings(accountID: account.id), try tx.spKeys(accountID: account.id))
+        }
+        let published = keys.filter(\.state.isPublished).map(\.certificateDER)
         print(
-            ServiceProviderMetadata.xml(for: ServiceProvider(slug: account.slug, baseURL: account.baseURL)),
+            ServiceProviderMetadata.xml(
+                for: ServiceProvider(slug: account.slug, baseURL: account.baseURL), certificatesDER: published,
+                signsRequests: settings.signRequests),
             terminator: "")
     }
 }
