@@ -312,10 +312,41 @@ struct CLIMetadataTests {
         #expect((json["certificates"] as? [Any])?.count == 2)
     }
 
+    @Test func postOnlyMetadataSetsTheBindingAndTurnsSigningOn() throws {
+        let cli = try CLITests.acme()
+        #expect(try cli.run("saml", "set", "--account", "acme", "--no-sign-requests").status == 0)
+        let result = try cli.run(
+            "saml", "set", "--account", "acme", "--idp-metadata", CLI.fixture("metadata/post-only.xml"))
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try cli.run("saml", "show", "--account", "acme", "--json").json() as? [String: Any])
+        #expect(json["request_binding"] as? String == "post")
+        #expect(json["sign_requests"] as? Bool == true)
+        #expect(json["require_encryption"] as? Bool == false)
+    }
+
+    @Test func signingEncryptionAndBindingFlags() throws {
+        let cli = try CLITests.acme()
+        let result = try cli.run(
+            "saml", "set", "--account", "acme", "--no-sign-requests", "--require-encryption", "--request-binding",
+            "post")
+        #expect(result.status == 0, "\(result.stderr)")
+        var json = try #require(try cli.run("saml", "show", "--account", "acme", "--json").json() as? [String: Any])
+        #expect(json["sign_requests"] as? Bool == false && json["require_encryption"] as? Bool == true)
+        #expect(json["request_binding"] as? String == "post")
+        let text = try cli.run("saml", "show", "--account", "acme").stdout
+        #expect(text.contains("Sign AuthnRequests:   no") && text.contains("Request binding:      HTTP-POST"))
+        #expect(text.contains("Require encryption:   yes"))
+        #expect(try cli.run("saml", "set", "--account", "acme", "--request-binding", "artifact").status != 0)
+        #expect(
+            try cli.run("saml", "set", "--account", "acme", "--sign-requests", "--no-require-encryption").status == 0)
+        json = try #require(try cli.run("saml", "show", "--account", "acme", "--json").json() as? [String: Any])
+        #expect(json["sign_requests"] as? Bool == true && json["require_encryption"] as? Bool == false)
+    }
+
     @Test func badMetadataChangesNothing() throws {
         let cli = try CLITests.acme()
         let before = try cli.run("saml", "show", "--account", "acme", "--json").stdout
-        for file in ["metadata/no-redirect.xml", "certificates/garbage.txt", "certificates/rsa.pem"] {
+        for file in ["metadata/no-sso.xml", "certificates/garbage.txt", "certificates/rsa.pem"] {
             let result = try cli.run(
                 "saml", "set", "--account", "acme", "--idp-metadata", CLI.fixture(file), "--enable")
             #expect(result.status == 1 && result.stderr.hasPrefix("samlgate: error: "), "\(file): \(result.stderr)")

@@ -61,8 +61,9 @@ def nginx_site(bins, python_for_idp, work, processes):
     cli("saml", "set", "--account", "acme", "--sso-url", f"{idp}/sso", "--cert", str(harness.IDP_CERT), "--enable")
 
     socket_path = work / "samlgate.sock"
-    processes.start("samlgate-fcgi", [str(bins / "samlgate-fcgi"), "--db", str(db), "--listen", f"unix:{socket_path}",
-                                      "--threads", "4"], work / "samlgate-fcgi.log")
+    processes.start("samlgate-fcgi", [str(bins / "samlgate-fcgi"), "--db", str(db), "--secret-file",
+                                      str(cli.secret_file), "--listen", f"unix:{socket_path}", "--threads", "4"],
+                    work / "samlgate-fcgi.log")
     harness.wait_for_path(socket_path)
     app, app_port = harness.start_echo_app()
 
@@ -115,8 +116,9 @@ def browser_site(bins, python_for_idp, work, processes):
     idp = harness.start_idp(processes, python_for_idp, folder, f"{base_url}/sso/acme/acs",
                             f"{base_url}/sso/acme/metadata", ["alice@example.com:Alice:Liddell"])
     socket_path = folder / "samlgate.sock"
-    processes.start("samlgate-fcgi (browser)", [str(bins / "samlgate-fcgi"), "--db", str(db), "--listen",
-                                                f"unix:{socket_path}"], folder / "samlgate-fcgi.log")
+    processes.start("samlgate-fcgi (browser)", [str(bins / "samlgate-fcgi"), "--db", str(db), "--secret-file",
+                                                str(cli.secret_file), "--listen", f"unix:{socket_path}"],
+                    folder / "samlgate-fcgi.log")
     harness.wait_for_path(socket_path)
     app, app_port = harness.start_echo_app()
     harness.start_nginx(processes, folder, port, socket_path, app_port)

@@ -49,7 +49,8 @@ def test_kill_9_during_sign_ins(nginx_site, bins, processes, python_for_idp):
     # Restart, as systemd (Restart=always) or mod_fcgid would.
     socket_path = work / "samlgate.sock"
     processes.running.remove(("samlgate-fcgi", responder))
-    processes.start("samlgate-fcgi", [str(bins / "samlgate-fcgi"), "--db", str(db), "--listen", f"unix:{socket_path}",
+    processes.start("samlgate-fcgi", [str(bins / "samlgate-fcgi"), "--db", str(db), "--secret-file",
+                                      str(db.parent / "secret.key"), "--listen", f"unix:{socket_path}",
                                       "--threads", "4"], work / "samlgate-fcgi-restarted.log")
     deadline = time.monotonic() + 15
     while requests.get(f"{base}/sso/acme/metadata", timeout=5).status_code != 200:
@@ -164,7 +165,8 @@ def test_disk_full_answers_503_then_recovers_without_a_restart(bins, processes, 
             "--enable")
         socket_path = folder / "samlgate.sock"
         log = folder / "samlgate-fcgi.log"
-        responder = processes.start(names[0], [str(bins / "samlgate-fcgi"), "--db", str(db), "--listen",
+        responder = processes.start(names[0], [str(bins / "samlgate-fcgi"), "--db", str(db), "--secret-file",
+                                               str(db.parent / "secret.key"), "--listen",
                                                f"unix:{socket_path}", "--threads", "4"], log)
         harness.wait_for_path(socket_path)
         app, app_port = harness.start_echo_app()

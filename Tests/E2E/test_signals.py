@@ -50,7 +50,8 @@ def start_responder(bins: Path, processes: harness.Processes, folder: Path, kind
     log = folder / f"{name}.log"
     process = processes.start(
         f"samlgate-fcgi ({name})",
-        [str(bins / "samlgate-fcgi"), "--db", str(folder / "samlgate.db"), "--listen", address, "--threads", "2"],
+        [str(bins / "samlgate-fcgi"), "--db", str(folder / "samlgate.db"), "--secret-file", str(folder / "secret.key"),
+         "--listen", address, "--threads", "2"],
         log)
     responder = Responder(process, address, log)
     deadline = time.monotonic() + 15

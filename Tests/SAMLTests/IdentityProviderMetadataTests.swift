@@ -18,9 +18,17 @@ struct IdentityProviderMetadataTests {
         #expect(metadata.certificates.map(\.der) == [TestKeys.idpRSADER])
     }
 
-    @Test func refusesMetadataWithoutRedirectBinding() {
-        #expect(throws: MetadataError.missing("a SingleSignOnService with the HTTP-Redirect binding")) {
-            try IdentityProviderMetadata(xml: Self.fixture("no-redirect.xml"))
+    @Test func prefersRedirectAndReadsWhetherSignedRequestsAreWanted() throws {
+        let redirect = try IdentityProviderMetadata(xml: Self.fixture("idp.xml"))
+        #expect(redirect.ssoBinding == .redirect && !redirect.wantsAuthnRequestsSigned)
+        let postOnly = try IdentityProviderMetadata(xml: Self.fixture("post-only.xml"))
+        #expect(postOnly.ssoBinding == .post && postOnly.ssoURL == "https://idp.example.com/post")
+        #expect(postOnly.wantsAuthnRequestsSigned)
+    }
+
+    @Test func refusesMetadataWithoutRedirectOrPOSTBinding() {
+        #expect(throws: MetadataError.missing("a SingleSignOnService with the HTTP-Redirect or HTTP-POST binding")) {
+            try IdentityProviderMetadata(xml: Self.fixture("no-sso.xml"))
         }
     }
 

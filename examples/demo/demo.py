@@ -58,7 +58,8 @@ def main() -> int:
         step("Starting samlgate-fcgi, the demo app and nginx")
         socket_path = work / "samlgate.sock"
         processes.start("samlgate-fcgi", [str(args.bin_dir / "samlgate-fcgi"), "--db", str(work / "samlgate.db"),
-                                          "--listen", f"unix:{socket_path}"], work / "samlgate-fcgi.log")
+                                          "--secret-file", str(work / "secret.key"), "--listen",
+                                          f"unix:{socket_path}"], work / "samlgate-fcgi.log")
         harness.wait_for_path(socket_path)
         app, app_port = harness.start_echo_app()
         harness.start_nginx(processes, work, args.port, socket_path, app_port, account="demo")

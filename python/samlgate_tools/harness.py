@@ -357,6 +357,9 @@ def start_apache(processes: Processes, work: Path, port: int, binary: Path, db: 
         path.chmod(0o755)
     shutil.chown(root / "fcgid", "www-data", "www-data")
     shutil.chown(db.parent, "www-data", "www-data")
+    secret = db.parent / "secret.key"
+    if secret.exists():
+        shutil.chown(secret, "www-data", "www-data")
     for suffix in ["", "-wal", "-shm"]:
         candidate = Path(str(db) + suffix)
         if candidate.exists():
@@ -365,7 +368,8 @@ def start_apache(processes: Processes, work: Path, port: int, binary: Path, db: 
     def shipped(name: str) -> str:
         return ((REPO / "apache" / name).read_text()
                 .replace("/usr/local/bin/samlgate-fcgi", str(root / "bin" / "samlgate-fcgi"))
-                .replace("/var/lib/samlgate/samlgate.db", str(db)))
+                .replace("/var/lib/samlgate/samlgate.db", str(db))
+                .replace("/etc/samlgate/secret.key", str(secret)))
 
     (root / "samlgate.conf").write_text(shipped("samlgate.conf"))
     (root / "samlgate-cgi.conf").write_text(shipped("samlgate-cgi.conf"))
@@ -454,7 +458,8 @@ def start_responder_on_socket(processes: Processes, bins: Path, folder: Path, na
     """samlgate-fcgi on `folder`'s database and a unix socket in it, once it accepts connections."""
     socket_path = folder / "samlgate.sock"
     process = processes.start(f"samlgate-fcgi ({name})",
-                              [str(bins / "samlgate-fcgi"), "--db", str(folder / "samlgate.db"), "--listen",
+                              [str(bins / "samlgate-fcgi"), "--db", str(folder / "samlgate.db"),
+                               "--secret-file", str(folder / "secret.key"), "--listen",
                                f"unix:{socket_path}", "--threads", str(threads)], folder / "samlgate-fcgi.log")
     wait_for_unix_socket(socket_path)
     return process, socket_path

@@ -1,4 +1,5 @@
 import Credentials
+import SAML
 import Store
 
 /// A requested change to an account's SAML settings: nil fields stay as they are.
@@ -31,9 +32,30 @@ public struct SAMLSettingsChange: Sendable {
     public var sessionLifetime: Int?
     /// New sign-in log retention, seconds.
     public var logRetention: Int?
+    /// Sign AuthnRequests or not.
+    public var signRequests: Bool?
+    /// Accept only encrypted assertions or not.
+    public var requireEncryption: Bool?
+    /// The binding AuthnRequests go by.
+    public var requestBinding: SAMLSettings.RequestBinding?
 
     /// An empty change.
     public init() {}
+
+    /// Fills what `metadata` says and the change does not already set: SSO URL and its binding, entity
+    /// ID, request signing (turned on when the IdP wants signed requests, never off) and certificates
+    /// (unless certificate files are given).
+    public mutating func fill(from metadata: IdentityProviderMetadata, source: String) {
+        ssoURL = ssoURL ?? metadata.ssoURL
+        requestBinding = requestBinding ?? SAMLSettings.RequestBinding(metadata.ssoBinding)
+        idpEntityID = idpEntityID ?? metadata.entityID
+        if metadata.wantsAuthnRequestsSigned { signRequests = signRequests ?? true }
+        certificateFiles =
+            certificateFiles
+            ?? metadata.certificates.enumerated().map {
+                (name: "\(source) certificate \($0.offset + 1)", bytes: $0.element.der)
+            }
+    }
 
     /// Applies the change to `settings`, importing certificates; throws before anything is stored.
     public func applied(to settings: SAMLSettings) throws(SettingsError) -> SAMLSettings {
@@ -60,6 +82,9 @@ public struct SAMLSettingsChange: Sendable {
         if let clockSkew { result.clockSkew = clockSkew }
         if let sessionLifetime { result.sessionLifetime = sessionLifetime }
         if let logRetention { result.logRetention = logRetention }
+        if let signRequests { result.signRequests = signRequests }
+        if let requireEncryption { result.requireEncryption = requireEncryption }
+        if let requestBinding { result.requestBinding = requestBinding }
         try SettingsValidator.validate(result)
         return result
     }

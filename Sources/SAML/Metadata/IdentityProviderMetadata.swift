@@ -2,7 +2,8 @@ import Credentials
 import Foundation
 import XMLSecurity
 
-/// What an IdP's metadata tells us: its entity ID, its SSO URL (HTTP-Redirect) and its signing certificates.
+/// What an IdP's metadata tells us: its entity ID, its SSO URL and binding, whether it wants signed
+/// AuthnRequests, and its signing certificates.
 ///
 /// Pasting or uploading the IdP's metadata is the least error-prone way to configure samlgate: the
 /// CLI's `saml set --idp-metadata` and the settings page both fill SSO URL, entity ID and
@@ -10,12 +11,15 @@ import XMLSecurity
 public struct IdentityProviderMetadata: Sendable, Hashable {
     /// The IdP's entityID.
     public let entityID: String
-    /// The SingleSignOnService location for the HTTP-Redirect binding.
+    /// The SingleSignOnService location for ``ssoBinding``.
     public let ssoURL: String
+    /// HTTP-Redirect when the IdP offers it (the usual case), HTTP-POST when that is its only binding.
+    public let ssoBinding: SSOBinding
+    /// The IdP's `WantAuthnRequestsSigned`: it refuses unsigned AuthnRequests.
+    public let wantsAuthnRequestsSigned: Bool
     /// The signing certificates (KeyDescriptors with `use="signing"` or no `use`).
     public let certificates: [Certificate]
 
-    static let redirectBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
     static let metadataNamespace = "urn:oasis:names:tc:SAML:2.0:metadata"
 
     /// Parses metadata XML (an `EntityDescriptor`, or an `EntitiesDescriptor` holding exactly one IdP).
@@ -45,12 +49,16 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
             let descriptor = entity.childElements(named: name("IDPSSODescriptor")).first
         else { throw .identityProviderCount(idps.count) }
         guard let entityID = entity.attribute("entityID"), !entityID.isEmpty else { throw .missing("entityID") }
-        let redirect = descriptor.childElements(named: name("SingleSignOnService")).first {
-            $0.attribute("Binding") == Self.redirectBinding
+        let services = descriptor.childElements(named: name("SingleSignOnService"))
+        let offered = SSOBinding.allCases.lazy.compactMap { binding -> (SSOBinding, String)? in
+            let service = services.first { $0.attribute("Binding") == binding.uri }
+            guard let location = service?.attribute("Location"), !location.isEmpty else { return nil }
+            return (binding, location)
         }
-        guard let ssoURL = redirect?.attribute("Location"), !ssoURL.isEmpty else {
-            throw .missing("a SingleSignOnService with the HTTP-Redirect binding")
+        guard let (binding, ssoURL) = offered.first else {
+            throw .missing("a SingleSignOnService with the HTTP-Redirect or HTTP-POST binding")
         }
+        let wantsSigned = descriptor.attribute("WantAuthnRequestsSigned")
         var certificates: [Certificate] = []
         let x509Certificate = QualifiedName(XMLNamespace.xmlDSig, "X509Certificate")
         for key in descriptor.childElements(named: name("KeyDescriptor")) where key.attribute("use") != "encryption" {
@@ -68,6 +76,8 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
         guard !certificates.isEmpty else { throw .missing("a signing certificate (KeyDescriptor)") }
         self.entityID = entityID
         self.ssoURL = ssoURL
+        self.ssoBinding = binding
+        self.wantsAuthnRequestsSigned = wantsSigned == "true" || wantsSigned == "1"
         var seen = Set<String>()
         self.certificates = certificates.filter { seen.insert($0.sha256).inserted }
     }

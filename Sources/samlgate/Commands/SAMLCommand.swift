@@ -77,6 +77,20 @@ struct SAMLCommand: ParsableCommand {
             name: .customLong("allow-idp-initiated"), inversion: .prefixedNo,
             help: "Accept sign-ins started at the IdP (app tiles).")
         var allowIdPInitiated: Bool?
+        @Flag(
+            name: .customLong("sign-requests"), inversion: .prefixedNo,
+            help: "Sign AuthnRequests with the account's active SP key (default on; IdPs such as Keycloak require it).")
+        var signRequests: Bool?
+        @Flag(
+            name: .customLong("require-encryption"), inversion: .prefixedNo,
+            help: "Accept only encrypted assertions (the IdP encrypts to the SP certificate in the metadata).")
+        var requireEncryption: Bool?
+        @Option(
+            help: ArgumentHelp(
+                "How AuthnRequests reach the IdP: redirect (HTTP-Redirect) or post (HTTP-POST, for IdPs that offer "
+                    + "only it); --idp-metadata sets it from the IdP's SSO bindings.",
+                valueName: "binding"))
+        var requestBinding: SAMLSettings.RequestBinding?
         @Option(help: ArgumentHelp("Tolerated clock difference with the IdP.", valueName: "seconds")) var clockSkew:
             Int?
         @Option(help: ArgumentHelp("Longest session.", valueName: "seconds")) var sessionLifetime: Int?
@@ -99,6 +113,9 @@ struct SAMLCommand: ParsableCommand {
                     return (name: path, bytes: [UInt8](data))
                 }
             }
+            change.signRequests = signRequests
+            change.requireEncryption = requireEncryption
+            change.requestBinding = requestBinding
             if let idpMetadata {
                 guard let data = FileManager.default.contents(atPath: idpMetadata) else {
                     throw CLIError("cannot read IdP metadata file \(idpMetadata)")
@@ -109,13 +126,7 @@ struct SAMLCommand: ParsableCommand {
                 } catch {
                     throw CLIError("\(idpMetadata): \(error)")
                 }
-                change.ssoURL = change.ssoURL ?? metadata.ssoURL
-                change.idpEntityID = change.idpEntityID ?? metadata.entityID
-                change.certificateFiles =
-                    change.certificateFiles
-                    ?? metadata.certificates.enumerated().map {
-                        (name: "\(idpMetadata) certificate \($0.offset + 1)", bytes: $0.element.der)
-                    }
+                change.fill(from: metadata, source: idpMetadata)
             }
             change.enabled = enablement.map { $0 == .enable }
             change.forceSAML = force
@@ -135,3 +146,5 @@ struct SAMLCommand: ParsableCommand {
         }
     }
 }
+
+extension SAMLSettings.RequestBinding: ExpressibleByArgument {}

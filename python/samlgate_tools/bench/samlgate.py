@@ -52,7 +52,8 @@ class SamlgateSite:
         if self.socket.exists():
             self.socket.unlink()
         self.responder = self.processes.start(
-            "samlgate-fcgi", [str(self.bins / "samlgate-fcgi"), "--db", str(self.db), "--listen",
+            "samlgate-fcgi", [str(self.bins / "samlgate-fcgi"), "--db", str(self.db), "--secret-file",
+                              str(self.db.parent / "secret.key"), "--listen",
                               f"unix:{self.socket}", "--threads", str(threads)],
             self.work / "samlgate-fcgi.log")
         harness.wait_for_path(self.socket)
