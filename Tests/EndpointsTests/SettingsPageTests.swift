@@ -54,8 +54,62 @@ struct SettingsPageTests {
 
     static let baseFields: [(String, String)] = [
         ("action", "save"), ("enabled", "on"), ("sso_url", "https://idp.example.com/sso"), ("idp_entity_id", ""),
-        ("allow_idp_initiated", "on"), ("clock_skew", "180"), ("session_lifetime", "28800"),
+        ("allow_idp_initiated", "on"), ("sign_requests", "on"), ("request_binding", "redirect"), ("clock_skew", "180"),
+        ("session_lifetime", "28800"),
     ]
+
+    @Test func signingEncryptionAndBindingAreSavedFromThePage() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let fields = Self.baseFields.filter { !["sign_requests", "request_binding"].contains($0.0) }
+        let response = try Self.save(
+            harness, cookie: cookie, fields: fields + [("require_encryption", "on"), ("request_binding", "post")])
+        #expect(response.status == 303)
+        let saved = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
+        #expect(!saved.signRequests && saved.requireEncryption && saved.requestBinding == .post)
+        let html = GatewayHarness.text(harness.get("/sso/acme/settings", cookie: cookie))
+        #expect(html.contains("id=\"require_encryption\" checked") && !html.contains("id=\"sign_requests\" checked"))
+        #expect(html.contains("<option value=\"post\" selected>"))
+        let refused = try Self.save(harness, cookie: cookie, fields: fields + [("request_binding", "artifact")])
+        #expect(refused.status == 422)
+        #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) } == saved)
+    }
+
+    @Test func rolloverButtonsAddActivateAndRemoveKeys() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        func keys() throws -> [SPKey] { try harness.store.read { try $0.spKeys(accountID: harness.accountID) } }
+        let original = try #require(try keys().first)
+        #expect(try Self.save(harness, cookie: cookie, fields: [("sp_key_action", "add")]).status == 303)
+        let next = try #require(try keys().first { $0.state == .next })
+        #expect(
+            GatewayHarness.text(harness.get("/sso/acme/metadata")).contains(
+                Data(next.certificateDER).base64EncodedString()))
+        let page = GatewayHarness.text(harness.get("/sso/acme/settings", query: "sp_key=added", cookie: cookie))
+        #expect(page.contains("A next key was added") && page.contains("value=\"activate:\(next.id)\""))
+        #expect(
+            try Self.save(harness, cookie: cookie, fields: [("sp_key_action", "activate:\(next.id)")]).status == 303)
+        #expect(try keys().map(\.state) == [.active, .retired])
+        #expect(try keys().first?.id == next.id)
+        // The active key cannot be removed; the retired one can.
+        #expect(try Self.save(harness, cookie: cookie, fields: [("sp_key_action", "remove:\(next.id)")]).status == 422)
+        #expect(
+            try Self.save(harness, cookie: cookie, fields: [("sp_key_action", "remove:\(original.id)")]).status == 303)
+        #expect(try keys().map(\.id) == [next.id])
+        // A forged token changes nothing.
+        let forged = try Self.save(harness, cookie: cookie, fields: [("sp_key_action", "add")], csrf: "forged")
+        #expect(forged.status == 403)
+        #expect(try keys().count == 1)
+    }
+
+    @Test func addingAKeyWithoutTheSecretFileSaysWhyAndAddsNothing() throws {
+        let harness = try GatewayHarness(secret: .unavailable(reason: "cannot read the secret file /x/secret.key"))
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let response = try Self.save(harness, cookie: cookie, fields: [("sp_key_action", "add")])
+        #expect(response.status == 422)
+        #expect(GatewayHarness.text(response).contains("/x/secret.key"))
+        #expect(try harness.store.read { try $0.spKeys(accountID: harness.accountID) }.count == 1)
+    }
 
     @Test func anonymousVisitorsAreSentToSignInAndUsersAreRefused() throws {
         let harness = try GatewayHarness()

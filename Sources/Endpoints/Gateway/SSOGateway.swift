@@ -11,6 +11,8 @@ import Synchronization
 public final class SSOGateway: HTTPHandler {
     let store: Store
     let directory: AccountDirectory
+    /// Opens SP private keys, and seals the ones the settings page adds.
+    let secret: SPKeySecret
     let pages = PageRenderer()
     let clock: @Sendable () -> Date
     /// When the last prune ran, and whether it left expired rows behind.
@@ -39,6 +41,7 @@ public final class SSOGateway: HTTPHandler {
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
+        self.secret = secret
         self.directory = AccountDirectory(store: store, secret: secret)
         self.passwordSlots = PasswordSlots(count: passwordSlots ?? PasswordSlots.defaultCount)
         self.clock = clock

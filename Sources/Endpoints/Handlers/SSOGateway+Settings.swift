@@ -28,6 +28,9 @@ extension SSOGateway {
             }
             var form = SettingsForm(settings: context.settings)
             form.saved = query.single("saved") == "1"
+            form.spKeyDone = query.single("sp_key").flatMap(SettingsForm.spKeyMessages.index(forKey:)).map {
+                SettingsForm.spKeyMessages[$0].value
+            }
             if query.single("test") == "1" { form.testResult = try testResult(for: identity, context: context) }
             return try renderSettings(form, status: 200, identity: identity, context: context, session: token)
         }
@@ -41,6 +44,17 @@ extension SSOGateway {
                 message: "The settings form expired. Reload the page and try again.",
                 retryURL: context.provider.settingsURL
             ).with(outcome: "csrf_rejected")
+        }
+        if let action = multipart.single("sp_key_action") {
+            var form = SettingsForm(settings: context.settings)
+            switch spKeyAction(action, context: context) {
+            case .success(let done):
+                return HTTPResponse.redirect(303, to: context.provider.settingsURL + "?sp_key=" + done)
+                    .with(outcome: "sp_key_changed")
+            case .failure(let problem):
+                form.errors["sp_key"] = problem.message
+                return try renderSettings(form, status: 422, identity: identity, context: context, session: token)
+            }
         }
         var form = SettingsForm(posted: multipart, current: context.settings)
         if multipart.single("action") == "load_metadata" {
@@ -82,6 +96,9 @@ extension SSOGateway {
             var row = SettingsForm.certificateValues(try Certificate(der: key.certificateDER), now: now)
             row["id"] = key.id
             row["state"] = key.state.rawValue
+            row["activatable"] = key.state == .next
+            row["removable"] = key.state != .active
+            row["retired"] = key.state == .retired
             row["downloadURL"] = context.provider.settingsURL + "?sp_certificate=\(key.id)"
             return row
         }
@@ -115,5 +132,46 @@ extension SSOGateway {
             ],
             body: Array(pem.utf8)
         ).with(outcome: "sp_certificate")
+    }
+
+    /// A refused SP key action, with the sentence the page shows.
+    struct SPKeyActionProblem: Error {
+        let message: String
+    }
+
+    /// The page's rollover buttons: `add` (a new `next` key, RSA 2048, 10 years), `activate:ID`,
+    /// `remove:ID`; the same store operations as `samlgate sp-key`. Returns the key of the message to show.
+    private func spKeyAction(_ action: String, context: AccountContext) -> Result<String, SPKeyActionProblem> {
+        let parts = action.split(separator: ":", maxSplits: 1).map(String.init)
+        let accountID = context.account.id
+        do {
+            switch (parts.first, parts.count == 2 ? Int64(parts[1]) : nil) {
+            case ("add", _):
+                let key: KeyEncryptionKey
+                switch secret {
+                case .loaded(let loaded): key = loaded
+                case .unavailable(let reason):
+                    return .failure(SPKeyActionProblem(message: "No key was added: \(reason)"))
+                }
+                let material = try SPKeyMaterial.generate(
+                    bits: 2048, days: 3650, commonName: SPKeySealing.commonName(slug: context.account.slug))
+                try store.write { tx in
+                    _ = try SPKeySealing.store(material, state: .next, accountID: accountID, key: key, transaction: tx)
+                }
+                return .success("added")
+            case ("activate", let id?):
+                try store.write { tx in try tx.activateSPKey(accountID: accountID, id: id, now: clock()) }
+                return .success("activated")
+            case ("remove", let id?):
+                try store.write { tx in try tx.removeSPKey(accountID: accountID, id: id, now: clock()) }
+                return .success("removed")
+            default:
+                return .failure(SPKeyActionProblem(message: "Unknown SP key action."))
+            }
+        } catch let error as StoreError {
+            return .failure(SPKeyActionProblem(message: "\(error)"))
+        } catch {
+            return .failure(SPKeyActionProblem(message: "The key could not be changed: \(error)"))
+        }
     }
 }

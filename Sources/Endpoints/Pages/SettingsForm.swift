@@ -13,6 +13,9 @@ struct SettingsForm {
     var forceSAML: Bool
     var allowSHA1: Bool
     var allowIdPInitiated: Bool
+    var signRequests: Bool
+    var requireEncryption: Bool
+    var requestBinding: SAMLSettings.RequestBinding
     var clockSkew: String
     var sessionLifetime: String
     var certificates: [Certificate]
@@ -22,6 +25,8 @@ struct SettingsForm {
     var idpMetadata = ""
     var errors: [String: String] = [:]
     var saved = false
+    /// What the last rollover action did, shown after its redirect.
+    var spKeyDone: String?
     var metadataOpen = false
     var testResult: (String, Bool)?
 
@@ -33,6 +38,9 @@ struct SettingsForm {
         forceSAML = settings.forceSAML
         allowSHA1 = settings.allowSHA1
         allowIdPInitiated = settings.allowIdPInitiated
+        signRequests = settings.signRequests
+        requireEncryption = settings.requireEncryption
+        requestBinding = settings.requestBinding
         clockSkew = String(settings.clockSkew)
         sessionLifetime = String(settings.sessionLifetime)
         certificates = settings.certificates
@@ -47,6 +55,15 @@ struct SettingsForm {
         forceSAML = form.single("force_saml") != nil
         allowSHA1 = form.single("allow_sha1") != nil
         allowIdPInitiated = form.single("allow_idp_initiated") != nil
+        signRequests = form.single("sign_requests") != nil
+        requireEncryption = form.single("require_encryption") != nil
+        if let binding = form.single("request_binding") {
+            if let known = SAMLSettings.RequestBinding(rawValue: binding) {
+                requestBinding = known
+            } else {
+                errors["request_binding"] = "Choose HTTP-Redirect or HTTP-POST."
+            }
+        }
         clockSkew = (form.single("clock_skew") ?? clockSkew).trimmingCharacters(in: .whitespaces)
         sessionLifetime = (form.single("session_lifetime") ?? sessionLifetime).trimmingCharacters(in: .whitespaces)
         removed = Set(form.all("remove_certificate"))
@@ -69,6 +86,8 @@ struct SettingsForm {
         do {
             let metadata = try IdentityProviderMetadata(xml: Array(idpMetadata.utf8))
             ssoURL = metadata.ssoURL
+            requestBinding = SAMLSettings.RequestBinding(metadata.ssoBinding)
+            if metadata.wantsAuthnRequestsSigned { signRequests = true }
             idpEntityID = metadata.entityID
             let known = Set(certificates.map(\.sha256))
             pendingCertificates = metadata.certificates.filter { !known.contains($0.sha256) }
@@ -90,6 +109,9 @@ struct SettingsForm {
         change.forceSAML = forceSAML
         change.allowSHA1 = allowSHA1
         change.allowIdPInitiated = allowIdPInitiated
+        change.signRequests = signRequests
+        change.requireEncryption = requireEncryption
+        change.requestBinding = requestBinding
         if let skew = Int(clockSkew) {
             change.clockSkew = skew
         } else {
@@ -118,6 +140,8 @@ struct SettingsForm {
         var values: [String: Any] = [
             "enabled": enabled, "ssoURL": ssoURL, "idpEntityID": idpEntityID, "forceSAML": forceSAML,
             "allowSHA1": allowSHA1, "allowIdPInitiated": allowIdPInitiated, "clockSkew": clockSkew,
+            "signRequests": signRequests, "requireEncryption": requireEncryption,
+            "bindingRedirect": requestBinding == .redirect, "bindingPost": requestBinding == .post,
             "sessionLifetime": sessionLifetime, "idpMetadata": idpMetadata, "errors": errors, "saved": saved,
             "metadataOpen": metadataOpen || errors["idp_metadata"] != nil,
             "certificates": certificates.map { Self.certificateValues($0, now: now) },
@@ -127,6 +151,7 @@ struct SettingsForm {
                 return values
             },
         ]
+        if let spKeyDone { values["spKeyDone"] = spKeyDone }
         if !errors.isEmpty { values["formError"] = "Nothing was saved: please correct the fields marked below." }
         if let (text, ok) = testResult {
             values["testResult"] = text
@@ -134,6 +159,13 @@ struct SettingsForm {
         }
         return values
     }
+
+    /// The confirmations of the rollover buttons, by the `sp_key` value of their redirect.
+    static let spKeyMessages = [
+        "added": "A next key was added. Give the IdP the updated metadata, then activate it.",
+        "activated": "The next key is now active; the previous one is retired and still decrypts.",
+        "removed": "The key was removed.",
+    ]
 
     static func certificateValues(_ certificate: Certificate, now: Date) -> [String: Any] {
         [

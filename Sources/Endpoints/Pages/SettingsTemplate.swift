@@ -48,12 +48,25 @@ enum SettingsTemplate {
             optional attributes <code>email</code>, <code>given_name</code>, <code>family_name</code>.</p>
             <label>This service provider's certificates <span class="hint">— its own keys; rolled over with \
             <code>samlgate sp-key</code></span></label>
+            <form method="post" action="{{settingsURL}}" enctype="multipart/form-data">
+            <input type="hidden" name="csrf_token" value="{{csrfToken}}">
             {{#spKeys}}<div class="cert"><div><strong>Key {{id}}</strong> <span class="hint">({{state}})</span> \
             <a href="{{downloadURL}}" download>Download certificate</a></div>
             <div class="hint">SHA-256 {{sha256}}</div><div>Expires {{notAfter}} \
             {{#expired}}<span class="bad">— expired: replace it</span>{{/expired}}\
-            {{#expiresSoon}}<span class="warn">— expires in {{daysLeft}} days: plan a rollover</span>{{/expiresSoon}}</div></div>{{/spKeys}}
+            {{#expiresSoon}}<span class="warn">— expires in {{daysLeft}} days: plan a rollover</span>{{/expiresSoon}}</div>
+            {{#activatable}}<button type="submit" class="secondary" name="sp_key_action" value="activate:{{id}}">\
+            Activate (signs from now; the current key is retired)</button>{{/activatable}}
+            {{#removable}}<button type="submit" class="secondary" name="sp_key_action" value="remove:{{id}}">\
+            Remove{{#retired}} (assertions encrypted to it can no longer be read){{/retired}}</button>{{/removable}}\
+            </div>{{/spKeys}}
             {{^spKeys}}<p class="hint">No SP key yet: run <code>samlgate init</code>.</p>{{/spKeys}}
+            {{#errors.sp_key}}<p class="field-error" id="sp_key-error">{{errors.sp_key}}</p>{{/errors.sp_key}}
+            {{#spKeyDone}}<p class="success" role="status">{{spKeyDone}}</p>{{/spKeyDone}}
+            <button type="submit" class="secondary" name="sp_key_action" value="add">Add a next key</button>
+            <p class="hint">Rollover: add a next key, give the IdP the new metadata (it lists both keys), activate it, \
+            then remove the retired key once the IdP no longer encrypts to it.</p>
+            </form>
             </fieldset>
 
             <form method="post" action="{{settingsURL}}" enctype="multipart/form-data" novalidate>
@@ -104,6 +117,17 @@ enum SettingsTemplate {
             <label class="check"><input type="checkbox" name="force_saml" id="force_saml"{{#forceSAML}} checked{{/forceSAML}}>\
             <span>Force SAML sign-in <span class="hint">— everyone must sign in through the IdP, except the account owner, who \
             can always use a password.</span></span></label>
+            <label class="check"><input type="checkbox" name="require_encryption" id="require_encryption"\
+            {{#requireEncryption}} checked{{/requireEncryption}}><span>Require encrypted assertions <span class="hint">\
+            — turn the IdP's assertion encryption on first (it encrypts to the certificate in our metadata)</span></span></label>
+            <label class="check"><input type="checkbox" name="sign_requests" id="sign_requests"\
+            {{#signRequests}} checked{{/signRequests}}><span>Sign AuthnRequests <span class="hint">— with the active \
+            key; IdPs such as Keycloak and ADFS can require it</span></span></label>
+            <label for="request_binding">Send AuthnRequests by</label>
+            <select id="request_binding" name="request_binding">\
+            <option value="redirect"{{#bindingRedirect}} selected{{/bindingRedirect}}>HTTP-Redirect</option>\
+            <option value="post"{{#bindingPost}} selected{{/bindingPost}}>HTTP-POST (for IdPs that offer only it)</option>\
+            </select>
             <details><summary>Advanced</summary>
             <label class="check"><input type="checkbox" name="allow_idp_initiated"{{#allowIdPInitiated}} checked{{/allowIdPInitiated}}>\
             <span>Allow IdP-initiated sign-in <span class="hint">(from the IdP's app tile)</span></span></label>
