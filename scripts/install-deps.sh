@@ -8,6 +8,10 @@ packages=(
     pkg-config libfcgi-dev libssl-dev libxml2-dev libxmlsec1-dev libxmlsec1-openssl libsqlite3-dev zlib1g-dev
     # tests: certificate and signature tooling, the test IdP's venv, real web servers for end-to-end tests
     openssl xmlsec1 libxml2-utils python3-venv nginx apache2 libapache2-mod-fcgid
+    # the second test IdP: SimpleSAMLphp (PHP, xmlseclibs) run by php-cli's built-in server. php-cgi comes
+    # before simplesamlphp so it satisfies the `php` package's choice of a PHP runtime: otherwise apt takes the
+    # first one, libapache2-mod-php, and changes the system Apache. php-cgi starts no service (php-fpm does).
+    php-cgi simplesamlphp php-cli php-xml php-mbstring
     # the browser test
     chromium chromium-driver fonts-dejavu-core
     # the leak check

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every samlgate test: installs what is missing, builds, then runs the test IdP's self-test,
 # the Swift suites (unit, CLI, attack battery, pysaml2 interop, handlers, FastCGI transport) and the
-# end-to-end suites through real nginx and Apache. Exits non-zero on any failure.
+# end-to-end suites through real nginx and Apache (against the pysaml2 IdP and SimpleSAMLphp). Exits non-zero
+# on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/swift-env.sh
@@ -21,5 +22,5 @@ export SAMLGATE_BIN_DIR
 echo "==> swift test"
 swift test --skip-build
 
-echo "==> end-to-end tests (nginx, Apache, samlgate-fcgi, pysaml2 IdP)"
+echo "==> end-to-end tests (nginx, Apache, samlgate-fcgi; pysaml2 and SimpleSAMLphp IdPs)"
 "$SAMLGATE_IDP_PYTHON" -m pytest -q -p no:cacheprovider Tests/E2E
