@@ -176,6 +176,16 @@ public struct ResponseValidator: Sendable {
         case .failure(let rejection): return .failure(rejection)
         case .success(let element): assertion = element
         }
+        // Rule 3 again, for the plaintext: the Assertion that replaced the EncryptedAssertion is the only one.
+        let nested =
+            assertion.descendantElements(named: SAMLName.assertion).count
+            + assertion.descendantElements(named: SAMLName.encryptedAssertion).count
+        guard nested == 0 else {
+            return .failure(
+                Rejection(
+                    .assertionCount, "the decrypted Assertion contains \(nested) more Assertion(s)", expected: "1",
+                    actual: String(1 + nested)))
+        }
         switch verifier.verifyEnvelopedSignature(on: assertion) {
         case .valid(let signature):
             return .success((signature.element, .assertion))
@@ -193,9 +203,36 @@ public struct ResponseValidator: Sendable {
 
     /// Decrypts an EncryptedAssertion or EncryptedID; the plaintext must be one `expected` element.
     ///
-    /// Every failure is the same ``ValidationCheck/decryption`` to the browser (status, page and, as far as
-    /// the work allows, time); only the reason for the log says which step failed.
+    /// Every failure is the same ``ValidationCheck/decryption`` to the browser (status and page), and takes
+    /// at least ``decryptionFailureFloor``: a bad CBC padding fails sooner than a plaintext that does not
+    /// parse (tens of microseconds apart), and telling them apart is what padding-oracle attacks on XML
+    /// Encryption need. Only the reason for the log says which step failed.
     func decrypt(_ container: LibXMLElement, expecting expected: QualifiedName) -> Result<LibXMLElement, Rejection> {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = decryptedElement(container, expecting: expected)
+        if case .failure = result {
+            let elapsed = clock.now - start
+            if elapsed < Self.decryptionFailureFloor {
+                Thread.sleep(forTimeInterval: Self.seconds(Self.decryptionFailureFloor - elapsed))
+            }
+        }
+        return result
+    }
+
+    /// The least time a failed decryption takes: well above the slowest failure path's work (an RSA
+    /// private-key operation per SP key and EncryptedKey, then at most 256 KiB of AES and parsing), so
+    /// every failure ends at the same moment.
+    @_spi(Testing) public static let decryptionFailureFloor = Duration.milliseconds(4)
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+
+    private func decryptedElement(
+        _ container: LibXMLElement, expecting expected: QualifiedName
+    ) -> Result<LibXMLElement, Rejection> {
         switch decryptor.decrypt(container) {
         case .failure(let failure):
             return .failure(Rejection(.decryption, "the \(container.localName) cannot be decrypted: \(failure)"))
