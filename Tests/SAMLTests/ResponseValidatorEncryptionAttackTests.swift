@@ -127,9 +127,8 @@ struct ResponseValidatorEncryptionAttackTests {
         options.keyPlacement = .retrievalMethod()
         builder.encryption = options
         let encoded = try builder.encoded { xml in
-            guard let start = xml.range(of: "<xenc:EncryptedKey"), let end = xml.range(of: "</xenc:EncryptedKey>")
-            else { return xml }
-            let key = String(xml[start.lowerBound..<end.upperBound])
+            guard let range = EncryptedMessage.encryptedKeyRange(in: xml) else { return xml }
+            let key = String(xml[range])
             return xml.replacingOccurrences(of: key, with: "")
                 .replacingOccurrences(of: "</saml:EncryptedAssertion>", with: "</saml:EncryptedAssertion>\(key)")
         }
@@ -154,10 +153,8 @@ struct ResponseValidatorEncryptionAttackTests {
         options.keyPlacement = .retrievalMethod()
         builder.encryption = options
         let encoded = try builder.encoded { xml in
-            guard let start = xml.range(of: "<xenc:EncryptedKey"), let end = xml.range(of: "</xenc:EncryptedKey>")
-            else { return xml }
-            return xml.replacingCharacters(
-                in: end.upperBound..<end.upperBound, with: xml[start.lowerBound..<end.upperBound])
+            guard let range = EncryptedMessage.encryptedKeyRange(in: xml) else { return xml }
+            return xml.replacingCharacters(in: range.upperBound..<range.upperBound, with: xml[range])
         }
         let rejection = try #require(try Validation.run(encoded).rejection)
         #expect(rejection.check == .decryption && rejection.reason.contains("2 EncryptedKeys"), "\(rejection)")
@@ -226,9 +223,8 @@ struct ResponseValidatorEncryptionAttackTests {
         var builder = ResponseBuilder()
         builder.encryption = EncryptionOptions()
         let encoded = try builder.encoded { xml in
-            guard let start = xml.range(of: "<xenc:EncryptedKey"), let end = xml.range(of: "</xenc:EncryptedKey>")
-            else { return xml }
-            let key = String(xml[start.lowerBound..<end.upperBound])
+            guard let range = EncryptedMessage.encryptedKeyRange(in: xml) else { return xml }
+            let key = String(xml[range])
             return xml.replacingOccurrences(of: key, with: String(repeating: key, count: copies))
         }
         let result = try Validation.run(encoded)

@@ -107,9 +107,10 @@ public struct ResponseValidator: Sendable {
 
         // Rule 3: exactly one Assertion or EncryptedAssertion in the whole document, directly inside the
         // Response (the Response itself was checked above, so only its descendants can be either).
-        let plain = response.descendantElements(named: SAMLName.assertion)
-        let encrypted = response.descendantElements(named: SAMLName.encryptedAssertion)
-        guard plain.count + encrypted.count == 1, let assertion = plain.first ?? encrypted.first else {
+        let found = response.descendantElements(namedAnyOf: SAMLName.assertionForms)
+        let encrypted = found.filter { $0.hasName(SAMLName.encryptedAssertion) }
+        let plain = found.filter { !$0.hasName(SAMLName.encryptedAssertion) }
+        guard found.count == 1, let assertion = found.first else {
             return .failure(
                 Rejection(
                     .assertionCount, "the Response must contain exactly one Assertion or EncryptedAssertion",
@@ -177,9 +178,7 @@ public struct ResponseValidator: Sendable {
         case .success(let element): assertion = element
         }
         // Rule 3 again, for the plaintext: the Assertion that replaced the EncryptedAssertion is the only one.
-        let nested =
-            assertion.descendantElements(named: SAMLName.assertion).count
-            + assertion.descendantElements(named: SAMLName.encryptedAssertion).count
+        let nested = assertion.descendantElements(namedAnyOf: SAMLName.assertionForms).count
         guard nested == 0 else {
             return .failure(
                 Rejection(

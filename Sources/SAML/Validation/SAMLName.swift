@@ -5,6 +5,8 @@ enum SAMLName {
     static let response = QualifiedName.samlResponse
     static let assertion = QualifiedName.samlAssertion
     static let encryptedAssertion = QualifiedName(XMLNamespace.samlAssertion, "EncryptedAssertion")
+    /// What rule 3 counts: an Assertion in the clear or encrypted.
+    static let assertionForms = [assertion, encryptedAssertion]
     static let issuer = QualifiedName(XMLNamespace.samlAssertion, "Issuer")
     static let status = QualifiedName(XMLNamespace.samlProtocol, "Status")
     static let statusCode = QualifiedName(XMLNamespace.samlProtocol, "StatusCode")

@@ -62,9 +62,16 @@ extension LibXMLElement {
     /// Walks the tree in place and makes handles for matches only, so a whole-document search (one
     /// Assertion among dozens of elements) costs no allocation per element.
     public func descendantElements(named name: QualifiedName) -> [LibXMLElement] {
+        descendantElements(namedAnyOf: [name])
+    }
+
+    /// The elements below this one with any of the given names, in document order, found in one walk.
+    public func descendantElements(namedAnyOf names: [QualifiedName]) -> [LibXMLElement] {
         var result: [LibXMLElement] = []
         walkDescendants { current in
-            if Self.node(current, hasName: name) { result.append(LibXMLElement(node: current, document: document)) }
+            if names.contains(where: { Self.node(current, hasName: $0) }) {
+                result.append(LibXMLElement(node: current, document: document))
+            }
             return true
         }
         return result

@@ -70,10 +70,9 @@ internal import CXMLSec
             + sibling + "</\(prefix):\(container.localName)>"
     }
 
+    /// The accepted algorithms' key lengths, and 3DES's (24 bytes) for building refused messages.
     private static func contentKeyLength(_ uri: String) -> Int {
-        if uri.contains("128") { return 16 }
-        if uri.contains("192") || uri.hasSuffix("#tripledes-cbc") { return 24 }
-        return 32
+        ContentEncryptionAlgorithm.allCases.first { $0.uri == uri }?.keyByteCount ?? 24
     }
 
     private static func transform(_ uri: String) throws(XMLSecurityError) -> xmlSecTransformId {

@@ -38,6 +38,13 @@ enum EncryptedMessage {
 
     /// Where the base64 text of the last CipherValue is: the EncryptedData's, when the EncryptedKey is
     /// inline (it comes first, inside the KeyInfo).
+    /// Where the first `xenc:EncryptedKey` element is in `xml`, start tag to end tag.
+    static func encryptedKeyRange(in xml: String) -> Range<String.Index>? {
+        guard let start = xml.range(of: "<xenc:EncryptedKey"), let end = xml.range(of: "</xenc:EncryptedKey>")
+        else { return nil }
+        return start.lowerBound..<end.upperBound
+    }
+
     static func dataCipherValueRange(in xml: String) -> Range<String.Index>? {
         guard let open = xml.ranges(of: "<xenc:CipherValue>").last,
             let close = xml.range(of: "</xenc:CipherValue>", range: open.upperBound..<xml.endIndex)
