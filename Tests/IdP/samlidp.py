@@ -8,8 +8,9 @@ than samlgate agreeing with itself.  Signing goes through pysaml2's xmlsec1 back
 Subcommands (see ``--help`` of each):
   keys      generate an IdP signing key + self-signed certificate (PEM)
   response  print base64 SAMLResponse(s) for an ACS/audience (one per line)
-  serve     run a small HTTP IdP on 127.0.0.1 (metadata, SSO redirect binding,
-            login form, IdP-initiated, last-response debugging endpoint)
+  serve     run a small HTTP IdP on 127.0.0.1 (metadata, SSO redirect and POST
+            bindings, login form, IdP-initiated, last-response debugging endpoint);
+            with the SP's metadata it can require signed AuthnRequests and encrypt
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as _dt
+import hashlib
 import html
 import json
 import logging
@@ -25,10 +27,15 @@ import shutil
 import signal
 import sys
 import threading
+import urllib.request
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
 
 # --------------------------------------------------------------------------------------
 # keys (only needs `cryptography`, which pysaml2 depends on anyway)
@@ -97,12 +104,13 @@ def key_is_ec(key_path: str) -> bool:
 # import-time warning is noise on every run (those ciphers are not used here).
 warnings.filterwarnings("ignore", message=r".*cryptography\.hazmat\.decrepit")
 
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT  # noqa: E402
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml  # noqa: E402
 from saml2 import entity as _saml2_entity  # noqa: E402
 from saml2 import xmldsig as ds  # noqa: E402
 from saml2.attribute_converter import AttributeConverterNOOP  # noqa: E402
 from saml2.config import IdPConfig  # noqa: E402
 from saml2.metadata import entity_descriptor  # noqa: E402
+from saml2.response import IncorrectlySigned  # noqa: E402
 from saml2.saml import (  # noqa: E402
     AUTHN_PASSWORD_PROTECTED,
     NAME_FORMAT_BASIC,
@@ -110,8 +118,17 @@ from saml2.saml import (  # noqa: E402
     NAMEID_FORMAT_EMAILADDRESS,
     SCM_BEARER,
     NameID,
+    encrypted_id_from_string,
 )
 from saml2.server import Server  # noqa: E402
+from saml2.sigver import (  # noqa: E402
+    RSA_1_5,
+    RSA_OAEP_MGF1P,
+    TRIPLE_DES_CBC,
+    get_pem_wrapped_unwrapped,
+    make_temp,
+    pre_encryption_part,
+)
 
 SIG_ALGS = {
     "rsa-sha1": ds.SIG_RSA_SHA1,
@@ -140,6 +157,109 @@ _saml2_entity.SIG_ALLOWED_ALG = tuple(ds.SIG_ALLOWED_ALG) + tuple(
     (f"SIG_ECDSA_{h}", getattr(ds, f"SIG_ECDSA_{h}")) for h in ("SHA1", "SHA256", "SHA384", "SHA512")
 )
 
+# Content algorithms: EncryptionMethod URI and the matching xmlsec1 `--session-key` (a fresh key per
+# message).  tripledes-cbc is pysaml2's own (and only) choice, kept to show that an SP refuses it.
+XMLENC = "http://www.w3.org/2001/04/xmlenc#"
+XMLENC11 = "http://www.w3.org/2009/xmlenc11#"
+CONTENT_ALGS = {
+    "aes128-cbc": (XMLENC + "aes128-cbc", "aes-128"),
+    "aes192-cbc": (XMLENC + "aes192-cbc", "aes-192"),
+    "aes256-cbc": (XMLENC + "aes256-cbc", "aes-256"),
+    "aes128-gcm": (XMLENC11 + "aes128-gcm", "aes-128"),
+    "aes192-gcm": (XMLENC11 + "aes192-gcm", "aes-192"),
+    "aes256-gcm": (XMLENC11 + "aes256-gcm", "aes-256"),
+    "tripledes-cbc": (TRIPLE_DES_CBC, "des-192"),
+}
+KEY_TRANSPORTS = {"rsa-oaep-mgf1p": RSA_OAEP_MGF1P, "rsa-1_5": RSA_1_5}
+ENCRYPT_WHAT = ("assertion", "name-id", "both")
+
+
+@dataclass(frozen=True)
+class Encryption:
+    """What goes to the SP encrypted, and how: to `cert` (the SP's encryption certificate, PEM or bare
+    base64 DER) with the `content` algorithm, its session key wrapped by `key_transport`."""
+
+    cert: str
+    content: str = "aes256-cbc"
+    key_transport: str = "rsa-oaep-mgf1p"
+    what: str = "assertion"
+
+    @property
+    def assertion(self) -> bool:
+        return self.what in ("assertion", "both")
+
+    @property
+    def name_id(self) -> bool:
+        return self.what in ("name-id", "both")
+
+
+def bare_certificate(text: str) -> str:
+    """A certificate as one line of base64 DER, from PEM or from bare (possibly wrapped) base64."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    return "".join(line for line in lines if line and not line.startswith("-----"))
+
+
+class EncryptingServer(Server):
+    """pysaml2's IdP Server with the encryption algorithms chosen per response.
+
+    pysaml2 encrypts assertions with 3DES only (`pre_encryption_part`'s default template and xmlsec1's
+    `des-192` session key) and has no EncryptedID for authentication responses.  `_encrypt_assertion` and
+    `setup_assertion` are the only departures from its flow, so the order stays pysaml2's: the NameID is
+    encrypted while the assertion is set up, the assertion is signed inside its EncryptedAssertion and
+    then encrypted, and a Response signature is made last.  The choice is per thread (`encrypting`), as
+    `response --count` makes responses on several threads at once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._per_thread = threading.local()
+
+    # This IdP answers neither query; saying so also keeps pysaml2 from storing every assertion it
+    # issues, in memory, under its NameID (which an EncryptedID replaces).
+    def support_AssertionIDRequest(self) -> bool:  # noqa: N802
+        return False
+
+    def support_AuthnQuery(self) -> bool:  # noqa: N802
+        return False
+
+    @contextmanager
+    def encrypting(self, encryption: Encryption | None) -> Iterator[None]:
+        self._per_thread.encryption = encryption
+        try:
+            yield
+        finally:
+            self._per_thread.encryption = None
+
+    def _encrypt(self, document, encryption: Encryption, node_xpath: str | None) -> str:
+        """xmlsec1 replaces the node at `node_xpath` (default: the Assertion in EncryptedAssertion)."""
+        unwrapped = bare_certificate(encryption.cert)
+        wrapped, _ = get_pem_wrapped_unwrapped(unwrapped)
+        cert_file = make_temp(wrapped.encode("ascii"), decode=False, delete_tmpfiles=self.config.delete_tmpfiles)
+        method, session_key = CONTENT_ALGS[encryption.content]
+        # KeyInfo names the certificate, as pysaml2 does: an SP with several keys can pick the right one.
+        template = pre_encryption_part(msg_enc=method, key_enc=KEY_TRANSPORTS[encryption.key_transport],
+                                       encrypt_cert=unwrapped)
+        return self.sec.encrypt_assertion(document, cert_file.name, template, session_key, node_xpath=node_xpath)
+
+    def _encrypt_assertion(self, encrypt_cert, sp_entity_id, response, node_xpath=None):
+        encryption = getattr(self._per_thread, "encryption", None)
+        if encryption is None:
+            return super()._encrypt_assertion(encrypt_cert, sp_entity_id, response, node_xpath)
+        return self._encrypt(response, encryption, node_xpath)
+
+    def setup_assertion(self, *args, **kwargs):
+        assertion = super().setup_assertion(*args, **kwargs)
+        encryption = getattr(self._per_thread, "encryption", None)
+        subject = assertion.subject
+        if encryption is not None and encryption.name_id and subject is not None and subject.name_id is not None:
+            # The NameID, self-contained (its own namespace declaration), in an EncryptedID whose
+            # EncryptedData takes its place.
+            name_id = ElementTree.tostring(subject.name_id._to_element_tree(), encoding="unicode")
+            holder = f'<saml:EncryptedID xmlns:saml="{saml.NAMESPACE}">{name_id}</saml:EncryptedID>'
+            xml = self._encrypt(holder, encryption, "/*[local-name()='EncryptedID']/*[local-name()='NameID']")
+            subject.encrypted_id = encrypted_id_from_string(xml.encode("utf-8"))
+            subject.name_id = None
+        return assertion
+
 
 def sp_metadata_xml(entity_id: str, acs_url: str) -> str:
     """Minimal SP metadata so pysaml2 knows the SP (entityID = audience, POST ACS)."""
@@ -165,8 +285,9 @@ def xmlsec_binary() -> str:
 
 def build_server(*, issuer: str, key: str, cert: str, sp_entity_id: str, acs_url: str,
                  valid_seconds: int = 300, name_format: str = "basic",
-                 sso_urls: list[str] | None = None) -> Server:
-    """A pysaml2 IdP Server whose whole configuration is built here (no config files)."""
+                 sso_urls: list[str] | None = None, want_signed_requests: bool = False) -> EncryptingServer:
+    """A pysaml2 IdP Server whose whole configuration is built here (no config files).  It knows the SP
+    from minimal metadata until `load_sp_metadata` gives it the SP's own."""
     fmt = NAME_FORMATS[name_format]
     conf = {
         "entityid": issuer,
@@ -174,13 +295,17 @@ def build_server(*, issuer: str, key: str, cert: str, sp_entity_id: str, acs_url
         "cert_file": os.path.abspath(cert),
         "xmlsec_binary": xmlsec_binary(),
         "metadata": {"inline": [sp_metadata_xml(sp_entity_id, acs_url)]},
+        # Request signatures are checked with the SP metadata's signing certificates only, never with
+        # a certificate the request carries (pysaml2's default, stated because it is the point).
+        "only_use_keys_in_metadata": True,
         # A clock skew tolerance for incoming AuthnRequests; pysaml2 only logs on excess.
         "accepted_time_diff": 180,
         "service": {
             "idp": {
                 "name": "samlgate test IdP",
                 "endpoints": {
-                    "single_sign_on_service": [(u, BINDING_HTTP_REDIRECT) for u in (sso_urls or [])],
+                    "single_sign_on_service": [(u, binding) for binding in (BINDING_HTTP_REDIRECT, BINDING_HTTP_POST)
+                                               for u in (sso_urls or [])],
                 },
                 "policy": {
                     "default": {
@@ -190,13 +315,15 @@ def build_server(*, issuer: str, key: str, cert: str, sp_entity_id: str, acs_url
                     },
                 },
                 "name_id_format": [NAMEID_FORMAT_EMAILADDRESS],
-                "want_authn_requests_signed": False,
+                # pysaml2 then refuses an HTTP-Redirect request without a valid SigAlg/Signature over
+                # its query, and an HTTP-POST one without a valid enveloped signature.
+                "want_authn_requests_signed": want_signed_requests,
             },
         },
     }
     config = IdPConfig()
     config.load(conf)
-    server = Server(config=config)
+    server = EncryptingServer(config=config)
     # pysaml2's default attribute maps would rename `email` & co. to OID/mace names; the
     # tests want the attribute Names to be exactly email/given_name/family_name.
     server.config.attribute_converters = [AttributeConverterNOOP(fmt)]
@@ -205,6 +332,23 @@ def build_server(*, issuer: str, key: str, cert: str, sp_entity_id: str, acs_url
     crypto = server.sec.crypto
     crypto.__class__ = type("XmlSec1VersionCached", (type(crypto),), {"version": crypto.version})
     return server
+
+
+def load_sp_metadata(server: Server, xml: bytes) -> None:
+    """Replaces what `server` knows about SPs with this metadata (the SP's certificates and endpoints).
+    The store is changed in place: pysaml2's security context holds the same object."""
+    store = server.metadata
+    store.metadata.clear()
+    store.load("inline", xml.decode("utf-8"))
+
+
+def sha256_fingerprint(cert: str) -> str:
+    """Lowercase hex SHA-256 of a certificate's DER, as `samlgate sp-key list` shows it (minus colons)."""
+    return hashlib.sha256(base64.b64decode(bare_certificate(cert))).hexdigest()
+
+
+def normalise_fingerprint(text: str) -> str:
+    return text.replace(":", "").strip().lower()
 
 
 class ResponseMaker:
@@ -226,7 +370,7 @@ class ResponseMaker:
 
     def make(self, *, email: str, name_id: str | None = None, given_name: str | None = None,
              family_name: str | None = None, in_response_to: str | None = None,
-             email_attribute: bool = True) -> bytes:
+             email_attribute: bool = True, encryption: Encryption | None = None) -> bytes:
         identity: dict[str, list[str]] = {}
         if email_attribute:
             identity["email"] = [email]
@@ -249,19 +393,25 @@ class ResponseMaker:
                 }
             }
         }
-        resp = self.server.create_authn_response(
-            identity,
-            in_response_to,
-            self.destination,
-            self.audience,
-            name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=name_id or email),
-            authn={"class_ref": AUTHN_PASSWORD_PROTECTED},
-            sign_assertion=self.sign in ("assertion", "both"),
-            sign_response=self.sign in ("response", "both"),
-            sign_alg=self.sig_alg,
-            digest_alg=self.digest,
-            farg=farg,
-        )
+        encrypt_assertion = encryption is not None and encryption.assertion
+        with self.server.encrypting(encryption):
+            resp = self.server.create_authn_response(
+                identity,
+                in_response_to,
+                self.destination,
+                self.audience,
+                name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=name_id or email),
+                authn={"class_ref": AUTHN_PASSWORD_PROTECTED},
+                sign_assertion=self.sign in ("assertion", "both"),
+                sign_response=self.sign in ("response", "both"),
+                sign_alg=self.sig_alg,
+                digest_alg=self.digest,
+                farg=farg,
+                encrypt_assertion=encrypt_assertion,
+                # pysaml2 encrypts only when it has a certificate; EncryptingServer then uses `encryption`.
+                encrypt_cert_assertion=encryption.cert if encrypt_assertion else None,
+                encrypted_advice_attributes=False,
+            )
         # Unsigned results come back as a pysaml2 object, signed ones as a string.
         if isinstance(resp, str):
             return resp.encode("utf-8")
@@ -283,11 +433,16 @@ def cmd_response(args: argparse.Namespace) -> int:
                           digest=args.digest, sig_alg=args.sig_alg,
                           destination=None if args.no_destination else (args.destination or ""),
                           ec_key=key_is_ec(args.key))
+    encryption = None
+    if args.encrypt:
+        with open(args.encrypt_cert, encoding="ascii") as fh:
+            encryption = Encryption(cert=fh.read(), content=args.encrypt, key_transport=args.key_transport,
+                                    what=args.encrypt_what)
 
     def one(_i: int) -> str:
         xml = maker.make(email=args.email, name_id=args.name_id, given_name=args.given_name,
                          family_name=args.family_name, in_response_to=args.in_response_to,
-                         email_attribute=not args.no_email_attribute)
+                         email_attribute=not args.no_email_attribute, encryption=encryption)
         return base64.b64encode(xml).decode("ascii")
 
     # Each signature is an xmlsec1 subprocess; running several at once is what makes bulk
@@ -362,24 +517,70 @@ class _QueryInsensitiveURLs(list):
         return super().__contains__(str(url).split("?", 1)[0])
 
 
+class OptionError(ValueError):
+    """A request asked for something this IdP cannot do (answered 400)."""
+
+
+class SPMetadataUnavailable(Exception):
+    """--sp-metadata-url could not be fetched or read (answered 502)."""
+
+
+# Per-request overrides of `serve`'s response options: query or form fields with these names, like `user=`.
+OPTION_FIELDS = ("encrypt", "encrypt_what", "encrypt_to", "key_transport")
+
+
+@dataclass(frozen=True)
+class ResponseOptions:
+    """How `serve` makes a response: its command line defaults, or a request's own fields."""
+
+    encrypt: str | None = None  # content algorithm; None: the assertion goes in plaintext
+    encrypt_what: str = "assertion"
+    encrypt_to: str = "1"  # 1-based position among the SP metadata's encryption certificates, or a SHA-256
+    key_transport: str = "rsa-oaep-mgf1p"
+
+    def overridden(self, fields: dict[str, list[str]]) -> ResponseOptions:
+        values = {name: fields[name][0] for name in OPTION_FIELDS if fields.get(name)}
+        encrypt = values.get("encrypt", self.encrypt)
+        if encrypt == "none":
+            encrypt = None
+        choices = {"encrypt": (encrypt, CONTENT_ALGS), "encrypt_what": (values.get("encrypt_what"), ENCRYPT_WHAT),
+                   "key_transport": (values.get("key_transport"), KEY_TRANSPORTS)}
+        for name, (value, allowed) in choices.items():
+            if value is not None and value not in allowed:
+                raise OptionError(f"{name}={value!r}: choose one of {', '.join(allowed)}")
+        return ResponseOptions(encrypt=encrypt, encrypt_what=values.get("encrypt_what", self.encrypt_what),
+                               encrypt_to=values.get("encrypt_to", self.encrypt_to),
+                               key_transport=values.get("key_transport", self.key_transport))
+
+
 class IdPState:
-    """Shared state of the HTTP IdP."""
+    """Shared state of the HTTP IdP.
+
+    With --sp-metadata-url the SP's own metadata replaces the minimal built-in one: its signing
+    certificates check AuthnRequest signatures, its encryption certificates are what responses are
+    encrypted to.  It is fetched at first use and again only on demand (POST /sp-metadata), as an IdP
+    that caches metadata would, so a test can show what an IdP with a stale copy does in a key rollover."""
 
     def __init__(self, args: argparse.Namespace, base_url: str, port: int):
         self.base_url = base_url
         self.acs_url = args.sp_acs
         self.audience = args.sp_audience
         self.users = load_users(args.users, args.user)
+        self.sp_metadata_url: str | None = args.sp_metadata_url
+        self.sp_metadata_loaded = False
+        self.defaults = ResponseOptions(encrypt=args.encrypt, encrypt_what=args.encrypt_what,
+                                        encrypt_to=args.encrypt_to, key_transport=args.key_transport)
         # Accept AuthnRequests addressed to either loopback spelling of our SSO URL.
         sso_urls = [f"{base_url}/sso", f"http://localhost:{port}/sso"]
         self.server = build_server(issuer=args.issuer or f"{base_url}/metadata", key=args.key,
                                    cert=args.cert, sp_entity_id=args.sp_audience,
                                    acs_url=args.sp_acs, valid_seconds=args.valid_seconds,
-                                   name_format=args.name_format, sso_urls=sso_urls)
+                                   name_format=args.name_format, sso_urls=sso_urls,
+                                   want_signed_requests=args.require_signed_requests)
         self.maker = ResponseMaker(self.server, acs_url=args.sp_acs, audience=args.sp_audience,
                                    sign=args.sign, digest=args.digest, sig_alg=args.sig_alg,
                                    ec_key=key_is_ec(args.key))
-        # Serialises pysaml2 use (cheap; tests are not load tests) and guards `last_*`.
+        # Serialises pysaml2 use (cheap; tests are not load tests) and guards `last_*` and the SP metadata.
         self.lock = threading.Lock()
         self.last_response_b64 = ""
         self.last_request_xml = ""
@@ -387,11 +588,70 @@ class IdPState:
         endpoint = self.server.config.endpoint
         self.server.config.endpoint = lambda *a, **kw: _QueryInsensitiveURLs(endpoint(*a, **kw))
 
-    def respond(self, email: str, in_response_to: str | None) -> str:
+    # -- the SP's metadata (call with the lock held) -------------------------------------------
+
+    def refresh_sp_metadata(self) -> None:
+        self.sp_metadata_loaded = False  # until it is in place; a failure leaves the next request to retry
+        try:
+            with urllib.request.urlopen(self.sp_metadata_url, timeout=10) as answer:
+                xml = answer.read()
+            load_sp_metadata(self.server, xml)
+        except Exception as exc:
+            raise SPMetadataUnavailable(f"SP metadata from {self.sp_metadata_url}: {exc!r}") from exc
+        if self.audience not in self.server.metadata.keys():
+            raise SPMetadataUnavailable(f"SP metadata from {self.sp_metadata_url} does not describe {self.audience}")
+        self.sp_metadata_loaded = True
+        summary = self.sp_metadata_summary()
+        sys.stderr.write(f"samlidp: loaded SP metadata from {self.sp_metadata_url}: signing "
+                         f"{summary['signing']}, encryption {summary['encryption']}\n")
+
+    def ensure_sp_metadata(self) -> None:
+        if self.sp_metadata_url and not self.sp_metadata_loaded:
+            self.refresh_sp_metadata()
+
+    def sp_certs(self, use: str) -> list[str]:
+        """The SP's certificates for `use` (KeyDescriptors without a use count for both), in metadata order."""
+        try:
+            certs = self.server.metadata.certs(self.audience, "spsso", use)
+        except KeyError:  # the metadata does not describe --sp-audience
+            return []
+        return list(dict.fromkeys(bare_certificate(cert) for _name, cert in certs))
+
+    def sp_metadata_summary(self) -> dict:
+        return {"url": self.sp_metadata_url, "loaded": self.sp_metadata_loaded,
+                "signing": [sha256_fingerprint(c) for c in self.sp_certs("signing")],
+                "encryption": [sha256_fingerprint(c) for c in self.sp_certs("encryption")]}
+
+    def encryption_for(self, options: ResponseOptions) -> Encryption | None:
+        if options.encrypt is None:
+            return None
+        if not self.sp_metadata_url:
+            raise OptionError("encryption needs the SP's certificate: start with --sp-metadata-url")
+        certs = self.sp_certs("encryption")
+        wanted = options.encrypt_to.strip()
+        if wanted.isdigit():
+            position = int(wanted)
+            if not 1 <= position <= len(certs):
+                raise OptionError(f"encrypt_to={wanted}: the SP metadata has {len(certs)} encryption certificate(s)")
+            cert = certs[position - 1]
+        else:
+            matching = [c for c in certs if sha256_fingerprint(c) == normalise_fingerprint(wanted)]
+            if not matching:
+                raise OptionError(f"encrypt_to={wanted}: no such encryption certificate in the SP metadata "
+                                  f"(it has {[sha256_fingerprint(c) for c in certs]})")
+            cert = matching[0]
+        return Encryption(cert=cert, content=options.encrypt, key_transport=options.key_transport,
+                          what=options.encrypt_what)
+
+    # -- responses ---------------------------------------------------------------------------------
+
+    def respond(self, email: str, in_response_to: str | None, options: ResponseOptions | None = None) -> str:
         given, family = self.users.get(email.strip().lower(), ("", ""))
         with self.lock:
+            self.ensure_sp_metadata()
+            encryption = self.encryption_for(options or self.defaults)
             xml = self.maker.make(email=email.strip(), given_name=given, family_name=family,
-                                  in_response_to=in_response_to)
+                                  in_response_to=in_response_to, encryption=encryption)
             b64 = base64.b64encode(xml).decode("ascii")
             self.last_response_b64 = b64
         return b64
@@ -419,11 +679,16 @@ class Handler(BaseHTTPRequestHandler):
         self.log_message("error %d: %s", code, message)
         self._page(code, "Error", f"<h1>Error</h1><p>{html.escape(message)}</p>")
 
-    def _post_form(self, email: str, in_response_to: str | None, relay_state: str | None) -> None:
+    def _json(self, value) -> None:
+        self._send(200, json.dumps(value).encode("utf-8"), "application/json")
+
+    def _post_form(self, email: str, in_response_to: str | None, relay_state: str | None,
+                   options: ResponseOptions) -> None:
         """The HTTP-POST binding: a page that posts SAMLResponse (+RelayState) to the ACS."""
-        b64 = self.state.respond(email, in_response_to)
-        self.log_message("issued response for %r InResponseTo=%s RelayState=%r",
-                         email, in_response_to, relay_state)
+        b64 = self.state.respond(email, in_response_to, options)
+        self.log_message("issued response for %r InResponseTo=%s RelayState=%r encrypt=%s",
+                         email, in_response_to, relay_state,
+                         f"{options.encrypt_what}:{options.encrypt}:{options.encrypt_to}" if options.encrypt else "no")
         e = html.escape
         fields = f'<input type="hidden" name="SAMLResponse" value="{b64}">'
         if relay_state is not None:
@@ -434,13 +699,18 @@ class Handler(BaseHTTPRequestHandler):
         # External script rather than inline, so it also works where inline JS is blocked.
         self._page(200, "Signing in…", body, head='<script src="/autosubmit.js"></script>')
 
-    def _login_form(self, in_response_to: str | None, relay_state: str | None, hint: str) -> None:
+    def _login_form(self, in_response_to: str | None, relay_state: str | None, hint: str,
+                    fields: dict[str, list[str]]) -> None:
         e = html.escape
         hidden = ""
         if in_response_to:
             hidden += f'<input type="hidden" name="InResponseTo" value="{e(in_response_to)}">'
         if relay_state is not None:
             hidden += f'<input type="hidden" name="RelayState" value="{e(relay_state)}">'
+        # The request's own response options go along to /login.
+        for name in OPTION_FIELDS:
+            if fields.get(name):
+                hidden += f'<input type="hidden" name="{name}" value="{e(fields[name][0])}">'
         known = "".join(f"<li>{e(u)}</li>" for u in sorted(self.state.users))
         body = ('<h1>Test IdP sign-in</h1><form method="post" action="/login">'
                 f'<label>Email <input type="email" name="email" id="email" value="{e(hint)}" '
@@ -454,6 +724,22 @@ class Handler(BaseHTTPRequestHandler):
         v = q.get(name)
         return v[0] if v else None
 
+    def _form(self) -> dict[str, list[str]]:
+        length = int(self.headers.get("Content-Length") or 0)
+        return parse_qs(self.rfile.read(length).decode("utf-8", "replace"), keep_blank_values=True)
+
+    def _answer(self, route) -> None:
+        """Runs a route, turning its failures into pages: a test IdP should answer, not hang up, on bugs."""
+        try:
+            route()
+        except OptionError as exc:
+            self._error(400, str(exc))
+        except SPMetadataUnavailable as exc:
+            self._error(502, str(exc))
+        except Exception as exc:
+            self.log_message("internal error: %r", exc)
+            self._error(500, f"internal error: {exc!r}")
+
     # -- routes --------------------------------------------------------------------------
 
     def do_HEAD(self) -> None:  # noqa: N802
@@ -462,63 +748,95 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         url = urlsplit(self.path)
         q = parse_qs(url.query, keep_blank_values=True)
-        try:
-            if url.path == "/metadata":
-                self._send(200, self.state.metadata_xml, "application/samlmetadata+xml")
-            elif url.path == "/sso":
-                self._sso(q)
-            elif url.path == "/idp-initiated":
-                user = self._one(q, "user")
-                if not user:
-                    return self._error(400, "user= is required")
-                self._post_form(user, None, self._one(q, "relay_state"))
-            elif url.path == "/last-response":
-                self._send(200, self.state.last_response_b64.encode("ascii"), "text/plain; charset=us-ascii")
-            elif url.path == "/last-request":
-                self._send(200, self.state.last_request_xml.encode("utf-8"), "application/xml")
-            elif url.path == "/autosubmit.js":
-                self._send(200, AUTOSUBMIT_JS, "text/javascript")
-            elif url.path == "/":
-                self._page(200, "samlidp", '<h1>samlgate test IdP</h1><ul>'
-                           '<li><a href="/metadata">metadata</a></li>'
-                           '<li><a href="/last-response">last response</a></li></ul>')
-            else:
-                self._error(404, "not found")
-        except Exception as exc:  # a test IdP should answer, not hang up, on bugs
-            self.log_message("internal error: %r", exc)
-            self._error(500, f"internal error: {exc!r}")
+        self._answer(lambda: self._get(url.path, q))
+
+    def _get(self, path: str, q: dict[str, list[str]]) -> None:
+        if path == "/metadata":
+            self._send(200, self.state.metadata_xml, "application/samlmetadata+xml")
+        elif path == "/sso":
+            self._sso(q, BINDING_HTTP_REDIRECT)
+        elif path == "/idp-initiated":
+            user = self._one(q, "user")
+            if not user:
+                return self._error(400, "user= is required")
+            self._post_form(user, None, self._one(q, "relay_state"), self.state.defaults.overridden(q))
+        elif path == "/sp-metadata":
+            with self.state.lock:
+                self.state.ensure_sp_metadata()
+                self._json(self.state.sp_metadata_summary())
+        elif path == "/last-response":
+            self._send(200, self.state.last_response_b64.encode("ascii"), "text/plain; charset=us-ascii")
+        elif path == "/last-request":
+            self._send(200, self.state.last_request_xml.encode("utf-8"), "application/xml")
+        elif path == "/autosubmit.js":
+            self._send(200, AUTOSUBMIT_JS, "text/javascript")
+        elif path == "/":
+            self._page(200, "samlidp", '<h1>samlgate test IdP</h1><ul>'
+                       '<li><a href="/metadata">metadata</a></li>'
+                       '<li><a href="/last-response">last response</a></li></ul>')
+        else:
+            self._error(404, "not found")
 
     def do_POST(self) -> None:  # noqa: N802
-        url = urlsplit(self.path)
-        if url.path != "/login":
-            return self._error(404, "not found")
-        length = int(self.headers.get("Content-Length") or 0)
-        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"), keep_blank_values=True)
+        path = urlsplit(self.path).path
+        if path == "/login":
+            self._answer(self._login)
+        elif path == "/sso":
+            self._answer(lambda: self._sso(self._form(), BINDING_HTTP_POST))
+        elif path == "/sp-metadata":
+            self._answer(self._refresh_sp_metadata)
+        else:
+            self._error(404, "not found")
+
+    def _login(self) -> None:
+        form = self._form()
         email = (self._one(form, "email") or "").strip()
         if not email:
             return self._error(400, "email is required")
-        try:
-            self._post_form(email, self._one(form, "InResponseTo") or None, self._one(form, "RelayState"))
-        except Exception as exc:
-            self.log_message("internal error: %r", exc)
-            self._error(500, f"internal error: {exc!r}")
+        self._post_form(email, self._one(form, "InResponseTo") or None, self._one(form, "RelayState"),
+                        self.state.defaults.overridden(form))
 
-    def _sso(self, q: dict[str, list[str]]) -> None:
+    def _refresh_sp_metadata(self) -> None:
+        self._form()
+        if not self.state.sp_metadata_url:
+            return self._error(400, "no --sp-metadata-url")
+        with self.state.lock:
+            self.state.refresh_sp_metadata()
+            self._json(self.state.sp_metadata_summary())
+
+    def _sso(self, q: dict[str, list[str]], binding: str) -> None:
+        """An AuthnRequest by HTTP-Redirect (query: deflated SAMLRequest, SigAlg + Signature over the query)
+        or HTTP-POST (form: SAMLRequest with an enveloped signature)."""
         saml_request = self._one(q, "SAMLRequest")
         if not saml_request:
             return self._error(400, "SAMLRequest is required")
         relay_state = self._one(q, "RelayState")
+        options = self.state.defaults.overridden(q)
         try:
             with self.state.lock:
-                req = self.state.server.parse_authn_request(saml_request, BINDING_HTTP_REDIRECT)
+                self.state.ensure_sp_metadata()
+                if binding == BINDING_HTTP_REDIRECT:
+                    req = self.state.server.parse_authn_request(saml_request, binding, relay_state=relay_state,
+                                                                sigalg=self._one(q, "SigAlg"),
+                                                                signature=self._one(q, "Signature"))
+                else:
+                    req = self.state.server.parse_authn_request(saml_request, binding)
                 self.state.last_request_xml = req.xmlstr if isinstance(req.xmlstr, str) \
                     else req.xmlstr.decode("utf-8", "replace")
+        except IncorrectlySigned as exc:
+            # Unsigned where a signature is required, or not verifiable with the SP metadata's certificates.
+            cause = exc.__cause__ or exc
+            return self._error(403, f"AuthnRequest signature missing or invalid: {cause!r}")
+        except SPMetadataUnavailable:
+            raise
         except Exception as exc:
             return self._error(400, f"could not parse AuthnRequest: {exc!r}")
         msg = req.message
         issuer = msg.issuer.text.strip() if msg.issuer is not None and msg.issuer.text else None
-        self.log_message("AuthnRequest ID=%s Issuer=%s ACS=%s", msg.id, issuer,
-                         msg.assertion_consumer_service_url)
+        self.log_message("AuthnRequest ID=%s Issuer=%s ACS=%s binding=%s signature=%s", msg.id, issuer,
+                         msg.assertion_consumer_service_url, binding.rsplit(":", 1)[-1],
+                         "verified" if self.state.server.config.getattr("want_authn_requests_signed", "idp")
+                         else "not required")
         # Like a real IdP we answer to the registered ACS, not to whatever the request names.
         if issuer and issuer != self.state.audience:
             self.log_message("warning: request Issuer %r != registered SP %r", issuer, self.state.audience)
@@ -527,9 +845,9 @@ class Handler(BaseHTTPRequestHandler):
                              msg.assertion_consumer_service_url, self.state.acs_url)
         user = self._one(q, "user")
         if user:
-            self._post_form(user, msg.id, relay_state)
+            self._post_form(user, msg.id, relay_state, options)
         else:
-            self._login_form(msg.id, relay_state, self._one(q, "login_hint") or "")
+            self._login_form(msg.id, relay_state, self._one(q, "login_hint") or "", q)
 
     def log_message(self, fmt: str, *args) -> None:
         # `fmt % args`: http.server's log_message interface.
@@ -577,6 +895,15 @@ def add_signing_args(p: argparse.ArgumentParser, sign_default: str) -> None:
                    help="attribute NameFormat")
 
 
+def add_encryption_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--encrypt", choices=sorted(CONTENT_ALGS), metavar="ALG",
+                   help="encrypt with this content algorithm: " + ", ".join(sorted(CONTENT_ALGS)))
+    p.add_argument("--encrypt-what", choices=ENCRYPT_WHAT, default="assertion",
+                   help="with --encrypt: the Assertion (EncryptedAssertion), the NameID (EncryptedID) or both")
+    p.add_argument("--key-transport", choices=sorted(KEY_TRANSPORTS), default="rsa-oaep-mgf1p",
+                   help="how the session key is encrypted to the SP's certificate")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="samlidp", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -607,6 +934,8 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--no-destination", action="store_true", help="omit the Destination attribute")
     p.add_argument("--count", type=int, default=1, help="number of responses, each with fresh IDs")
     p.add_argument("--out", help="write to FILE instead of stdout")
+    add_encryption_args(p)
+    p.add_argument("--encrypt-cert", metavar="PEM", help="the SP's encryption certificate (with --encrypt)")
 
     p = sub.add_parser("serve", help="run the HTTP test IdP on 127.0.0.1")
     p.add_argument("--port", type=int, required=True, help="0 picks a free port (see READY line)")
@@ -618,6 +947,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--users", help="file: JSON [{email,given_name,family_name}] or lines email:given:family")
     p.add_argument("--user", action="append", metavar="EMAIL:GIVEN:FAMILY", help="repeatable")
     add_signing_args(p, "assertion")
+    p.add_argument("--sp-metadata-url", metavar="URL",
+                   help="the SP's metadata (http:, https: or file:), fetched at first use and on POST "
+                        "/sp-metadata: its signing certificates check AuthnRequests, its encryption "
+                        "certificates receive encrypted responses")
+    p.add_argument("--require-signed-requests", action="store_true",
+                   help="refuse (403) AuthnRequests not signed by a signing key in the SP metadata")
+    add_encryption_args(p)
+    p.add_argument("--encrypt-to", default="1", metavar="N|SHA256",
+                   help="which encryption certificate of the SP metadata: its position (default 1) or "
+                        "its SHA-256 fingerprint (colons optional)")
 
     args = ap.parse_args(argv)
     # pysaml2 logs a lot at WARNING for harmless things; keep stderr readable.
@@ -631,7 +970,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "response":
         if args.count < 1:
             ap.error("--count must be >= 1")
+        if bool(args.encrypt) != bool(args.encrypt_cert):
+            ap.error("--encrypt and --encrypt-cert go together")
         return cmd_response(args)
+    if (args.require_signed_requests or args.encrypt) and not args.sp_metadata_url:
+        ap.error("--require-signed-requests and --encrypt need --sp-metadata-url")
     return cmd_serve(args)
 
 

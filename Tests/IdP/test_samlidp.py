@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import html.parser
+import json
 import os
 import signal
 import subprocess
@@ -359,3 +361,250 @@ def test_sigterm_exits_cleanly(rsa_keys):
     assert proc.stdout.readline().startswith("READY ")
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0
+
+
+# --------------------------------------------------------------------------------------
+# encryption and signed AuthnRequests
+# --------------------------------------------------------------------------------------
+
+ENCRYPTION_METHODS = {
+    "aes128-cbc": "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
+    "aes192-cbc": "http://www.w3.org/2001/04/xmlenc#aes192-cbc",
+    "aes256-cbc": "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+    "aes128-gcm": "http://www.w3.org/2009/xmlenc11#aes128-gcm",
+    "aes192-gcm": "http://www.w3.org/2009/xmlenc11#aes192-gcm",
+    "aes256-gcm": "http://www.w3.org/2009/xmlenc11#aes256-gcm",
+    "tripledes-cbc": "http://www.w3.org/2001/04/xmlenc#tripledes-cbc",
+}
+XENC = "http://www.w3.org/2001/04/xmlenc#"
+RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+ASSERTION_SIGNATURE = "//*[local-name()='Assertion']/*[local-name()='Signature']"
+
+
+@pytest.fixture(scope="session")
+def sp_keys(tmp_path_factory):
+    """Two SP key pairs, as an SP in the middle of a key rollover has (the first one active)."""
+    pairs = []
+    for name in ("sp1", "sp2"):
+        out = tmp_path_factory.mktemp(name)
+        run_idp("keys", "--out", str(out), "--cn", name)
+        pairs.append((str(out / "key.pem"), str(out / "cert.pem")))
+    return pairs
+
+
+def cert_body(cert_pem: str) -> str:
+    with open(cert_pem) as fh:
+        return "".join(line for line in fh.read().splitlines() if line and not line.startswith("-----"))
+
+
+def fingerprint(cert_pem: str) -> str:
+    return hashlib.sha256(base64.b64decode(cert_body(cert_pem))).hexdigest()
+
+
+def sp_metadata(*certs: str) -> str:
+    """SP metadata as samlgate publishes it: each key for signing and for encryption, in this order."""
+    def descriptor(use: str, cert: str) -> str:
+        return (f'<md:KeyDescriptor use="{use}"><ds:KeyInfo xmlns:ds="{NS["ds"]}"><ds:X509Data>'
+                f"<ds:X509Certificate>{cert_body(cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>"
+                "</md:KeyDescriptor>")
+
+    keys = "".join(descriptor("signing", c) for c in certs) + "".join(descriptor("encryption", c) for c in certs)
+    return (f'<md:EntityDescriptor xmlns:md="{NS["md"]}" entityID="{SP_AUDIENCE}">'
+            '<md:SPSSODescriptor AuthnRequestsSigned="true" '
+            'protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+            f"{keys}<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>"
+            '<md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" '
+            f'Location="{SP_ACS}" index="0" isDefault="true"/></md:SPSSODescriptor></md:EntityDescriptor>')
+
+
+def xmlsec_decrypt(xml: bytes, key: str, tmp_path) -> bytes | None:
+    """xmlsec1's decryption of the first EncryptedData; None when it fails."""
+    path = tmp_path / f"enc-{os.urandom(4).hex()}.xml"
+    path.write_bytes(xml)
+    res = subprocess.run(["xmlsec1", "--decrypt", "--privkey-pem", key, str(path)], capture_output=True)
+    return res.stdout if res.returncode == 0 else None
+
+
+def encrypted_data_methods(element: ET.Element) -> tuple[str, str]:
+    """(content algorithm, key transport) of the EncryptedData directly under `element`."""
+    data = element.find(f"{{{XENC}}}EncryptedData")
+    key = data.find(f"ds:KeyInfo/{{{XENC}}}EncryptedKey", NS)
+    return (data.find(f"{{{XENC}}}EncryptionMethod").get("Algorithm"),
+            key.find(f"{{{XENC}}}EncryptionMethod").get("Algorithm"))
+
+
+@pytest.mark.parametrize("alg", sorted(ENCRYPTION_METHODS))
+def test_encrypted_assertion(rsa_keys, sp_keys, tmp_path, alg):
+    sp_key, sp_cert = sp_keys[0]
+    xml = make_response(rsa_keys, "--encrypt", alg, "--encrypt-cert", sp_cert, "--in-response-to", "_e1")
+    root = ET.fromstring(xml)
+    assert root.find("saml:Assertion", NS) is None
+    encrypted = root.find("saml:EncryptedAssertion", NS)
+    assert encrypted_data_methods(encrypted) == (ENCRYPTION_METHODS[alg], XENC + "rsa-oaep-mgf1p")
+    assert b"ann@example.test" not in xml
+    assert xmlsec_decrypt(xml, sp_keys[1][0], tmp_path) is None  # the other SP key cannot open it
+    plain = xmlsec_decrypt(xml, sp_key, tmp_path)
+    check_common(ET.fromstring(plain), in_response_to="_e1")
+    # Signed before it was encrypted: the decrypted Assertion's signature verifies.
+    assert xmlsec_verify(plain, rsa_keys[1], tmp_path, ASSERTION_ID, node_xpath=ASSERTION_SIGNATURE)
+
+
+def test_encrypted_name_id_and_signed_response(rsa_keys, sp_keys, tmp_path):
+    sp_key, sp_cert = sp_keys[0]
+    xml = make_response(rsa_keys, "--encrypt", "aes128-gcm", "--encrypt-cert", sp_cert, "--encrypt-what", "both",
+                        "--sign", "both", "--key-transport", "rsa-1_5")
+    assert xmlsec_verify(xml, rsa_keys[1], tmp_path, RESPONSE_ID)  # the Response, signed after encryption
+    root = ET.fromstring(xml)
+    assert encrypted_data_methods(root.find("saml:EncryptedAssertion", NS)) == (
+        ENCRYPTION_METHODS["aes128-gcm"], XENC + "rsa-1_5")
+    assertion_plain = xmlsec_decrypt(xml, sp_key, tmp_path)
+    subject = ET.fromstring(assertion_plain).find(".//saml:Assertion/saml:Subject", NS)
+    assert subject.find("saml:NameID", NS) is None
+    assert encrypted_data_methods(subject.find("saml:EncryptedID", NS))[0] == ENCRYPTION_METHODS["aes128-gcm"]
+    # The Assertion's signature covers the EncryptedID, as sent.
+    assert xmlsec_verify(assertion_plain, rsa_keys[1], tmp_path, ASSERTION_ID, node_xpath=ASSERTION_SIGNATURE)
+    name_id = ET.fromstring(xmlsec_decrypt(assertion_plain, sp_key, tmp_path)).find(
+        ".//saml:Subject/saml:EncryptedID/saml:NameID", NS)
+    assert name_id.text == "ann@example.test"
+
+
+def test_encrypted_name_id_in_plain_assertion(rsa_keys, sp_keys, tmp_path):
+    sp_key, sp_cert = sp_keys[0]
+    xml = make_response(rsa_keys, "--encrypt", "aes256-cbc", "--encrypt-cert", sp_cert, "--encrypt-what", "name-id")
+    a = ET.fromstring(xml).find("saml:Assertion", NS)
+    assert a.find("saml:Subject/saml:NameID", NS) is None
+    assert a.find("saml:Subject/saml:EncryptedID", NS) is not None
+    assert xmlsec_verify(xml, rsa_keys[1], tmp_path, ASSERTION_ID)
+    assert b"ann@example.test</" in xmlsec_decrypt(xml, sp_key, tmp_path)
+
+
+@pytest.fixture()
+def secured_idp(rsa_keys, sp_keys, tmp_path):
+    """An IdP that requires signed AuthnRequests and encrypts, reading the SP's metadata from a file."""
+    key, cert = rsa_keys
+    metadata = tmp_path / "sp-metadata.xml"
+    metadata.write_text(sp_metadata(sp_keys[0][1]))
+    proc = subprocess.Popen(
+        [sys.executable, SAMLIDP, "serve", "--port", "0", "--key", key, "--cert", cert,
+         "--sp-acs", SP_ACS, "--sp-audience", SP_AUDIENCE, "--sp-metadata-url", metadata.as_uri(),
+         "--require-signed-requests", "--encrypt", "aes256-gcm"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline().strip()
+    assert line.startswith("READY http://127.0.0.1:"), line
+    yield line.split()[1], metadata
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=10)
+
+
+def signed_redirect_query(base: str, req_id: str, key: str, relay_state: str = "rs") -> dict[str, str]:
+    """The HTTP-Redirect binding's signed query: SigAlg and Signature over SAMLRequest, RelayState, SigAlg."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    fields = {"SAMLRequest": authn_request(base, req_id), "RelayState": relay_state, "SigAlg": RSA_SHA256}
+    signed = urllib.parse.urlencode(fields).encode("ascii")
+    with open(key, "rb") as fh:
+        private = serialization.load_pem_private_key(fh.read(), password=None)
+    fields["Signature"] = base64.b64encode(private.sign(signed, padding.PKCS1v15(), hashes.SHA256())).decode()
+    return fields
+
+
+def signed_post_request(base: str, req_id: str, key: str, tmp_path) -> str:
+    """An AuthnRequest with an enveloped signature (made by xmlsec1), base64 as the HTTP-POST binding wants."""
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ds = NS["ds"]
+    template = (
+        f'<samlp:AuthnRequest xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" ID="{req_id}" Version="2.0" '
+        f'IssueInstant="{now}" Destination="{base}/sso" AssertionConsumerServiceURL="{SP_ACS}">'
+        f"<saml:Issuer>{SP_AUDIENCE}</saml:Issuer>"
+        f'<ds:Signature xmlns:ds="{ds}"><ds:SignedInfo>'
+        '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>'
+        f'<ds:SignatureMethod Algorithm="{RSA_SHA256}"/><ds:Reference URI="#{req_id}"><ds:Transforms>'
+        f'<ds:Transform Algorithm="{ds}enveloped-signature"/>'
+        '<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>'
+        '<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>'
+        "</ds:SignedInfo><ds:SignatureValue/></ds:Signature></samlp:AuthnRequest>")
+    path = tmp_path / f"{req_id}.xml"
+    path.write_text(template)
+    res = subprocess.run(["xmlsec1", "--sign", "--privkey-pem", key, "--id-attr:ID",
+                          "urn:oasis:names:tc:SAML:2.0:protocol:AuthnRequest", str(path)],
+                         capture_output=True, check=True)
+    return base64.b64encode(res.stdout).decode()
+
+
+def post(url: str, fields: dict[str, str]) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode())
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_signed_redirect_request_gets_an_encrypted_response(secured_idp, sp_keys, tmp_path):
+    base, _ = secured_idp
+    sp_key = sp_keys[0][0]
+    q = signed_redirect_query(base, "_s1", sp_key)
+    status, _, body = get(f"{base}/sso?{urllib.parse.urlencode(q)}&user=ann@example.test")
+    assert status == 200, body
+    inputs = auto_post(body)
+    xml = base64.b64decode(inputs["SAMLResponse"])
+    root = ET.fromstring(xml)
+    assert encrypted_data_methods(root.find("saml:EncryptedAssertion", NS))[0] == ENCRYPTION_METHODS["aes256-gcm"]
+    check_common(ET.fromstring(xmlsec_decrypt(xml, sp_key, tmp_path)), in_response_to="_s1", **SP)
+
+
+def test_unsigned_or_badly_signed_redirect_requests_are_refused(secured_idp, sp_keys):
+    base, _ = secured_idp
+    unsigned = {"SAMLRequest": authn_request(base, "_u1"), "user": "ann@example.test"}
+    status, _, body = get(f"{base}/sso?{urllib.parse.urlencode(unsigned)}")
+    assert status == 403 and b"signature" in body
+    other_key = signed_redirect_query(base, "_u2", sp_keys[1][0])  # a key the metadata does not list
+    assert get(f"{base}/sso?{urllib.parse.urlencode(other_key)}")[0] == 403
+    tampered = dict(signed_redirect_query(base, "_u3", sp_keys[0][0]), RelayState="changed")
+    assert get(f"{base}/sso?{urllib.parse.urlencode(tampered)}")[0] == 403
+    assert get(base + "/last-response")[2] == b""  # nothing was issued
+
+
+def test_post_binding_request(secured_idp, sp_keys, tmp_path):
+    base, _ = secured_idp
+    signed = signed_post_request(base, "_p1", sp_keys[0][0], tmp_path)
+    status, body = post(f"{base}/sso", {"SAMLRequest": signed, "RelayState": "p", "user": "ann@example.test"})
+    assert status == 200, body
+    xml = base64.b64decode(auto_post(body)["SAMLResponse"])
+    check_common(ET.fromstring(xmlsec_decrypt(xml, sp_keys[0][0], tmp_path)), in_response_to="_p1", **SP)
+    unsigned = base64.b64encode(zlib.decompress(base64.b64decode(authn_request(base, "_p2")), -15)).decode()
+    assert post(f"{base}/sso", {"SAMLRequest": unsigned, "user": "ann@example.test"})[0] == 403
+    by_other_key = signed_post_request(base, "_p3", sp_keys[1][0], tmp_path)
+    assert post(f"{base}/sso", {"SAMLRequest": by_other_key})[0] == 403
+
+
+def test_sp_metadata_is_reread_on_demand(secured_idp, sp_keys, tmp_path):
+    base, metadata = secured_idp
+    (key1, cert1), (key2, cert2) = sp_keys
+    status, _, body = get(base + "/sp-metadata")
+    assert status == 200
+    assert json.loads(body)["encryption"] == [fingerprint(cert1)]
+    # The SP adds a next key; the IdP keeps its copy until asked to fetch it again.
+    metadata.write_text(sp_metadata(cert1, cert2))
+    assert json.loads(get(base + "/sp-metadata")[2])["encryption"] == [fingerprint(cert1)]
+    status, body = post(base + "/sp-metadata", {})
+    assert status == 200
+    assert json.loads(body)["encryption"] == [fingerprint(cert1), fingerprint(cert2)]
+
+    def issued(**options: str) -> bytes:
+        query = urllib.parse.urlencode({"user": "ann@example.test", **options})
+        status, _, body = get(f"{base}/idp-initiated?{query}")
+        assert status == 200, body
+        return base64.b64decode(auto_post(body)["SAMLResponse"])
+
+    by_position = issued(encrypt_to="2", encrypt="aes128-cbc")
+    assert xmlsec_decrypt(by_position, key1, tmp_path) is None
+    assert xmlsec_decrypt(by_position, key2, tmp_path) is not None
+    assert encrypted_data_methods(ET.fromstring(by_position).find("saml:EncryptedAssertion", NS))[0] == \
+        ENCRYPTION_METHODS["aes128-cbc"]
+    colons = ":".join(fingerprint(cert1)[i:i + 2] for i in range(0, 64, 2)).upper()
+    assert xmlsec_decrypt(issued(encrypt_to=colons), key1, tmp_path) is not None
+    assert ET.fromstring(issued(encrypt="none")).find("saml:Assertion", NS) is not None
+    assert get(f"{base}/idp-initiated?user=ann@example.test&encrypt_to=3")[0] == 400
+    assert get(f"{base}/idp-initiated?user=ann@example.test&encrypt=rot13")[0] == 400

@@ -243,18 +243,21 @@ class Samlgate:
         return json.loads(self(*args, "--json").stdout)
 
 
-def start_idp(processes: Processes, python: str, work: Path, acs: str, audience: str, users: list[str]) -> str:
+def start_idp(processes: Processes, python: str, work: Path, acs: str, audience: str, users: list[str],
+              options: list[str] | None = None) -> str:
     """Starts `samlidp.py serve` on a free port and returns its base URL."""
-    return start_idp_on_port(processes, python, work, 0, acs, audience, users)
+    return start_idp_on_port(processes, python, work, 0, acs, audience, users, options)
 
 
 def start_idp_on_port(processes: Processes, python: str, work: Path, port: int, acs: str, audience: str,
-                      users: list[str]) -> str:
-    """Starts `samlidp.py serve` on `port` (0: any free one) and returns its base URL."""
+                      users: list[str], options: list[str] | None = None) -> str:
+    """Starts `samlidp.py serve` on `port` (0: any free one) and returns its base URL; `options` are more of
+    its flags (--sp-metadata-url, --require-signed-requests, --encrypt …)."""
     args = [python, str(REPO / "Tests" / "IdP" / "samlidp.py"), "serve", "--port", str(port),
             "--key", str(IDP_KEY), "--cert", str(IDP_CERT), "--sp-acs", acs, "--sp-audience", audience]
     for user in users:
         args += ["--user", user]
+    args += options or []
     process = processes.start("idp", args, work / "idp.log", stdout=subprocess.PIPE, text=True)
     line = process.stdout.readline().strip()
     if not line.startswith("READY "):
