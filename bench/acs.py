@@ -6,8 +6,11 @@ Run through bench/acs.sh, which installs what is needed, builds the release bina
 IdP's venv, then calls this with --bins and --python. Everything listens on 127.0.0.1 on free ports
 and lives in one temporary folder; every process started here is stopped on exit.
 
-Each run POSTs unique, validly signed SAML Responses (made beforehand by Tests/IdP/samlidp.py, never
-sent twice) with wrk and bench/wrk-acs.lua, and counts the answers per HTTP status. A run whose
+Each run POSTs unique, validly signed SAML Responses (made beforehand by bench/responses.py, never
+sent twice) with wrk and bench/wrk-acs.lua, and counts the answers per HTTP status: plaintext, then with
+the signed Assertion encrypted to the SP's certificate (samlgate, mellon and Shibboleth each decrypting
+with their own key). samlgate's SP-initiated login (GET …/login, signed and unsigned AuthnRequests) is
+timed too, and with --before-bins an older build's plaintext ACS next to this one's. A run whose
 success share is below 99% is marked INVALID and the script exits 1. The peers, wrk, the response pools and
 the report are modules of samlgate_tools.bench (python/samlgate_tools/bench/).
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shutil
 import signal
 import sys
@@ -23,7 +27,9 @@ import time
 from pathlib import Path
 
 from samlgate_tools import harness
+from samlgate_tools.bench.before_after import measure_before_after
 from samlgate_tools.bench.common import log
+from samlgate_tools.bench.encryption import CONTENT_ALGORITHMS
 from samlgate_tools.bench.floor import run_floor
 from samlgate_tools.bench.mellon import measure_mellon
 from samlgate_tools.bench.report import Results, report
@@ -52,6 +58,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-shibboleth", action="store_true", help="skip Shibboleth SP 3 (mod_shib + shibd)")
     parser.add_argument("--shibboleth-unavailable", metavar="REASON",
                         help="Shibboleth SP could not be installed (acs.sh): say why in the table, measure the rest")
+    parser.add_argument("--no-encrypted", action="store_true", help="skip the encrypted-assertion runs")
+    parser.add_argument("--no-mellon-encrypted", action="store_true", help="skip mellon's encrypted-assertion runs")
+    parser.add_argument("--content-encryption", choices=sorted(CONTENT_ALGORITHMS), default="aes256-gcm",
+                        help="the encrypted runs' EncryptedData algorithm (the key: RSA-OAEP-MGF1P)")
+    parser.add_argument("--no-login", action="store_true", help="skip samlgate's GET …/login runs")
+    parser.add_argument("--before-bins", metavar="DIR",
+                        help="an older build's release samlgate and samlgate-fcgi (and samlgate-bench): its "
+                             "plaintext ACS (and in-process floor) is measured next to this build's")
+    parser.add_argument("--before-name", default="before", help="what to call the --before-bins build")
+    parser.add_argument("--before-rounds", type=int, default=2,
+                        help="runs of each build per concurrency, alternating which goes first")
     parser.add_argument("--no-floor", action="store_true", help="skip bench/validate.sh")
     parser.add_argument("--no-rss-check", action="store_true",
                         help="skip the responder memory check (VmRSS after 10,000 and 100,000 post-backs)")
@@ -70,6 +87,8 @@ def measure(args: argparse.Namespace, work: Path, processes: harness.Processes) 
         measure_mellon(args, work, processes, key, cert, results)
         if not args.no_shibboleth:
             measure_shibboleth(args, work, processes, key, cert, results)
+        if args.before_bins:
+            measure_before_after(args, work, processes, key, cert, results)
     except (KeyboardInterrupt, SystemExit):
         processes.stop_all()
         if not args.keep:
@@ -86,7 +105,10 @@ def measure(args: argparse.Namespace, work: Path, processes: harness.Processes) 
 
 def main() -> int:
     args = parse_args()
+    if args.generator != "fast":
+        args.no_encrypted = True  # encrypted responses come from bench/responses.py only
     started = time.monotonic()
+    load = os.getloadavg()
     date = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
 
     def on_signal(signum, frame):
@@ -98,10 +120,10 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="samlgate-bench-"))
     work.chmod(0o755)
     results = measure(args, work, harness.Processes())
-    floor = {} if args.no_floor else run_floor()
+    floor = {} if args.no_floor else run_floor(args.before_bins, args.before_name)
     keep = args.keep or results.shib_failed
     print(report(results, floor, date=date, seconds=args.seconds, concurrencies=args.concurrency, started=started,
-                 work=work, keep=keep), flush=True)
+                 work=work, keep=keep, load=(load, os.getloadavg())), flush=True)
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if results.invalid or results.shib_failed or (floor and "error" in floor) else 0

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Side-by-side ACS benchmark: samlgate (nginx + samlgate-fcgi) against mod_auth_mellon 0.18 and
 # Shibboleth SP 3 (mod_shib + shibd; skip with --no-shibboleth), both in Apache 2.4 (prefork), in one
-# run, on 127.0.0.1. See bench/README.md for what each number means.
+# run, on 127.0.0.1: plaintext and encrypted assertions, samlgate's SP-initiated login (signed and
+# unsigned AuthnRequests) and its per-request check. See bench/README.md for what each number means.
 #
-#   sudo bench/acs.sh                 # ~8-10 minutes on 2 cores; prints the table at the end
+#   sudo bench/acs.sh                 # ~13 minutes on 2 cores; prints the tables at the end
 #   bench/acs.sh --seconds 5          # shorter runs; other options: bench/acs.py --help
+#   bench/acs.sh --before-bins OLD/.build/release --before-name REV   # and an older build, back to back
 #
 # Installs what it needs (Debian 12), builds release binaries, makes the test IdP's venv, generates
-# unique signed responses before each timed window, drives the SPs with wrk, then runs
+# unique signed (and encrypted) responses before each timed window, drives the SPs with wrk, then runs
 # bench/validate.sh for the in-process floor. Exits 1 if any run is invalid (< 99% success answers,
 # sessions missing) or something fails. Needs root: Apache switches to www-data, nginx runs as root.
 set -euo pipefail

@@ -16,6 +16,7 @@ from samlgate_tools.bench.apache import (
     wait_for_children,
 )
 from samlgate_tools.bench.common import VALID_SECONDS, log, stop
+from samlgate_tools.bench.encryption import NAMES as ENCRYPTION_NAMES
 from samlgate_tools.bench.metrics import pss_kb, status_kb, tree
 from samlgate_tools.bench.pool import ResponsePool
 from samlgate_tools.bench.report import Results
@@ -41,6 +42,7 @@ class MellonSite:
         (self.root / "htdocs" / "protected" / "index.html").write_text("protected\n")
         (self.root / "empty-ca.pem").write_text("")
         key, cert = self.root / "sp-key.pem", self.root / "sp-cert.pem"
+        self.sp_cert = cert  # also its encryption certificate: mellon decrypts with MellonSPPrivateKeyFile
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
                         "/CN=mellon bench SP", "-keyout", str(key), "-out", str(cert)],
                        check=True, capture_output=True)
@@ -109,9 +111,22 @@ def smoke_mellon(site: MellonSite, pool: ResponsePool) -> tuple[int, str]:
 
 
 
+def timed_post_backs(mellon: MellonSite, pool: ResponsePool, run: Run, args, expected: float,
+                     location: str) -> Run:
+    """One timed ACS run, with the Apache children's memory."""
+    post_backs(pool, run, mellon.acs, args.seconds, expected, mellon.work, [mellon.process.pid], location)
+    children = mellon.children()
+    run.peak_rss_mb = max((status_kb(pid, "VmHWM") for pid in children), default=0) / 1024
+    run.total_pss_mb = pss_kb(tree(mellon.process.pid)) / 1024
+    run.note = f"{len(children)} children"
+    log(describe(run))
+    return run
+
+
 def measure_mellon(args, work: Path, processes: harness.Processes, key: Path, cert: Path,
                    results: Results) -> None:
-    """The mellon rows: with the CA bundle hidden and (unless --no-mellon-stock) as installed."""
+    """The mellon rows: with the CA bundle hidden (plaintext, then encrypted) and (unless --no-mellon-stock)
+    as installed (plaintext)."""
     mellon = MellonSite(work, processes, cert)
     pool = ResponsePool("mellon", work, args.python, key, cert, mellon.acs, mellon.audience, VALID_SECONDS,
                         args.generator, args.generators)
@@ -124,13 +139,27 @@ def measure_mellon(args, work: Path, processes: harness.Processes, key: Path, ce
         success, location = smoke_mellon(mellon, pool)
         expected = guess
         for concurrency in args.concurrency:
-            run = post_backs(pool, Run("mellon", label, concurrency, success_status=success), mellon.acs,
-                             args.seconds, expected, work, [mellon.process.pid], location)
-            children = mellon.children()
-            run.peak_rss_mb = max((status_kb(pid, "VmHWM") for pid in children), default=0) / 1024
-            run.total_pss_mb = pss_kb(tree(mellon.process.pid)) / 1024
-            run.note = f"{len(children)} children"
-            log(describe(run))
+            run = timed_post_backs(mellon, pool, Run("mellon", label, concurrency, success_status=success), args,
+                                   expected, location)
             expected = max(expected, run.rate)
             results.runs.append(run)
+        if hide_ca and not (args.no_encrypted or args.no_mellon_encrypted):
+            # Encrypted to the SP's key pair (MellonSPPrivateKeyFile decrypts); the faster variant only.
+            encrypted = ResponsePool("mellon-encrypted", work, args.python, key, cert, mellon.acs, mellon.audience,
+                                     VALID_SECONDS, "fast", 1, encrypt_to=mellon.sp_cert,
+                                     content_encryption=args.content_encryption)
+            results.pools.append(encrypted)
+            mellon.start(hide_ca)  # fresh, as for the plaintext runs (its session cache is emptied)
+            try:
+                success, location = smoke_mellon(mellon, encrypted)
+            except RuntimeError as error:
+                log(f"mellon (encrypted): {error}")
+                results.notes.append(f"mellon does not accept the encrypted responses: {error}"[:600])
+                continue
+            name = ENCRYPTION_NAMES[args.content_encryption]
+            for concurrency in args.concurrency:
+                run = timed_post_backs(mellon, encrypted, Run("mellon", f"{label}, {name}", concurrency,
+                                                              success_status=success, encrypted=True),
+                                       args, expected, location)
+                results.runs.append(run)
     stop(processes, mellon.process)

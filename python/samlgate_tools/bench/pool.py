@@ -15,11 +15,16 @@ from samlgate_tools.bench.common import BENCH, IDP_ENTITY_ID, SAMLIDP, USERS, lo
 class ResponsePool:
     """Unique signed SAMLResponses for one SP, kept as files of form bodies (`SAMLResponse=…`, one a
     line). `take` hands out bodies never handed out before, generating more first when short;
-    `give_back` returns the ones a run did not send."""
+    `give_back` returns the ones a run did not send. `encrypt_to`: an SP certificate each Assertion is
+    encrypted to (after signing) with `content_encryption` (bench/responses.py --encrypt-to)."""
 
     def __init__(self, name: str, work: Path, python: str, key: Path, cert: Path, acs: str, audience: str,
-                 valid_seconds: int, generator: str, generators: int, script: str = "responses.py"):
+                 valid_seconds: int, generator: str, generators: int, script: str = "responses.py",
+                 encrypt_to: Path | None = None, content_encryption: str = "aes256-gcm"):
+        if encrypt_to and generator != "fast":
+            raise ValueError("encrypted responses come from bench/responses.py only (--generator fast)")
         self.generator, self.script = generator, script
+        self.encrypt_to, self.content_encryption = encrypt_to, content_encryption
         self.name, self.work, self.python, self.key, self.cert = name, work, python, key, cert
         self.acs, self.audience, self.valid_seconds, self.generators = acs, audience, valid_seconds, generators
         self.chunks: collections.deque[tuple[Path, int]] = collections.deque()  # (file, lines), all unused
@@ -50,6 +55,8 @@ class ResponsePool:
                     "--issuer", IDP_ENTITY_ID, "--email", email, "--given-name", given, "--family-name", family,
                     "--key", str(self.key), "--cert", str(self.cert), "--valid-seconds", str(self.valid_seconds),
                     "--count", str(per), "--out", str(out)]
+            if self.encrypt_to:
+                args += ["--encrypt-to", str(self.encrypt_to), "--content-encryption", self.content_encryption]
             errors = open(self.work / "generator.log", "ab")
             jobs.append((subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=errors), out))
         # samlidp.py: ~40-400/s per process depending on the machine; allow a generous bound.

@@ -21,6 +21,7 @@ class Results:
     notes: list[str] = field(default_factory=list)
     pools: list[ResponsePool] = field(default_factory=list)  # one per SP, in the order measured
     rss_after_acs: float = 0.0  # the responder's VmRSS after the timed ACS runs, MB
+    samlgate_threads: int = 0  # the samlgate-fcgi --threads value kept for the timed runs
     memory: list[tuple[int, float]] | None = None  # the responder's VmRSS after 10k and 100k post-backs
     memory_problems: list[str] = field(default_factory=list)
     shib_skipped: str | None = None  # why Shibboleth was not measured (None: it was, or --no-shibboleth)
@@ -70,33 +71,71 @@ def acs_table(runs: list[Run], results: Results) -> str:
 
 
 def ratio_table(acs_runs: list[Run], concurrencies: list[int]) -> str:
-    """samlgate's rate and CPU per login against each peer's faster variant, per concurrency."""
+    """samlgate's rate and CPU per login against each peer's faster variant, per concurrency: plaintext
+    against plaintext, then encrypted against encrypted."""
     ratio_rows = [["ratio samlgate / peer", "conc", "accepted/s", "CPU per login"]]
-    for concurrency in concurrencies:
-        ours = next((r for r in acs_runs if r.sp == "samlgate" and r.concurrency == concurrency), None)
-        best = {}  # each peer's faster variant at this concurrency
-        for r in acs_runs:
-            if r.sp != "samlgate" and r.concurrency == concurrency and (r.sp not in best or r.rate > best[r.sp].rate):
-                best[r.sp] = r
-        if not ours or not best:
-            continue
-        fastest = max(best.values(), key=lambda r: r.rate)
-        for peer in best.values():
-            variants = sum(1 for r in acs_runs if r.sp == peer.sp and r.concurrency == concurrency)
-            label = f"vs {peer.sp} ({peer.label}" + (", the faster" if variants > 1 else "") + ")"
-            ratio_rows.append([label + (" — fastest peer" if peer is fastest and len(best) > 1 else ""),
-                               str(concurrency), f"{ours.rate / peer.rate:.1f}x" if peer.rate else "-",
-                               f"{peer.cpu_us / ours.cpu_us:.1f}x less"
-                               if ours.cpu_us == ours.cpu_us and peer.cpu_us == peer.cpu_us else "-"])
+    for encrypted in (False, True):
+        runs = [r for r in acs_runs if r.encrypted == encrypted]
+        for concurrency in concurrencies:
+            ours = next((r for r in runs if r.sp == "samlgate" and r.concurrency == concurrency), None)
+            best = {}  # each peer's faster variant at this concurrency
+            for r in runs:
+                if r.sp != "samlgate" and r.concurrency == concurrency and (
+                        r.sp not in best or r.rate > best[r.sp].rate):
+                    best[r.sp] = r
+            if not ours or not best:
+                continue
+            fastest = max(best.values(), key=lambda r: r.rate)
+            for peer in best.values():
+                variants = sum(1 for r in runs if r.sp == peer.sp and r.concurrency == concurrency)
+                label = f"vs {peer.sp} ({peer.label}" + (", the faster" if variants > 1 else "") + ")"
+                ratio_rows.append([label + (" — fastest peer" if peer is fastest and len(best) > 1 else ""),
+                                   str(concurrency), f"{ours.rate / peer.rate:.1f}x" if peer.rate else "-",
+                                   f"{peer.cpu_us / ours.cpu_us:.1f}x less"
+                                   if ours.cpu_us == ours.cpu_us and peer.cpu_us == peer.cpu_us else "-"])
     return table(ratio_rows)
+
+
+def login_table(runs: list[Run]) -> str:
+    """SP-initiated sign-in starts, signed and unsigned AuthnRequests."""
+    rows = [["SP-initiated login (302 to the IdP)", "conc", "req/s", "ok %", "p50 ms", "p99 ms", "CPU µs/req",
+             "note"]]
+    for r in runs:
+        rows.append([f"{r.sp}: {r.label}", str(r.concurrency), fmt(r.rate), f"{100 * r.share:.1f}",
+                     fmt(r.p50_ms, 2), fmt(r.p99_ms, 2), fmt(r.cpu_us), r.note + ("" if r.valid else " INVALID")])
+    for signed, unsigned in zip([r for r in runs if "unsigned" not in r.label],
+                                [r for r in runs if "unsigned" in r.label], strict=False):
+        if unsigned.rate:
+            rows.append(["signed / unsigned", str(signed.concurrency), f"{100 * signed.rate / unsigned.rate:.0f}%",
+                         "", "", "", f"+{signed.cpu_us - unsigned.cpu_us:.0f}", ""])
+    return table(rows)
+
+
+def before_after_table(runs: list[Run], concurrencies: list[int]) -> str:
+    """The plaintext ACS of the older build and this one, each run, then the mean rates' ratio."""
+    rows = [["plaintext ACS, two builds back to back", "conc", "accepted/s", "ok %", "p50 ms", "p99 ms",
+             "CPU µs/login", "note"]]
+    for concurrency in concurrencies:
+        here = [r for r in runs if r.concurrency == concurrency]
+        for r in here:
+            rows.append([f"samlgate: {r.label}", str(r.concurrency), fmt(r.rate), f"{100 * r.share:.1f}",
+                         fmt(r.p50_ms, 1), fmt(r.p99_ms, 1), fmt(r.cpu_us), r.note + ("" if r.valid else " INVALID")])
+        sides = {side: [r for r in here if r.side == side] for side in ("before", "after")}
+        if all(sides.values()):
+            rate = {side: sum(r.rate for r in rs) / len(rs) for side, rs in sides.items()}
+            cpu = {side: sum(r.cpu_us for r in rs) / len(rs) for side, rs in sides.items()}
+            rows.append([f"after / before (mean of {len(sides['after'])})", str(concurrency),
+                         f"{rate['after'] / rate['before']:.2f}x" if rate["before"] else "-", "", "", "",
+                         f"{cpu['after'] / cpu['before']:.2f}x", ""])
+    return table(rows)
 
 
 def auth_table(runs: list[Run], concurrencies: list[int]) -> str:
     """The per-request session check next to nginx serving a static file."""
     auth_rows = [["per-request check", "conc", "req/s", "ok %", "p50 ms", "p99 ms", "CPU µs/req", "vs static"]]
     for concurrency in concurrencies:
-        auth = next((r for r in runs if "auth" in r.label and r.concurrency == concurrency), None)
-        static = next((r for r in runs if r.sp == "nginx" and r.concurrency == concurrency), None)
+        auth = next((r for r in runs if r.kind == "auth" and r.concurrency == concurrency), None)
+        static = next((r for r in runs if r.kind == "static" and r.concurrency == concurrency), None)
         for r in (auth, static):
             if r:
                 versus = f"{100 * auth.rate / static.rate:.0f}%" if (r is auth and static and static.rate) else ""
@@ -108,10 +147,14 @@ def auth_table(runs: list[Run], concurrencies: list[int]) -> str:
 
 def floor_lines(floor: dict) -> list[str]:
     if floor.get("validations") and floor.get("openssl"):
-        return [table([["in-process floor (bench/validate.sh, one thread)", "per second"],
-                       ["samlgate validations (SAML library, no HTTP/DB)", fmt(floor["validations"])],
-                       ["openssl speed rsa2048 verify", fmt(floor["openssl"])],
-                       ["ratio", f"{100 * floor['validations'] / floor['openssl']:.1f}%"]]), ""]
+        rows = [["in-process floor (bench/validate.sh, one thread)", "per second"],
+                ["samlgate validations (SAML library, no HTTP/DB)", fmt(floor["validations"])],
+                ["openssl speed rsa2048 verify", fmt(floor["openssl"])],
+                ["ratio", f"{100 * floor['validations'] / floor['openssl']:.1f}%"]]
+        if floor.get("before"):
+            rows += [[f"the older build's validations ({floor['before_name']})", fmt(floor["before"])],
+                     ["this build / the older one", f"{floor['validations'] / floor['before']:.2f}x"]]
+        return [table(rows), ""]
     if floor:
         return [f"in-process floor: bench/validate.sh failed: {floor.get('error', '')}", ""]
     return []
@@ -130,14 +173,22 @@ def memory_lines(results: Results) -> list[str]:
 
 
 def report(results: Results, floor: dict, *, date: str, seconds: float, concurrencies: list[int], started: float,
-           work: Path, keep: bool) -> str:
-    """The whole report: the tables, then notes and one INVALID line per invalid run."""
-    acs_runs = [r for r in results.runs if "auth" not in r.label and r.sp != "nginx"]
+           work: Path, keep: bool, load: tuple[tuple[float, ...], tuple[float, ...]]) -> str:
+    """The whole report: the tables, then notes and one INVALID line per invalid run. `load`: the load
+    averages (1, 5, 15 min) at the start and at the end."""
+    acs_runs = [r for r in results.runs if r.kind == "acs"]
     out = [f"samlgate ACS benchmark — {date}, {os.cpu_count()} cores ({cpu_model()}), {platform.platform()}",
-           f"wrk -t{WRK_THREADS} --latency, {seconds:g}s per run, client on the same cores", "",
+           f"wrk -t{WRK_THREADS} --latency, {seconds:g}s per run, client on the same cores; load average "
+           + " at the start, ".join("/".join(f"{x:.2f}" for x in averages) for averages in load) + " at the end", "",
            acs_table(acs_runs, results), ""]
     out += [ratio_table(acs_runs, concurrencies), ""]
+    logins = [r for r in results.runs if r.kind == "login"]
+    if logins:
+        out += [login_table(logins), ""]
     out += [auth_table(results.runs, concurrencies), ""]
+    compared = [r for r in results.runs if r.kind == "before-after"]
+    if compared:
+        out += [before_after_table(compared, concurrencies), ""]
     out += floor_lines(floor)
     out += memory_lines(results)
     out += [f"note: {n}" for n in results.notes]

@@ -7,6 +7,10 @@ its signing step, which is captured; then for each copy the Response ID, the Ass
 Reference URI) and the SessionIndex are replaced with fresh random ones, and the copies are signed by
 `xmlsec1 --sign` exactly as pysaml2 signs them, but hundreds of files per xmlsec1 process.
 
+With `--encrypt-to CERT` each signed Assertion is then encrypted to that SP certificate
+(samlgate_tools.bench.encryption: AES-256-GCM or, with `--content-encryption aes256-cbc`, AES-256-CBC, the
+key transported with RSA-OAEP-MGF1P), in this process.
+
 Output: one base64 SAMLResponse per line, like `samlidp.py response`. The programs are bench/responses.py
 and bench/responses_unique.py (one user per Response).
 """
@@ -25,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import samlidp  # the test IdP (Tests/IdP/samlidp.py): pysaml2 configured as in the interop tests
+from samlgate_tools.bench import encryption
 
 ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion:Assertion"
 DECLARATION = '<?xml version="1.0"?>\n'
@@ -97,6 +102,9 @@ def main(description: str = __doc__, unique_users: bool = False) -> int:
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--batch", type=int, default=250, help="documents per xmlsec1 process")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="xmlsec1 processes at once")
+    parser.add_argument("--encrypt-to", metavar="CERT", help="encrypt each Assertion to this SP certificate (PEM)")
+    parser.add_argument("--content-encryption", choices=sorted(encryption.CONTENT_ALGORITHMS), default="aes256-gcm",
+                        help="with --encrypt-to: the EncryptedData's algorithm")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 
@@ -106,6 +114,14 @@ def main(description: str = __doc__, unique_users: bool = False) -> int:
     xmlsec = shutil.which("xmlsec1")
     if not xmlsec:
         sys.exit("responses.py: xmlsec1 not found on PATH")
+
+    recipient = encryption.public_key(Path(args.encrypt_to).read_bytes()) if args.encrypt_to else None
+
+    def make_batch(texts: list[str], folder: Path, index: int) -> list[bytes]:
+        documents = sign_batch(xmlsec, args.key, texts, folder, index)
+        if recipient:
+            documents = [encryption.encrypt_assertion(d, recipient, args.content_encryption) for d in documents]
+        return documents
 
     def copy() -> str:
         text = xml
@@ -121,7 +137,7 @@ def main(description: str = __doc__, unique_users: bool = False) -> int:
         left -= size
     with tempfile.TemporaryDirectory(prefix="bench-responses-") as folder, open(args.out, "w") as out, \
             ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(sign_batch, xmlsec, args.key, [copy() for _ in range(size)], Path(folder), index)
+        futures = [pool.submit(make_batch, [copy() for _ in range(size)], Path(folder), index)
                    for index, size in enumerate(batches)]
         for future in futures:
             for document in future.result():

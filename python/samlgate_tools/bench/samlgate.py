@@ -1,5 +1,7 @@
 """The samlgate peer: nginx with the shipped snippets in front of samlgate-fcgi, and nginx alone serving a
-static file for the per-request check."""
+static file for the per-request check. The same site serves the plaintext and the encrypted post-backs,
+the SP-initiated login (samlgate_tools.bench.login) and the before/after comparison
+(samlgate_tools.bench.before_after)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from pathlib import Path
 
 from samlgate_tools import harness
 from samlgate_tools.bench.common import ACCOUNT, IDP_ENTITY_ID, USERS, VALID_SECONDS, WRK_THREADS, log, stop
+from samlgate_tools.bench.encryption import NAMES as ENCRYPTION_NAMES
+from samlgate_tools.bench.login import measure_login
 from samlgate_tools.bench.metrics import pss_kb, status_kb, tree
 from samlgate_tools.bench.pool import ResponsePool
 from samlgate_tools.bench.report import Results
@@ -18,21 +22,27 @@ from samlgate_tools.bench.wrk import Run, describe, fill, post_backs, run_wrk
 
 
 class SamlgateSite:
-    """samlgate-fcgi on a unix socket behind nginx with the shipped snippets, one account `acme`."""
+    """samlgate-fcgi on a unix socket behind nginx with the shipped snippets, one account `acme`.
+    `bins`: another build's binaries (default --bins); `name`: its folder under `work` (a second site
+    gets its own nginx there too)."""
 
-    def __init__(self, args, work: Path, processes: harness.Processes):
-        self.args, self.work, self.processes = args, work, processes
-        self.bins = Path(args.bins)
+    def __init__(self, args, work: Path, processes: harness.Processes, bins: Path | None = None,
+                 name: str = "samlgate"):
+        self.args, self.work, self.processes, self.name = args, work, processes, name
+        self.bins = Path(bins or args.bins)
         self.port = harness.free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.acs = f"{self.base_url}/sso/{ACCOUNT}/acs"
         self.audience = f"{self.base_url}/sso/{ACCOUNT}/metadata"
-        self.db = work / "samlgate" / "samlgate.db"
+        self.db = work / name / "samlgate.db"
         self.db.parent.mkdir()
-        self.socket = work / "samlgate" / "samlgate.sock"
+        self.socket = work / name / "samlgate.sock"
         self.cli = harness.Samlgate(self.bins, self.db)
         self.responder = None
         self.threads = 0
+        # A build from before the SP keys reached the responder has no --secret-file.
+        usage = subprocess.run([str(self.bins / "samlgate-fcgi"), "--help"], capture_output=True, text=True)
+        self.secret_option = "--secret-file" in usage.stdout + usage.stderr
 
     def configure(self, cert: Path) -> None:
         cli = self.cli
@@ -51,18 +61,30 @@ class SamlgateSite:
             stop(self.processes, self.responder)
         if self.socket.exists():
             self.socket.unlink()
+        secret = ["--secret-file", str(self.db.parent / "secret.key")] if self.secret_option else []
         self.responder = self.processes.start(
-            "samlgate-fcgi", [str(self.bins / "samlgate-fcgi"), "--db", str(self.db), "--secret-file",
-                              str(self.db.parent / "secret.key"), "--listen",
-                              f"unix:{self.socket}", "--threads", str(threads)],
-            self.work / "samlgate-fcgi.log")
+            f"samlgate-fcgi ({self.name})", [str(self.bins / "samlgate-fcgi"), "--db", str(self.db), *secret,
+                                             "--listen", f"unix:{self.socket}", "--threads", str(threads)],
+            self.db.parent / "samlgate-fcgi.log")
         harness.wait_for_path(self.socket)
         self.threads = threads
 
     def start_nginx(self) -> None:
         self.app, app_port = harness.start_echo_app()
-        harness.start_nginx(self.processes, self.work, self.port, self.socket, app_port, account=ACCOUNT)
-        self.nginx = next(p for n, p in self.processes.running if n == "nginx")
+        harness.start_nginx(self.processes, self.db.parent, self.port, self.socket, app_port, account=ACCOUNT)
+        self.nginx = self.processes.running[-1][1]
+
+    def sp_certificate(self) -> Path:
+        """The PEM certificate of the account's active SP key (the one an IdP encrypts to), in a file."""
+        active = next(k for k in self.cli.json("sp-key", "list", "--account", ACCOUNT) if k["state"] == "active")
+        path = self.db.parent / "sp-cert.pem"
+        path.write_text(self.cli("sp-key", "cert", "--account", ACCOUNT, "--id", str(active["id"])).stdout)
+        return path
+
+    def stop(self) -> None:
+        for process in (self.responder, self.nginx):
+            stop(self.processes, process)
+        self.app.shutdown()
 
     def sessions(self) -> int:
         return len(self.cli.json("session", "list", "--account", ACCOUNT))
@@ -93,6 +115,31 @@ def smoke_samlgate(site: SamlgateSite, pool: ResponsePool) -> tuple[str, str]:
 
 
 
+def timed_post_backs(site: SamlgateSite, pool: ResponsePool, run: Run, seconds: float, expected: float,
+                     location: str, results: Results) -> Run:
+    """One timed ACS run, checked: every 303 made one session (`samlgate session list`, right before the
+    wrk run that counts and after it)."""
+    counted = {}
+
+    def count_sessions() -> None:
+        counted["before"] = site.sessions()
+
+    post_backs(pool, run, site.acs, seconds, expected, site.work, [site.responder.pid, site.nginx.pid], location,
+               before_attempt=count_sessions)
+    created = site.sessions() - counted["before"]
+    # Sessions created for answers wrk did not wait for (in flight at the end) are allowed.
+    if not (run.ok <= created <= run.ok + run.concurrency):
+        run.problems.append(f"{created} sessions created for {run.ok} 303 answers")
+    run.note = f"sessions +{created}"
+    run.peak_rss_mb = status_kb(site.responder.pid, "VmHWM") / 1024
+    run.total_pss_mb = pss_kb(tree(site.responder.pid) + tree(site.nginx.pid)) / 1024
+    if run.answered > run.ok:
+        results.notes.append(f"{site.name} {run.label} c={run.concurrency} failures (newest): "
+                             + json.dumps(site.failures(3))[:600])
+    log(describe(run))
+    return run
+
+
 def memory_growth(site: SamlgateSite, pool: ResponsePool, rate: float, work: Path, location: str,
                   marks: tuple[int, ...] = (10_000, 100_000),
                   concurrency: int = 8) -> tuple[list[tuple[int, float]], list[str]]:
@@ -121,8 +168,10 @@ def memory_growth(site: SamlgateSite, pool: ResponsePool, rate: float, work: Pat
 
 def measure_samlgate(args, work: Path, processes: harness.Processes, key: Path, cert: Path,
                      results: Results) -> None:
-    """The samlgate rows: a smoke post-back, the --threads tries, the timed ACS runs with the one kept,
-    the responder's memory check, then the per-request check against nginx serving a static file."""
+    """The samlgate rows: a smoke post-back, the --threads tries, the timed ACS runs with the one kept
+    (plaintext, then encrypted after a smoke post-back of those), the responder's memory check, the
+    SP-initiated login with signed and unsigned AuthnRequests, then the per-request check against nginx
+    serving a static file."""
     site = SamlgateSite(args, work, processes)
     site.configure(cert)
     site.start_responder(args.threads[0])
@@ -147,23 +196,28 @@ def measure_samlgate(args, work: Path, processes: harness.Processes, key: Path, 
         args.try_seconds, max(args.concurrency),
         ", ".join(f"{t}: {r.rate:.0f}/s" + ("" if r.valid else " (invalid)") for _, t, r in tries), best))
     site.start_responder(best)  # fresh process: its VmHWM covers the timed runs only
+    results.samlgate_threads = best
     for concurrency in args.concurrency:
-        sessions_before = site.sessions()
-        run = post_backs(pool, Run("samlgate", f"nginx + fcgi ({best} threads)", concurrency), site.acs,
-                         args.seconds, expected, work, [site.responder.pid, site.nginx.pid], location)
-        created = site.sessions() - sessions_before
-        # Sessions created for answers wrk did not wait for (in flight at the end) are allowed.
-        if not (run.ok <= created <= run.ok + concurrency):
-            run.problems.append(f"{created} sessions created for {run.ok} 303 answers")
-        run.note = f"sessions +{created}"
-        run.peak_rss_mb = status_kb(site.responder.pid, "VmHWM") / 1024
-        run.total_pss_mb = pss_kb(tree(site.responder.pid) + tree(site.nginx.pid)) / 1024
-        if run.answered > run.ok:
-            results.notes.append(f"samlgate c={concurrency} failures (newest): "
-                                 + json.dumps(site.failures(3))[:600])
-        log(describe(run))
+        run = timed_post_backs(site, pool, Run("samlgate", f"nginx + fcgi ({best} threads)", concurrency),
+                               args.seconds, expected, location, results)
         expected = max(expected, run.rate)
         results.runs.append(run)
+
+    if not args.no_encrypted:
+        # Encrypted to the account's own active SP key (RSA-2048, made by `account add`), as an IdP that
+        # read the SP metadata would.
+        encrypted = ResponsePool("samlgate-encrypted", work, args.python, key, cert, site.acs, site.audience,
+                                 VALID_SECONDS, "fast", 1, encrypt_to=site.sp_certificate(),
+                                 content_encryption=args.content_encryption)
+        results.pools.append(encrypted)
+        site.start_responder(best)  # fresh, as for the plaintext runs
+        smoke_samlgate(site, encrypted)
+        name = ENCRYPTION_NAMES[args.content_encryption]
+        for concurrency in args.concurrency:
+            run = timed_post_backs(site, encrypted, Run("samlgate", f"nginx + fcgi ({best} threads), {name}",
+                                                        concurrency, encrypted=True),
+                                   args.seconds, expected, location, results)
+            results.runs.append(run)
     results.rss_after_acs = status_kb(site.responder.pid, "VmRSS") / 1024
 
     if not args.no_rss_check:
@@ -171,9 +225,12 @@ def measure_samlgate(args, work: Path, processes: harness.Processes, key: Path, 
         log("samlgate memory: " + ", ".join(f"{mb:.1f} MB after {n}" for n, mb in results.memory)
             + "".join(f"; {p}" for p in results.memory_problems))
 
+    if not args.no_login:
+        measure_login(site, args, results)
+
     static_nginx, static_port = start_static_nginx(work, processes)
     for concurrency in args.concurrency:
-        run = Run("samlgate", "GET /sso/acme/auth (cookie)", concurrency, success_status=204)
+        run = Run("samlgate", "GET /sso/acme/auth (cookie)", concurrency, kind="auth", success_status=204)
         parsed, cpu, client = run_wrk(f"{site.base_url}/sso/{ACCOUNT}/auth", concurrency, args.seconds, work, None,
                                       headers=[f"Cookie: samlgate_{ACCOUNT}={token}"],
                                       cpu_roots=[site.responder.pid, site.nginx.pid])
@@ -181,16 +238,14 @@ def measure_samlgate(args, work: Path, processes: harness.Processes, key: Path, 
         run.peak_rss_mb = status_kb(site.responder.pid, "VmHWM") / 1024
         log(describe(run))
         results.runs.append(run)
-        run = Run("nginx", "GET /static.txt", concurrency, success_status=200)
+        run = Run("nginx", "GET /static.txt", concurrency, kind="static", success_status=200)
         parsed, cpu, client = run_wrk(f"http://127.0.0.1:{static_port}/static.txt", concurrency, args.seconds,
                                       work, None, cpu_roots=[static_nginx.pid])
         fill(run, parsed, cpu, client)
         log(describe(run))
         results.runs.append(run)
     stop(processes, static_nginx)
-    stop(processes, site.responder)
-    stop(processes, site.nginx)
-    site.app.shutdown()
+    site.stop()
 
 
 def start_static_nginx(work: Path, processes: harness.Processes) -> tuple[subprocess.Popen, int]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from samlgate_tools import harness
 from samlgate_tools.bench.apache import MODULES, apache_children, apache_preamble, idp_metadata, wait_for_children
 from samlgate_tools.bench.common import IDP_ENTITY_ID, VALID_SECONDS, log, stop
+from samlgate_tools.bench.encryption import NAMES as ENCRYPTION_NAMES
 from samlgate_tools.bench.metrics import pss_kb, status_kb, tree
 from samlgate_tools.bench.pool import ResponsePool
 from samlgate_tools.bench.report import Results
@@ -60,6 +61,7 @@ class ShibbolethSite:
         (self.root / "htdocs" / "index.html").write_text("home\n")
         (self.root / "htdocs" / "protected" / "index.html").write_text("protected\n")
         key, cert = self.root / "sp-key.pem", self.root / "sp-cert.pem"
+        self.sp_cert = cert  # also its encryption certificate (the CredentialResolver below)
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
                         "/CN=shibboleth bench SP", "-keyout", str(key), "-out", str(cert)],
                        check=True, capture_output=True)
@@ -158,6 +160,8 @@ ShibCompatValidUser Off
         if check.returncode != 0:
             raise RuntimeError(f"shibd -t rejects the configuration: {(check.stdout + check.stderr).strip()[-800:]}"
                                f"; see {self.root}/logs/shibd.log")
+        if self.socket.exists():
+            self.socket.unlink()  # a restart waits for shibd's own socket
         user = ["-u", self.user, "-g", self.user] if self.user else []
         self.shibd = self.processes.start("shibd", [SHIBD, "-F", "-f", "-c", str(self.root / "shibboleth2.xml"),
                                                     "-p", str(self.root / "run" / "shibd.pid"), *user],
@@ -214,10 +218,24 @@ def smoke_shibboleth(site: ShibbolethSite, pool: ResponsePool) -> tuple[int, str
 
 
 
+def timed_post_backs(shib: ShibbolethSite, pool: ResponsePool, run: Run, args, expected: float,
+                     location: str) -> Run:
+    """One timed ACS run, with shibd's and the Apache children's memory."""
+    post_backs(pool, run, shib.acs, args.seconds, expected, shib.work, [shib.process.pid, shib.shibd.pid], location)
+    children = shib.children()
+    run.peak_rss_mb = status_kb(shib.shibd.pid, "VmHWM") / 1024
+    run.total_pss_mb = pss_kb(tree(shib.process.pid) + tree(shib.shibd.pid)) / 1024
+    child_mb = max((status_kb(pid, "VmHWM") for pid in children), default=0) / 1024
+    run.note = f"{len(children)} children ≤{child_mb:.0f} MB"
+    log(describe(run))
+    return run
+
+
 def measure_shibboleth(args, work: Path, processes: harness.Processes, key: Path, cert: Path,
                        results: Results) -> None:
-    """The Shibboleth rows, or why there are none: not installed (the table says so) or failing to start
-    or sign in (the table says so, the run is INVALID and the work folder kept)."""
+    """The Shibboleth rows (plaintext, then encrypted), or why there are none: not installed (the table
+    says so) or failing to start or sign in (the table says so, the run is INVALID and the work folder
+    kept)."""
     results.shib_skipped = args.shibboleth_unavailable or shibboleth_missing()
     if results.shib_skipped:
         return
@@ -238,16 +256,32 @@ def measure_shibboleth(args, work: Path, processes: harness.Processes, key: Path
     label = f"mod_shib + shibd {shibboleth_version()}"
     expected = 1000.0
     for concurrency in args.concurrency:
-        run = post_backs(pool, Run("shibboleth", label, concurrency, success_status=success), shib.acs,
-                         args.seconds, expected, work, [shib.process.pid, shib.shibd.pid], location)
-        children = shib.children()
-        run.peak_rss_mb = status_kb(shib.shibd.pid, "VmHWM") / 1024
-        run.total_pss_mb = pss_kb(tree(shib.process.pid) + tree(shib.shibd.pid)) / 1024
-        child_mb = max((status_kb(pid, "VmHWM") for pid in children), default=0) / 1024
-        run.note = f"{len(children)} children ≤{child_mb:.0f} MB"
-        log(describe(run))
+        run = timed_post_backs(shib, pool, Run("shibboleth", label, concurrency, success_status=success), args,
+                               expected, location)
         expected = max(expected, run.rate)
         results.runs.append(run)
+    if not args.no_encrypted:
+        # Encrypted to the SP's own key pair: shibboleth2.xml's CredentialResolver decrypts them.
+        encrypted = ResponsePool("shibboleth-encrypted", work, args.python, key, cert, shib.acs, shib.audience,
+                                 VALID_SECONDS, "fast", 1, script="responses_unique.py", encrypt_to=shib.sp_cert,
+                                 content_encryption=args.content_encryption)
+        results.pools.append(encrypted)
+        try:
+            # Fresh processes, as for the plaintext runs: shibd slows down as its session store fills.
+            shib.stop()
+            shib.start()
+            success, location = smoke_shibboleth(shib, encrypted)
+        except RuntimeError as error:
+            log(f"shibboleth (encrypted): {error}")
+            results.shib_skipped, results.shib_failed = f"FAILED (encrypted): {error}"[:300], True
+            shib.stop()
+            return
+        name = ENCRYPTION_NAMES[args.content_encryption]
+        for concurrency in args.concurrency:
+            run = timed_post_backs(shib, encrypted, Run("shibboleth", f"{label}, {name}", concurrency,
+                                                        success_status=success, encrypted=True),
+                                   args, expected, location)
+            results.runs.append(run)
     if any(r.sp == "shibboleth" and r.answered > r.ok for r in results.runs):
         results.notes.append("shibboleth failures (shibd_warn.log, newest): " + " | ".join(
             (shib.root / "logs" / "shibd_warn.log").read_text().splitlines()[-3:])[:600])

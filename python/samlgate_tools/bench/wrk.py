@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import resource
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,11 +15,17 @@ from samlgate_tools.bench.pool import ResponsePool
 
 @dataclass
 class Run:
-    """One timed wrk run against one SP: what it answered, how fast, and what it cost."""
+    """One timed wrk run against one SP: what it answered, how fast, and what it cost. `kind`: "acs"
+    (post-backs), "auth" (the per-request check), "static" (nginx's file), "login" (SP-initiated sign-in
+    starts) or "before-after" (post-backs of two builds compared, `side` "before" or "after"); `encrypted`:
+    post-backs whose Assertion is encrypted."""
 
     sp: str
     label: str
     concurrency: int
+    kind: str = "acs"
+    encrypted: bool = False
+    side: str = ""
     seconds: float = 0.0
     statuses: dict[int, int] = field(default_factory=dict)
     success_status: int = 303
@@ -117,12 +124,15 @@ def fill(run: Run, parsed: dict, cpu: float, client: float) -> Run:
 
 
 def post_backs(pool: ResponsePool, run: Run, url: str, seconds: float, expected_rate: float, work: Path,
-               cpu_roots: list[int], location: str) -> Run:
+               cpu_roots: list[int], location: str, before_attempt: Callable[[], None] | None = None) -> Run:
     """One timed ACS run with enough unique bodies for `expected_rate`; if wrk still runs out, it is
-    repeated once with twice as many (the first attempt then only warmed up)."""
+    repeated once with twice as many (the first attempt then only warmed up). `before_attempt` is called
+    right before each wrk run, after its bodies are made (e.g. to count sessions)."""
     need = int(expected_rate * seconds * 1.3) + 50 * run.concurrency
     for attempt in range(2):
         bodies, count = pool.take(need)
+        if before_attempt:
+            before_attempt()
         log(f"{run.sp} {run.label} c={run.concurrency}: {seconds:g}s with {count} unique responses")
         parsed, cpu, client = run_wrk(url, run.concurrency, seconds, work, bodies, cpu_roots=cpu_roots,
                                       location=location)
