@@ -139,7 +139,8 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSettings),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strictSettings),
-        .testTarget(name: "XMLSecurityTests", dependencies: ["XMLSecurity"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "XMLSecurityTests", dependencies: ["XMLSecurity", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Credentials", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),

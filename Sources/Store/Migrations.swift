@@ -33,8 +33,42 @@ enum Migrations {
         migrator.registerMigration("0005-sp-keys") { db in
             try db.execute(sql: schemaV5)
         }
+        migrator.registerMigration("0006-single-logout") { db in
+            try db.execute(sql: schemaV6)
+        }
         return migrator
     }
+
+    /// Single Logout: the NameID of a SAML session as the IdP sent it (a LogoutRequest must repeat it
+    /// exactly, and an IdP's LogoutRequest finds sessions by it), the IdP's logout endpoint, the
+    /// application cookies a sign-out expires, our pending LogoutRequests, and logout rows in the log.
+    private static let schemaV6 = """
+        ALTER TABLE session ADD COLUMN name_id_format TEXT;
+        ALTER TABLE session ADD COLUMN name_qualifier TEXT;
+        ALTER TABLE session ADD COLUMN sp_name_qualifier TEXT;
+        -- name_id so far held the trimmed NameID; from now on the NameID as sent.
+        CREATE INDEX session_by_name_id ON session(account_id, name_id) WHERE name_id IS NOT NULL;
+
+        ALTER TABLE saml_settings ADD COLUMN slo_url TEXT;
+        ALTER TABLE saml_settings ADD COLUMN slo_response_url TEXT;
+        ALTER TABLE saml_settings ADD COLUMN slo_binding TEXT NOT NULL DEFAULT 'redirect'
+            CHECK (slo_binding IN ('redirect', 'post'));
+        -- Cookie names (RFC 6265 tokens, which cannot hold a comma), comma-separated.
+        ALTER TABLE saml_settings ADD COLUMN app_logout_cookies TEXT NOT NULL DEFAULT '';
+
+        -- LogoutRequests we sent, until the IdP's LogoutResponse names one (consumed once) or they expire.
+        CREATE TABLE logout_request (
+            request_id  TEXT PRIMARY KEY,
+            account_id  INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            email       TEXT NOT NULL,
+            created_at  INTEGER NOT NULL,
+            expires_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX logout_request_by_expiry ON logout_request(expires_at);
+
+        ALTER TABLE signin_log ADD COLUMN event TEXT NOT NULL DEFAULT 'sign_in'
+            CHECK (event IN ('sign_in', 'sign_out'));
+        """
 
     /// Each account's own key pairs (the SP side of signed requests and encrypted assertions) and the
     /// settings that use them. Accounts get their first key from `samlgate account add` or `samlgate init`, not from

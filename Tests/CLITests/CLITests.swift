@@ -324,6 +324,36 @@ struct CLIMetadataTests {
         #expect(json["require_encryption"] as? Bool == false)
     }
 
+    /// The SSO URL is the chosen binding's location; a stored choice survives a re-import.
+    @Test func theSSOURLFollowsTheBindingAndAStoredChoiceSurvivesAReimport() throws {
+        let cli = try CLITests.acme()
+        let both = CLI.fixture("metadata/idp.xml")
+        func show() throws -> [String: Any] {
+            try #require(try cli.run("saml", "show", "--account", "acme", "--json").json() as? [String: Any])
+        }
+        var result = try cli.run(
+            "saml", "set", "--account", "acme", "--idp-metadata", both, "--request-binding", "post")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try show()["sso_url"] as? String == "https://example.okta.com/app/post/sso/saml")
+        result = try cli.run("saml", "set", "--account", "acme", "--idp-metadata", both)
+        #expect(result.status == 0, "\(result.stderr)")
+        var json = try show()
+        #expect(json["request_binding"] as? String == "post")
+        #expect(json["sso_url"] as? String == "https://example.okta.com/app/post/sso/saml")
+        result = try cli.run(
+            "saml", "set", "--account", "acme", "--idp-metadata", both, "--request-binding", "redirect")
+        json = try show()
+        #expect(json["request_binding"] as? String == "redirect")
+        #expect(json["sso_url"] as? String == "https://example.okta.com/app/redirect/sso/saml")
+
+        let postOnly = CLI.fixture("metadata/post-only.xml")
+        result = try cli.run(
+            "saml", "set", "--account", "acme", "--idp-metadata", postOnly, "--request-binding", "redirect")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("offers no SingleSignOnService for HTTP-Redirect"), "\(result.stderr)")
+        #expect(try show()["sso_url"] as? String == "https://example.okta.com/app/redirect/sso/saml")
+    }
+
     @Test func signingEncryptionAndBindingFlags() throws {
         let cli = try CLITests.acme()
         let result = try cli.run(

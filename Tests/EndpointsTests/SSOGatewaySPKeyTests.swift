@@ -27,10 +27,10 @@ struct SSOGatewaySPKeyTests {
         let signature = try #require(Data(base64Encoded: encoded))
         #expect(signature.count == 256)
         #expect(
-            try OpenSSLVerify.rsaSHA256(
+            try OpenSSLCommand.verify(
                 Array(signedOctets.utf8), signature: [UInt8](signature), certificate: "sp-rsa-cert.pem"))
         #expect(
-            try !OpenSSLVerify.rsaSHA256(
+            try !OpenSSLCommand.verify(
                 Array((signedOctets + "x").utf8), signature: [UInt8](signature), certificate: "sp-rsa-cert.pem"))
     }
 

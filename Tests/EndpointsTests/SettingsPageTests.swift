@@ -274,6 +274,18 @@ struct SettingsPageTests {
         #expect(settings.enabled && settings.certificates.map(\.der) == [TestKeys.idpRSADER])
     }
 
+    /// With HTTP-POST chosen, metadata offering both bindings fills the POST location and keeps POST.
+    @Test func metadataFillsTheLocationOfTheChosenBinding() throws {
+        let harness = try GatewayHarness { $0.requestBinding = .post }
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let metadata = String(decoding: TestKeys.file("../metadata/idp.xml"), as: UTF8.self)
+        let review = try Self.save(
+            harness, cookie: cookie, fields: [("action", "load_metadata"), ("idp_metadata", metadata)])
+        let html = GatewayHarness.text(review)
+        #expect(html.contains("value=\"https://example.okta.com/app/post/sso/saml\""))
+        #expect(html.contains("<option value=\"post\" selected>"), "\(html)")
+    }
+
     @Test func uploadedMetadataFileFillsTheFormToo() throws {
         let harness = try GatewayHarness()
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)

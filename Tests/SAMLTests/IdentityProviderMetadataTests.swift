@@ -26,6 +26,15 @@ struct IdentityProviderMetadataTests {
         #expect(postOnly.wantsAuthnRequestsSigned)
     }
 
+    @Test func aPreferredBindingGetsItsOwnLocationWhenOffered() throws {
+        let both = try IdentityProviderMetadata(xml: Self.fixture("idp.xml"))
+        #expect(both.ssoService(preferring: .post) == (.post, "https://example.okta.com/app/post/sso/saml"))
+        #expect(both.ssoService(preferring: nil) == (.redirect, "https://example.okta.com/app/redirect/sso/saml"))
+        let postOnly = try IdentityProviderMetadata(xml: Self.fixture("post-only.xml"))
+        #expect(postOnly.ssoService(preferring: .redirect) == (.post, "https://idp.example.com/post"))
+        #expect(postOnly.ssoURLs == [.post: "https://idp.example.com/post"])
+    }
+
     @Test func refusesMetadataWithoutRedirectOrPOSTBinding() {
         #expect(throws: MetadataError.missing("a SingleSignOnService with the HTTP-Redirect or HTTP-POST binding")) {
             try IdentityProviderMetadata(xml: Self.fixture("no-sso.xml"))

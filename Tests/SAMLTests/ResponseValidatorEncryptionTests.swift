@@ -23,6 +23,17 @@ struct ResponseValidatorEncryptionTests {
         #expect(accepted.response.identity == "alice@example.com")
     }
 
+    /// What the SP metadata offers an IdP is what decryption takes.
+    @Test(arguments: AcceptedEncryption.contentAlgorithmURIs)
+    func everyAlgorithmTheMetadataOffersDecrypts(_ algorithm: String) throws {
+        #expect(AcceptedEncryption.keyTransportURIs == [EncryptionOptions().keyTransport])
+        var builder = ResponseBuilder()
+        var options = EncryptionOptions()
+        options.contentAlgorithm = algorithm
+        builder.encryption = options
+        #expect(try Validation.run(builder).accepted != nil, "\(algorithm)")
+    }
+
     @Test(arguments: [EncryptionOptions.KeyPlacement.inline, .retrievalMethod(uri: "#_ek1")])
     func encryptedKeyInlineOrNamedByARetrievalMethodIsAccepted(placement: EncryptionOptions.KeyPlacement) throws {
         var builder = ResponseBuilder()

@@ -69,6 +69,9 @@ struct ResponseValidatorStateTests {
 
     @Test func everyCheckHasAStableName() {
         #expect(Set(ValidationCheck.allCases.map(\.rawValue)).count == ValidationCheck.allCases.count)
-        #expect(ValidationCheck.allCases.filter(\.isMalformedInput) == [.missingResponse, .base64, .xml])
+        #expect(
+            ValidationCheck.allCases.filter(\.isMalformedInput) == [
+                .missingResponse, .base64, .xml, .missingMessage, .deflate,
+            ])
     }
 }

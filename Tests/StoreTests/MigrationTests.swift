@@ -8,7 +8,7 @@ import Testing
 struct MigrationTests {
     static let all = [
         "0001-initial-schema", "0002-settings-version", "0003-ascii-email-keys", "0004-signin-log-bounds",
-        "0005-sp-keys",
+        "0005-sp-keys", "0006-single-logout",
     ]
 
     @Test func migratesFromEmptyAndThenHasNothingToDo() throws {
@@ -19,6 +19,37 @@ struct MigrationTests {
         #expect(try temporary.store.migrate() == Self.all)
         #expect(try temporary.store.migrate() == [])
         try temporary.store.checkSchema()
+    }
+
+    /// Sessions and log rows of a 0005 store survive 0006: a session's NameID stays, its new qualifier
+    /// columns are empty, and old log rows read as sign-ins.
+    @Test func migratingA0005DatabaseKeepsSessionsAndLogRows() throws {
+        let temporary = try TemporaryStore(migrate: false)
+        let queue = try DatabaseQueue(path: temporary.store.path)
+        try Migrations.migrator.migrate(queue, upTo: "0005-sp-keys")
+        try queue.close()
+        let now = Date()
+        let id = try temporary.store.write { tx -> Int64 in
+            let id = try tx.addAccount(slug: "acme", name: "Acme", baseURL: "https://help.example.com").id
+            let user = try tx.addUser(accountID: id, email: "u@example.com", role: .owner)
+            try tx.run(
+                """
+                INSERT INTO session (token_hash, account_id, user_id, auth_method, created_at, expires_at, name_id,
+                    session_index) VALUES (x'00', ?, ?, 'saml', ?, ?, 'u@example.com', '_s1')
+                """, [id, user.id, Int64(now.timeIntervalSince1970), Int64(now.timeIntervalSince1970) + 600])
+            try tx.run(
+                """
+                INSERT INTO signin_log (account_id, time, outcome, method, reason, reference)
+                VALUES (?, ?, 'accepted', 'saml', 'signed in', 'R')
+                """, [id, Int64(now.timeIntervalSince1970)])
+            return id
+        }
+        #expect(try temporary.store.migrate() == ["0006-single-logout"])
+        let ended = try temporary.store.write {
+            try $0.endSessions(accountID: id, nameID: "u@example.com", format: "any", sessionIndexes: ["_s1"])
+        }
+        #expect(ended == ["u@example.com"])
+        #expect(try temporary.store.read { try $0.log(accountID: id) }.map(\.event) == [.signIn])
     }
 
     /// A store at 0004 with an account, a user and changed settings keeps all three through 0005, and its
@@ -40,7 +71,7 @@ struct MigrationTests {
             return (id, settings)
         }
         let version = try temporary.store.read { try $0.accountVersion(slug: "acme") }?.1
-        #expect(try temporary.store.migrate() == ["0005-sp-keys"])
+        #expect(try temporary.store.migrate() == ["0005-sp-keys", "0006-single-logout"])
         try temporary.store.checkSchema()
         let (emails, migrated, migratedVersion, keys, keyless) = try temporary.store.read { tx in
             (

@@ -38,6 +38,10 @@ public struct ResponseBuilder {
     public var version = "2.0"
     /// Raw XML inside NameID (so tests can inject comments or elements).
     public var nameIDContent = "alice@example.com"
+    /// Extra attributes of the NameID element (qualifiers), as raw XML after its Format.
+    public var nameIDAttributes = ""
+    /// AuthnStatement's SessionIndex; nil leaves it out.
+    public var sessionIndex: String? = "_session-1"
     /// Whether the Assertion has a Conditions element.
     public var includeConditions = true
     /// Conditions' NotBefore; nil leaves it out.
@@ -83,7 +87,7 @@ public struct ResponseBuilder {
     /// The Subject's NameID, or the EncryptedID standing for it.
     private var nameIDXML: String {
         let nameID =
-            #"<saml:NameID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">\#(nameIDContent)</saml:NameID>"#
+            #"<saml:NameID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"\#(nameIDAttributes)>\#(nameIDContent)</saml:NameID>"#
         guard let nameIDEncryption else { return nameID }
         do {
             return try ElementEncryptor.encrypt(
@@ -120,7 +124,8 @@ public struct ResponseBuilder {
             }
             xml += "</saml:Conditions>"
         }
-        xml += "<saml:AuthnStatement AuthnInstant=\"\(t(now))\" SessionIndex=\"_session-1\""
+        xml += "<saml:AuthnStatement AuthnInstant=\"\(t(now))\""
+        if let sessionIndex { xml += " SessionIndex=\"\(sessionIndex)\"" }
         if let sessionNotOnOrAfter { xml += " SessionNotOnOrAfter=\"\(t(sessionNotOnOrAfter))\"" }
         xml +=
             "><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:Password"

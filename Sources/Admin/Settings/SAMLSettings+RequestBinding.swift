@@ -9,4 +9,12 @@ extension SAMLSettings.RequestBinding {
         case .post: self = .post
         }
     }
+
+    /// The binding this setting sends AuthnRequests by.
+    public var ssoBinding: SSOBinding {
+        switch self {
+        case .redirect: .redirect
+        case .post: .post
+        }
+    }
 }

@@ -39,16 +39,42 @@ public struct SAMLSettingsChange: Sendable {
     /// The binding AuthnRequests go by.
     public var requestBinding: SAMLSettings.RequestBinding?
 
+    /// The IdP's Single Logout URL; an empty string clears it (and its response URL).
+    public var sloURL: String?
+    /// Where LogoutResponses go when the IdP names a separate ResponseLocation; empty clears it.
+    public var sloResponseURL: String?
+    /// The binding LogoutRequests go by.
+    public var sloBinding: SAMLSettings.RequestBinding?
+    /// The application cookies every sign-out expires (replacing the list; empty clears it).
+    public var appLogoutCookies: [String]?
+
     /// An empty change.
     public init() {}
 
     /// Fills what `metadata` says and the change does not already set: SSO URL and its binding, entity
     /// ID, request signing (turned on when the IdP wants signed requests, never off) and certificates
     /// (unless certificate files are given).
-    public mutating func fill(from metadata: IdentityProviderMetadata, source: String) {
-        ssoURL = ssoURL ?? metadata.ssoURL
-        requestBinding = requestBinding ?? SAMLSettings.RequestBinding(metadata.ssoBinding)
+    ///
+    /// The binding is the change's own when it sets one (the IdP must offer it), else `stored` when the
+    /// IdP still offers it, else the IdP's preferred one; the SSO URL is always that binding's location.
+    /// The Single Logout URL (with its response URL and binding, `storedLogout` preferred) is filled the
+    /// same way, when the IdP has one and the change does not set it.
+    public mutating func fill(
+        from metadata: IdentityProviderMetadata, source: String, stored: SAMLSettings.RequestBinding,
+        storedLogout: SAMLSettings.RequestBinding = .redirect
+    ) throws(SettingsError) {
+        if let requestBinding, metadata.ssoURLs[requestBinding.ssoBinding] == nil {
+            throw .bindingNotOffered(source: source, requestBinding)
+        }
+        let service = metadata.ssoService(preferring: (requestBinding ?? stored).ssoBinding)
+        ssoURL = ssoURL ?? service.url
+        requestBinding = SAMLSettings.RequestBinding(service.binding)
         idpEntityID = idpEntityID ?? metadata.entityID
+        if sloURL == nil, let logout = metadata.sloService(preferring: storedLogout.ssoBinding) {
+            sloURL = logout.endpoint.location
+            sloResponseURL = sloResponseURL ?? logout.endpoint.responseLocation ?? ""
+            sloBinding = sloBinding ?? SAMLSettings.RequestBinding(logout.binding)
+        }
         if metadata.wantsAuthnRequestsSigned { signRequests = signRequests ?? true }
         certificateFiles =
             certificateFiles
@@ -85,6 +111,13 @@ public struct SAMLSettingsChange: Sendable {
         if let signRequests { result.signRequests = signRequests }
         if let requireEncryption { result.requireEncryption = requireEncryption }
         if let requestBinding { result.requestBinding = requestBinding }
+        if let sloURL {
+            result.sloURL = sloURL.isEmpty ? nil : sloURL
+            if sloURL.isEmpty { result.sloResponseURL = nil }
+        }
+        if let sloResponseURL { result.sloResponseURL = sloResponseURL.isEmpty ? nil : sloResponseURL }
+        if let sloBinding { result.sloBinding = sloBinding }
+        if let appLogoutCookies { result.appLogoutCookies = appLogoutCookies.filter { !$0.isEmpty } }
         try SettingsValidator.validate(result)
         return result
     }

@@ -1,4 +1,5 @@
 import Credentials
+import Store
 
 /// Why a settings change was refused; nothing is saved when one is thrown.
 public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -8,6 +9,12 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
     case certificateRequired
     /// The SSO URL is not https (or http on a loopback host).
     case invalidSSOURL(String, reason: String)
+    /// The Single Logout URL (or its response URL) is not https (or http on a loopback host).
+    case invalidSLOURL(String, reason: String)
+    /// An application logout cookie name is not a cookie name.
+    case invalidCookieName(String)
+    /// More application logout cookies than a sign-out expires.
+    case tooManyLogoutCookies(Int)
     /// A certificate file was refused.
     case certificate(file: String, CertificateImportError)
     /// The clock skew is outside 0…3600 seconds.
@@ -18,6 +25,8 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidIdPEntityID(String)
     /// The sign-in log retention is outside 1 … 3650 days.
     case logRetentionOutOfRange(Int)
+    /// The IdP metadata has no SingleSignOnService for the binding asked for.
+    case bindingNotOffered(source: String, SAMLSettings.RequestBinding)
 
     /// The form field the error belongs to, so the settings page can show it next to that field.
     public var field: String {
@@ -28,6 +37,9 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .sessionLifetimeOutOfRange: "session_lifetime"
         case .invalidIdPEntityID: "idp_entity_id"
         case .logRetentionOutOfRange: "log_retention"
+        case .bindingNotOffered: "request_binding"
+        case .invalidSLOURL: "slo_url"
+        case .invalidCookieName, .tooManyLogoutCookies: "app_logout_cookies"
         }
     }
 
@@ -38,6 +50,10 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .certificateRequired: "SAML cannot be enabled without at least one IdP signing certificate"
         case .invalidSSOURL(let url, let reason): "invalid Single Sign-On URL '\(url)': \(reason)"
         case .certificate(let file, let error): "\(file): \(error)"
+        case .invalidSLOURL(let url, let reason): "invalid Single Logout URL '\(url)': \(reason)"
+        case .invalidCookieName(let name):
+            "'\(name)' is not a cookie name (letters, digits and !#$%&'*+-.^_`|~, at most 128)"
+        case .tooManyLogoutCookies(let count): "at most 16 application logout cookies (got \(count))"
         case .clockSkewOutOfRange(let value): "clock skew must be between 0 and 3600 seconds (got \(value))"
         case .sessionLifetimeOutOfRange(let value):
             "session lifetime must be between 60 seconds and 30 days (got \(value) seconds)"
@@ -45,6 +61,9 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
             "invalid IdP entity ID '\(value)': it must be non-empty text without spaces"
         case .logRetentionOutOfRange(let value):
             "sign-in log retention must be between 1 day (86400 seconds) and 3650 days (got \(value) seconds)"
+        case .bindingNotOffered(let source, let binding):
+            "\(source) offers no SingleSignOnService for \(binding == .post ? "HTTP-POST" : "HTTP-Redirect"); "
+                + "leave the request binding out to use the one it offers"
         }
     }
 }

@@ -8,6 +8,15 @@ public enum SettingsValidator {
         if let url = settings.ssoURL {
             try validate(ssoURL: url)
         }
+        for url in [settings.sloURL, settings.sloResponseURL].compactMap({ $0 }) {
+            if let reason = problem(withIdPURL: url) { throw SettingsError.invalidSLOURL(url, reason: reason) }
+        }
+        if let name = settings.appLogoutCookies.first(where: { !isCookieName($0) }) {
+            throw SettingsError.invalidCookieName(name)
+        }
+        guard settings.appLogoutCookies.count <= 16 else {
+            throw SettingsError.tooManyLogoutCookies(settings.appLogoutCookies.count)
+        }
         if let entityID = settings.idpEntityID, entityID.isEmpty || entityID.contains(where: \.isWhitespace) {
             throw SettingsError.invalidIdPEntityID(entityID)
         }
@@ -31,18 +40,28 @@ public enum SettingsValidator {
     /// The AuthnRequest travels in this URL's query: over plain http on a network it could be read
     /// or altered, so http is allowed only where it never leaves the machine.
     public static func validate(ssoURL url: String) throws(SettingsError) {
-        func fail(_ reason: String) -> SettingsError { .invalidSSOURL(url, reason: reason) }
+        if let reason = problem(withIdPURL: url) { throw .invalidSSOURL(url, reason: reason) }
+    }
+
+    /// Why `url` cannot be an IdP endpoint (SSO or Single Logout), or nil when it can.
+    private static func problem(withIdPURL url: String) -> String? {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             let host = components.host, !host.isEmpty
-        else { throw fail("not an absolute URL") }
-        guard !url.contains(where: \.isWhitespace) else { throw fail("no white space allowed") }
+        else { return "not an absolute URL" }
+        guard !url.contains(where: \.isWhitespace) else { return "no white space allowed" }
         switch scheme {
-        case "https": return
-        case "http":
-            guard isLoopback(host) else { throw fail("it must use https (http is allowed only for localhost)") }
-        default:
-            throw fail("it must use https")
+        case "https": return nil
+        case "http": return isLoopback(host) ? nil : "it must use https (http is allowed only for localhost)"
+        default: return "it must use https"
         }
+    }
+
+    /// Whether `name` is a cookie name (an RFC 6265 token: visible ASCII without separators), at most
+    /// 128 characters; such a name can neither split a `Set-Cookie` header nor the stored list.
+    static func isCookieName(_ name: String) -> Bool {
+        let separators = Set("()<>@,;:\\\"/[]?={} \t".utf8)
+        return !name.isEmpty && name.utf8.count <= 128
+            && name.utf8.allSatisfy { (0x21...0x7E).contains($0) && !separators.contains($0) }
     }
 
     private static func isLoopback(_ host: String) -> Bool {

@@ -4,7 +4,8 @@
 /// without configuration; the account's stored base URL, not the request, builds every URL we emit.
 struct Route: Equatable {
     enum Endpoint: String {
-        case metadata, login, acs, auth, logout, settings
+        case metadata, login, acs, auth, logout, settings, slo
+        case signedOut = "signed-out"
     }
 
     let slug: String

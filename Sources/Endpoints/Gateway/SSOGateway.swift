@@ -151,6 +151,8 @@ public final class SSOGateway: HTTPHandler {
         case (.acs, "POST"): return try acs(request, context: context)
         case (.logout, "GET"), (.logout, "HEAD"): return try logoutPage(request, context: context)
         case (.logout, "POST"): return try logout(request, context: context)
+        case (.slo, "GET"), (.slo, "POST"): return try singleLogout(request, context: context)
+        case (.signedOut, "GET"), (.signedOut, "HEAD"): return signedOutPage(context: context)
         case (.settings, "GET"), (.settings, "HEAD"), (.settings, "POST"):
             return try settings(request, context: context)
         default:
@@ -164,7 +166,8 @@ public final class SSOGateway: HTTPHandler {
     /// The `Allow` header of a 405 from `endpoint`; nil for `auth`, which answers every method.
     static func allowedMethods(_ endpoint: Route.Endpoint) -> String? {
         switch endpoint {
-        case .metadata: "GET, HEAD"
+        case .metadata, .signedOut: "GET, HEAD"
+        case .slo: "GET, POST"
         case .login, .settings, .logout: "GET, HEAD, POST"
         case .acs: "POST"
         case .auth: nil

@@ -123,7 +123,7 @@ extension SSOGateway {
         }
         try tx.createSession(
             accountID: context.account.id, userID: user.id, token: token, authMethod: .saml, createdAt: now,
-            expiresAt: response.sessionExpiry, nameID: response.nameID, sessionIndex: response.sessionIndex)
+            expiresAt: response.sessionExpiry, subject: SAMLSubject(response))
         return .success((accepted, user))
     }
 }

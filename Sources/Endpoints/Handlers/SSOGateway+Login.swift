@@ -40,42 +40,13 @@ extension SSOGateway {
     private func outgoing(
         _ authnRequest: AuthnRequest, relayState: String, context: AccountContext
     ) -> (response: HTTPResponse, sendable: Bool) {
-        let sign = context.settings.signRequests
-        switch context.settings.requestBinding {
-        case .redirect:
-            guard sign else {
-                return (
-                    HTTPResponse.redirect(302, to: authnRequest.redirectURL(relayState: relayState))
-                        .with(outcome: "authn_request"), true
-                )
-            }
-            guard let signer = context.keys.redirectSigner else { return (signingUnavailable(context), false) }
-            do {
-                let url = try authnRequest.signedRedirectURL(relayState: relayState, sign: signer.signSHA256)
-                return (HTTPResponse.redirect(302, to: url).with(outcome: "authn_request"), true)
-            } catch {
-                return (signingUnavailable(context, detail: "\(error)"), false)
-            }
-        case .post:
-            guard let origin = URLOrigin.of(authnRequest.destination) else {
-                return (signingUnavailable(context, detail: "the SSO URL has no usable origin"), false)
-            }
-            var signer: EnvelopedSigner?
-            if sign {
-                guard let xmlSigner = context.keys.xmlSigner else { return (signingUnavailable(context), false) }
-                signer = xmlSigner
-            }
-            do {
-                let value = try authnRequest.postValue(signedWith: signer)
-                return (
-                    pages.autoPost(
-                        action: authnRequest.destination, origin: origin, fieldName: "SAMLRequest", message: value,
-                        relayState: relayState
-                    ).with(outcome: "authn_request"), true
-                )
-            } catch {
-                return (signingUnavailable(context, detail: "\(error)"), false)
-            }
+        switch carry(
+            xml: authnRequest.xml, as: .request, to: authnRequest.destination,
+            binding: context.settings.requestBinding, relayState: relayState, signed: context.settings.signRequests,
+            heading: "Continuing to sign-in…", context: context)
+        {
+        case .success(let response): return (response.with(outcome: "authn_request"), true)
+        case .failure(let failure): return (signingUnavailable(context, detail: failure.detail), false)
         }
     }
 

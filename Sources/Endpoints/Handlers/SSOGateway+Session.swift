@@ -80,47 +80,6 @@ extension SSOGateway {
         return response
     }
 
-    /// `GET …/logout`: a one-button "Sign out" page — what an application's own "log out" link points
-    /// at — whose form carries the session-bound token that `POST …/logout` requires.
-    func logoutPage(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
-        let token = Cookies.value(named: context.cookieName, in: request.headers["cookie"])
-        var values: [String: Any] = [
-            "title": "Sign out", "accountName": context.account.name,
-            "formAction": context.provider.endpointRoot + "/logout",
-            "signInURL": context.provider.loginURL,
-        ]
-        if let token, let identity = try currentSession(request, context: context) {
-            values["email"] = identity.user.email
-            values["csrfToken"] = SessionCSRF.token(forSession: token, purpose: .logout)
-        }
-        return pages.page("signOut", status: 200, values: values).with(outcome: "sign_out_page")
-    }
-
-    /// `POST …/logout`: ends the session and clears the cookie.
-    ///
-    /// A live session ends only with its own sign-out token (from `GET …/logout` or the settings page):
-    /// otherwise any site could sign a user out with a hidden form. A cookie naming no live session is
-    /// simply cleared.
-    func logout(_ request: HTTPRequest, context: AccountContext) throws -> HTTPResponse {
-        if let token = Cookies.value(named: context.cookieName, in: request.headers["cookie"]),
-            try currentSession(request, context: context) != nil
-        {
-            let posted = FormData(urlEncoded: request.body).single("csrf_token")
-            guard SessionCSRF.matches(posted, expected: SessionCSRF.token(forSession: token, purpose: .logout)) else {
-                return pages.error(
-                    status: 403, title: "Sign-out expired", message: "The sign-out form expired. Please try again.",
-                    retryURL: context.provider.endpointRoot + "/logout"
-                ).with(outcome: "csrf_rejected")
-            }
-            try store.write { _ = try $0.deleteSession(accountID: context.account.id, token: token) }
-        }
-        let clear = Cookies.setCookie(name: context.cookieName, value: "", maxAge: 0, secure: context.secureCookies)
-        return HTTPResponse.redirect(
-            303, to: ReturnPath.home(baseURL: context.account.baseURL), headers: [("Set-Cookie", clear)]
-        )
-        .with(outcome: "signed_out")
-    }
-
     /// The FastCGI Authorizer role (Apache `FcgidAccessChecker`): 200 with `Variable-SAMLGATE_*` lets the
     /// request through with the identity in the app's environment; otherwise a redirect to sign in.
     ///

@@ -83,6 +83,7 @@ extension SSOGateway {
         values["csrfToken"] = SessionCSRF.token(forSession: session, purpose: .settings)
         values["postbackURL"] = context.provider.postbackURL
         values["audienceURI"] = context.provider.audienceURI
+        values["spSLOURL"] = context.provider.sloURL
         values["metadataURL"] = context.provider.audienceURI
         values["settingsURL"] = context.provider.settingsURL
         values["logoutURL"] = context.provider.endpointRoot + "/logout"

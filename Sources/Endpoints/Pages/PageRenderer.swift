@@ -22,6 +22,7 @@ struct PageRenderer: Sendable {
             try library.register(PageTemplates.error, named: "error")
             try library.register(PageTemplates.signIn, named: "signIn")
             try library.register(PageTemplates.signOut, named: "signOut")
+            try library.register(PageTemplates.signedOut, named: "signedOut")
             try library.register(SettingsTemplate.page, named: "settings")
             try library.register(PageTemplates.autoPost, named: "autoPost")
         } catch {
@@ -61,11 +62,12 @@ struct PageRenderer: Sendable {
     ///
     /// Its policy differs from every other page's in two sources only: the auto-submit script (by hash)
     /// and `form-action` naming the IdP's origin instead of `'self'`.
-    func autoPost(action: String, origin: String, fieldName: String, message: String, relayState: String?)
-        -> HTTPResponse
-    {
+    func autoPost(
+        action: String, origin: String, fieldName: String, message: String, relayState: String?,
+        heading: String = "Continuing to sign-in…"
+    ) -> HTTPResponse {
         var values: [String: Any] = [
-            "title": "Continuing to sign-in", "action": action, "fieldName": fieldName, "message": message,
+            "title": heading, "heading": heading, "action": action, "fieldName": fieldName, "message": message,
         ]
         if let relayState { values["relayState"] = relayState }
         let policy =

@@ -70,6 +70,16 @@ enum PageTemplates {
             {{^csrfToken}}<p>You are not signed in.</p><p><a class="button" href="{{signInURL}}">Sign in</a></p>{{/csrfToken}}
             """ + layoutEnd
 
+    /// Where a browser lands after signing out. It never sends the browser anywhere by itself: with
+    /// Force SAML a redirect to sign-in would take the user straight back through the IdP.
+    static let signedOut =
+        layoutStart + """
+            <h1>Signed out of {{accountName}}</h1>
+            <p>You are signed out.</p>
+            {{#notice}}<p class="muted">{{notice}}</p>{{/notice}}
+            <p><a class="button" href="{{signInURL}}">Sign in again</a></p>
+            """ + layoutEnd
+
     /// The one script of the HTTP-POST binding page: submits the form as soon as the page loads.
     static let autoPostScript = "document.forms[0].submit();"
 
@@ -77,7 +87,7 @@ enum PageTemplates {
     /// script (allowed by its hash), or by the button when scripts are off.
     static let autoPost =
         layoutStart + """
-            <h1>Continuing to sign-in…</h1>
+            <h1>{{heading}}</h1>
             <form method="post" action="{{action}}">
             <input type="hidden" name="{{fieldName}}" value="{{message}}">
             {{#relayState}}<input type="hidden" name="RelayState" value="{{relayState}}">{{/relayState}}

@@ -16,6 +16,11 @@ struct SettingsForm {
     var signRequests: Bool
     var requireEncryption: Bool
     var requestBinding: SAMLSettings.RequestBinding
+    var sloURL: String
+    var sloResponseURL: String
+    var sloBinding: SAMLSettings.RequestBinding
+    /// The application logout cookies, comma- or space-separated as typed.
+    var appLogoutCookies: String
     var clockSkew: String
     var sessionLifetime: String
     var certificates: [Certificate]
@@ -41,6 +46,10 @@ struct SettingsForm {
         signRequests = settings.signRequests
         requireEncryption = settings.requireEncryption
         requestBinding = settings.requestBinding
+        sloURL = settings.sloURL ?? ""
+        sloResponseURL = settings.sloResponseURL ?? ""
+        sloBinding = settings.sloBinding
+        appLogoutCookies = settings.appLogoutCookies.joined(separator: ", ")
         clockSkew = String(settings.clockSkew)
         sessionLifetime = String(settings.sessionLifetime)
         certificates = settings.certificates
@@ -64,6 +73,13 @@ struct SettingsForm {
                 errors["request_binding"] = "Choose HTTP-Redirect or HTTP-POST."
             }
         }
+        if let posted = form.single("slo_url") {
+            let trimmed = posted.trimmingCharacters(in: .whitespacesAndNewlines)
+            // A Single Logout URL typed by hand has no separate response URL.
+            if trimmed != sloURL { sloResponseURL = "" }
+            sloURL = trimmed
+        }
+        appLogoutCookies = form.single("app_logout_cookies") ?? appLogoutCookies
         clockSkew = (form.single("clock_skew") ?? clockSkew).trimmingCharacters(in: .whitespaces)
         sessionLifetime = (form.single("session_lifetime") ?? sessionLifetime).trimmingCharacters(in: .whitespaces)
         removed = Set(form.all("remove_certificate"))
@@ -85,8 +101,14 @@ struct SettingsForm {
         metadataOpen = true
         do {
             let metadata = try IdentityProviderMetadata(xml: Array(idpMetadata.utf8))
-            ssoURL = metadata.ssoURL
-            requestBinding = SAMLSettings.RequestBinding(metadata.ssoBinding)
+            let service = metadata.ssoService(preferring: requestBinding.ssoBinding)
+            ssoURL = service.url
+            requestBinding = SAMLSettings.RequestBinding(service.binding)
+            if let logout = metadata.sloService(preferring: sloBinding.ssoBinding) {
+                sloURL = logout.endpoint.location
+                sloResponseURL = logout.endpoint.responseLocation ?? ""
+                sloBinding = SAMLSettings.RequestBinding(logout.binding)
+            }
             if metadata.wantsAuthnRequestsSigned { signRequests = true }
             idpEntityID = metadata.entityID
             let known = Set(certificates.map(\.sha256))
@@ -112,6 +134,11 @@ struct SettingsForm {
         change.signRequests = signRequests
         change.requireEncryption = requireEncryption
         change.requestBinding = requestBinding
+        change.sloURL = sloURL
+        change.sloResponseURL = sloResponseURL
+        change.sloBinding = sloBinding
+        change.appLogoutCookies = appLogoutCookies.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(
+            String.init)
         if let skew = Int(clockSkew) {
             change.clockSkew = skew
         } else {
@@ -142,6 +169,8 @@ struct SettingsForm {
             "allowSHA1": allowSHA1, "allowIdPInitiated": allowIdPInitiated, "clockSkew": clockSkew,
             "signRequests": signRequests, "requireEncryption": requireEncryption,
             "bindingRedirect": requestBinding == .redirect, "bindingPost": requestBinding == .post,
+            "sloURL": sloURL, "sloResponseURL": sloResponseURL, "sloBindingPost": sloBinding == .post,
+            "appLogoutCookies": appLogoutCookies,
             "sessionLifetime": sessionLifetime, "idpMetadata": idpMetadata, "errors": errors, "saved": saved,
             "metadataOpen": metadataOpen || errors["idp_metadata"] != nil,
             "certificates": certificates.map { Self.certificateValues($0, now: now) },

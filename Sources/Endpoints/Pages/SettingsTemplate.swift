@@ -44,6 +44,8 @@ enum SettingsTemplate {
             <div class="url"><code id="postback-url">{{postbackURL}}</code><button type="button" data-copy="postback-url">Copy</button></div>
             <label>Audience URI (SP entity ID)</label>
             <div class="url"><code id="audience-uri">{{audienceURI}}</code><button type="button" data-copy="audience-uri">Copy</button></div>
+            <label>Single Logout URL <span class="hint">— for IdPs that ask for one (Redirect and POST)</span></label>
+            <div class="url"><code id="slo-url">{{spSLOURL}}</code><button type="button" data-copy="slo-url">Copy</button></div>
             <p class="hint">Or give the IdP our <a href="{{metadataURL}}">SP metadata</a>. NameID format: email address; \
             optional attributes <code>email</code>, <code>given_name</code>, <code>family_name</code>.</p>
             <label>This service provider's certificates <span class="hint">— its own keys; rolled over with \
@@ -109,7 +111,7 @@ enum SettingsTemplate {
             <input type="file" id="idp_metadata_file" name="idp_metadata_file" accept=".xml">
             {{#errors.idp_metadata}}<p class="field-error">{{errors.idp_metadata}}</p>{{/errors.idp_metadata}}
             <button type="submit" name="action" value="load_metadata" class="secondary">Fill in from metadata</button>
-            <p class="hint">Fills the SSO URL, IdP entity ID and certificates for you to review; nothing is saved until you press Save.</p>
+            <p class="hint">Fills the SSO URL, Single Logout URL, IdP entity ID and certificates for you to review; nothing is saved until you press Save.</p>
             </details>
             </fieldset>
 
@@ -128,6 +130,17 @@ enum SettingsTemplate {
             <option value="redirect"{{#bindingRedirect}} selected{{/bindingRedirect}}>HTTP-Redirect</option>\
             <option value="post"{{#bindingPost}} selected{{/bindingPost}}>HTTP-POST (for IdPs that offer only it)</option>\
             </select>
+            <label for="slo_url">IdP Single Logout URL <span class="hint">— signing out then ends the IdP session too; \
+            empty: sign out of this application only</span></label>
+            <input type="url" id="slo_url" name="slo_url" value="{{sloURL}}"\
+            {{#errors.slo_url}} class="invalid" aria-invalid="true"{{/errors.slo_url}}>
+            {{#sloResponseURL}}<p class="hint">LogoutResponses go to {{sloResponseURL}} (from the IdP's metadata).</p>{{/sloResponseURL}}
+            {{#errors.slo_url}}<p class="field-error">{{errors.slo_url}}</p>{{/errors.slo_url}}
+            <label for="app_logout_cookies">Application cookies to clear on sign-out <span class="hint">— the \
+            application's own session cookie names, comma-separated</span></label>
+            <input type="text" id="app_logout_cookies" name="app_logout_cookies" value="{{appLogoutCookies}}"\
+            {{#errors.app_logout_cookies}} class="invalid" aria-invalid="true"{{/errors.app_logout_cookies}}>
+            {{#errors.app_logout_cookies}}<p class="field-error">{{errors.app_logout_cookies}}</p>{{/errors.app_logout_cookies}}
             <details><summary>Advanced</summary>
             <label class="check"><input type="checkbox" name="allow_idp_initiated"{{#allowIdPInitiated}} checked{{/allowIdPInitiated}}>\
             <span>Allow IdP-initiated sign-in <span class="hint">(from the IdP's app tile)</span></span></label>

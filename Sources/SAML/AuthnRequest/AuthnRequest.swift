@@ -45,46 +45,22 @@ public struct AuthnRequest: Sendable {
 
     /// The URL to redirect the browser to: the SSO URL with `SAMLRequest` (deflated, base64) and `RelayState`.
     public func redirectURL(relayState: String?) -> String {
-        destination + (destination.contains("?") ? "&" : "?") + redirectQuery(relayState: relayState)
+        RedirectBinding.url(destination: destination, parameter: .request, xml: xml, relayState: relayState)
     }
 
-    /// The signature algorithm of a signed redirect (`SigAlg`): RSA with SHA-256, what every IdP verifies.
-    public static let redirectSignatureAlgorithm = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+    /// The signature algorithm of a signed redirect (`SigAlg`).
+    public static let redirectSignatureAlgorithm = RedirectBinding.signatureAlgorithm
 
-    /// The URL of a signed HTTP-Redirect request (SAML bindings §3.4.4.1): `sign` receives exactly the
-    /// octets `SAMLRequest=…&RelayState=…&SigAlg=…` as they appear in the URL, and returns the RSA-SHA256
-    /// signature that follows as `Signature`.
-    ///
-    /// The IdP verifies the query as sent, not a re-encoding of it, so the signed octets and the URL are
-    /// built from one string.
+    /// The URL of a signed HTTP-Redirect request (``RedirectBinding/signedURL(destination:parameter:xml:relayState:sign:)``).
     public func signedRedirectURL<Failure: Error>(
         relayState: String?, sign: ([UInt8]) throws(Failure) -> [UInt8]
     ) throws(Failure) -> String {
-        let signed =
-            redirectQuery(relayState: relayState) + "&SigAlg="
-            + URLEncoding.queryValue(Self.redirectSignatureAlgorithm)
-        let signature = try sign(Array(signed.utf8))
-        return destination + (destination.contains("?") ? "&" : "?") + signed + "&Signature="
-            + URLEncoding.queryValue(Data(signature).base64EncodedString())
+        try RedirectBinding.signedURL(
+            destination: destination, parameter: .request, xml: xml, relayState: relayState, sign: sign)
     }
 
-    /// `SAMLRequest=…[&RelayState=…]`, each value deflated/encoded as the redirect binding says.
-    private func redirectQuery(relayState: String?) -> String {
-        let encoded = Data(RawDeflate.compress(Array(xml.utf8))).base64EncodedString()
-        var query = "SAMLRequest=" + URLEncoding.queryValue(encoded)
-        if let relayState {
-            query += "&RelayState=" + URLEncoding.queryValue(relayState)
-        }
-        return query
-    }
-
-    /// The `SAMLRequest` value of the HTTP-POST binding (bindings §3.5.4): the request XML, signed
-    /// with `signer` when given (an enveloped signature after the Issuer), base64-encoded, not deflated.
+    /// The `SAMLRequest` value of the HTTP-POST binding, signed with `signer` when given.
     public func postValue(signedWith signer: EnvelopedSigner?) throws(XMLSecurityError) -> String {
-        guard let signer else { return Data(xml.utf8).base64EncodedString() }
-        let document = try LibXMLDocument(parsing: Array(xml.utf8))
-        let root = document.rootElement
-        try signer.sign(root, after: root.firstChildElement(named: QualifiedName(XMLNamespace.samlAssertion, "Issuer")))
-        return Data(try document.serialized()).base64EncodedString()
+        try PostBinding.value(xml: xml, signedWith: signer)
     }
 }

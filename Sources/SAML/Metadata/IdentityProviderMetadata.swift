@@ -15,6 +15,10 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
     public let ssoURL: String
     /// HTTP-Redirect when the IdP offers it (the usual case), HTTP-POST when that is its only binding.
     public let ssoBinding: SSOBinding
+    /// Every SingleSignOnService location samlgate can use, by binding.
+    public let ssoURLs: [SSOBinding: String]
+    /// The IdP's SingleLogoutService endpoints samlgate can use, by binding (none: no Single Logout).
+    public let sloEndpoints: [SSOBinding: SingleLogoutEndpoint]
     /// The IdP's `WantAuthnRequestsSigned`: it refuses unsigned AuthnRequests.
     public let wantsAuthnRequestsSigned: Bool
     /// The signing certificates (KeyDescriptors with `use="signing"` or no `use`).
@@ -50,13 +54,21 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
         else { throw .identityProviderCount(idps.count) }
         guard let entityID = entity.attribute("entityID"), !entityID.isEmpty else { throw .missing("entityID") }
         let services = descriptor.childElements(named: name("SingleSignOnService"))
-        let offered = SSOBinding.allCases.lazy.compactMap { binding -> (SSOBinding, String)? in
+        let offered = SSOBinding.allCases.compactMap { binding -> (SSOBinding, String)? in
             let service = services.first { $0.attribute("Binding") == binding.uri }
             guard let location = service?.attribute("Location"), !location.isEmpty else { return nil }
             return (binding, location)
         }
         guard let (binding, ssoURL) = offered.first else {
             throw .missing("a SingleSignOnService with the HTTP-Redirect or HTTP-POST binding")
+        }
+        let logoutServices = descriptor.childElements(named: name("SingleLogoutService"))
+        var sloEndpoints: [SSOBinding: SingleLogoutEndpoint] = [:]
+        for binding in SSOBinding.allCases {
+            let service = logoutServices.first { $0.attribute("Binding") == binding.uri }
+            guard let location = service?.attribute("Location"), !location.isEmpty else { continue }
+            let response = service?.attribute("ResponseLocation").flatMap { $0.isEmpty ? nil : $0 }
+            sloEndpoints[binding] = SingleLogoutEndpoint(location: location, responseLocation: response)
         }
         let wantsSigned = descriptor.attribute("WantAuthnRequestsSigned")
         var certificates: [Certificate] = []
@@ -77,9 +89,28 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
         self.entityID = entityID
         self.ssoURL = ssoURL
         self.ssoBinding = binding
+        self.ssoURLs = Dictionary(uniqueKeysWithValues: offered)
+        self.sloEndpoints = sloEndpoints
         self.wantsAuthnRequestsSigned = wantsSigned == "true" || wantsSigned == "1"
         var seen = Set<String>()
         self.certificates = certificates.filter { seen.insert($0.sha256).inserted }
+    }
+
+    /// The Single Logout binding and endpoint to use: `preferred` when offered, else HTTP-Redirect,
+    /// else HTTP-POST; nil when the IdP has no Single Logout.
+    public func sloService(preferring preferred: SSOBinding?) -> (binding: SSOBinding, endpoint: SingleLogoutEndpoint)?
+    {
+        for binding in [preferred].compactMap({ $0 }) + SSOBinding.allCases {
+            if let endpoint = sloEndpoints[binding] { return (binding, endpoint) }
+        }
+        return nil
+    }
+
+    /// The binding and SSO URL to use: `preferred` when the IdP offers it (an admin's earlier choice
+    /// survives a metadata re-import), else ``ssoBinding`` and ``ssoURL``.
+    public func ssoService(preferring preferred: SSOBinding?) -> (binding: SSOBinding, url: String) {
+        if let preferred, let url = ssoURLs[preferred] { return (preferred, url) }
+        return (ssoBinding, ssoURL)
     }
 }
 

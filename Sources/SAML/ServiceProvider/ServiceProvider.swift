@@ -38,6 +38,15 @@ public struct ServiceProvider: Sendable, Hashable {
     /// Where users start an SP-initiated sign-in.
     public var loginURL: String { "\(endpointRoot)/login" }
 
+    /// The Single Logout URL: LogoutRequests and LogoutResponses from the IdP arrive here.
+    public var sloURL: String { "\(endpointRoot)/slo" }
+
+    /// Where an application's own "log out" link points: the sign-out confirmation page.
+    public var logoutURL: String { "\(endpointRoot)/logout" }
+
+    /// The page a browser lands on after signing out.
+    public var signedOutURL: String { "\(endpointRoot)/signed-out" }
+
     /// The Authentication settings page.
     public var settingsURL: String { "\(endpointRoot)/settings" }
 }

@@ -1,19 +1,16 @@
 import Foundation
+import XMLSecurity
 
 /// SP metadata (SAML 2.0 metadata schema) an admin hands to the IdP instead of typing two URLs.
 public enum ServiceProviderMetadata {
     /// The NameID format samlgate asks for: users are matched by email.
     public static let nameIDFormat = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 
-    /// The algorithms an IdP may encrypt with, strongest first (AES-GCM, then AES-CBC for IdPs that
-    /// lack GCM, with RSA-OAEP key transport): IdPs that read EncryptionMethod pick the first they know.
-    static let encryptionMethods = [
-        "http://www.w3.org/2009/xmlenc11#aes256-gcm", "http://www.w3.org/2009/xmlenc11#aes128-gcm",
-        "http://www.w3.org/2001/04/xmlenc#aes256-cbc", "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
-        "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
-    ]
+    /// The algorithms an IdP may encrypt with: exactly what decryption accepts, strongest first.
+    static let encryptionMethods = AcceptedEncryption.contentAlgorithmURIs + AcceptedEncryption.keyTransportURIs
 
-    /// The metadata XML for `provider`.
+    /// The metadata XML for `provider`: entity ID, keys, the Single Logout endpoint (both bindings),
+    /// the NameID format and the Post-back URL, in the schema's order.
     ///
     /// `certificatesDER` are the SP certificates to publish (the `active` key's, then a `next` key's
     /// during a rollover), each as a signing and an encryption KeyDescriptor, so an IdP can check
@@ -26,6 +23,7 @@ public enum ServiceProviderMetadata {
     ) -> String {
         let entityID = XMLEscaping.attribute(provider.audienceURI)
         let acs = XMLEscaping.attribute(provider.postbackURL)
+        let slo = XMLEscaping.attribute(provider.sloURL)
         let keyDescriptors = certificatesDER.map { der in
             let keyInfo =
                 #"<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>"#
@@ -42,7 +40,9 @@ public enum ServiceProviderMetadata {
             <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="\(entityID)">
               <md:SPSSODescriptor AuthnRequestsSigned="\(signsRequests && !certificatesDER.isEmpty)" WantAssertionsSigned="true" \
             protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-            \(keyDescriptors)    <md:NameIDFormat>\(nameIDFormat)</md:NameIDFormat>
+            \(keyDescriptors)    <md:SingleLogoutService Binding="\(SSOBinding.redirect.uri)" Location="\(slo)"/>
+                <md:SingleLogoutService Binding="\(SSOBinding.post.uri)" Location="\(slo)"/>
+                <md:NameIDFormat>\(nameIDFormat)</md:NameIDFormat>
                 <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" \
             Location="\(acs)" index="0" isDefault="true"/>
               </md:SPSSODescriptor>

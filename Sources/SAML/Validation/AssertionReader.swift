@@ -35,7 +35,8 @@ struct AssertionReader {
     /// For the log of a rejection after the signature verified: the identity, when the verified
     /// Assertion's NameID and attributes are readable.
     private func verifiedIdentity() -> String? {
-        guard let subject = assertion.firstChildElement(named: SAMLName.subject), let nameID = try? readNameID(subject),
+        guard let subject = assertion.firstChildElement(named: SAMLName.subject),
+            let (nameID, _) = try? readNameID(subject),
             let attributes = try? IdentityAttributes(assertion: assertion)
         else { return nil }
         return try? checkIdentity(email: attributes.email, nameID: nameID)
@@ -50,7 +51,7 @@ struct AssertionReader {
         let subject = try requireSubject()
         let confirmation = try checkSubjectConfirmation(subject)
         let inResponseTo = try resolveInResponseTo(confirmationValue: confirmation.inResponseTo)
-        let nameID = try readNameID(subject)
+        let (nameID, nameIdentifier) = try readNameID(subject)
         let attributes = try IdentityAttributes(assertion: assertion)
         let authn = assertion.firstChildElement(named: SAMLName.authnStatement)
         var sessionExpiry = now.addingTimeInterval(validator.policy.sessionLifetime)
@@ -70,7 +71,8 @@ struct AssertionReader {
             ?? assertion.attribute("IssueInstant").flatMap(SAMLTime.parse)
         return VerifiedResponse(
             assertionID: assertionID, inResponseTo: inResponseTo, replayKeepUntil: validityEnd.addingTimeInterval(skew),
-            identity: identity, nameID: nameID, email: attributes.email, givenName: attributes.givenName,
+            identity: identity, nameID: nameID, nameIdentifier: nameIdentifier, email: attributes.email,
+            givenName: attributes.givenName,
             familyName: attributes.familyName, sessionIndex: authn?.attribute("SessionIndex"),
             sessionExpiry: sessionExpiry,
             issueInstant: issueInstant, issuer: issuer, signedElement: signedElement)
@@ -227,7 +229,8 @@ struct AssertionReader {
     }
 
     /// Rule 10: one NameID holding exactly one text node.
-    private func readNameID(_ subject: LibXMLElement) throws(Rejection) -> String {
+    /// The NameID's trimmed value (the identity) and the NameID as sent (for a later Single Logout).
+    private func readNameID(_ subject: LibXMLElement) throws(Rejection) -> (String, NameIdentifier) {
         let nameIDs = subject.childElements(named: SAMLName.nameID)
         let encryptedIDs = subject.childElements(named: SAMLName.encryptedID)
         guard nameIDs.count + encryptedIDs.count == 1, let candidate = nameIDs.first ?? encryptedIDs.first else {
@@ -239,9 +242,14 @@ struct AssertionReader {
         let element =
             try candidate.hasName(SAMLName.encryptedID)
             ? validator.decrypt(candidate, expecting: SAMLName.nameID).get() : candidate
-        let value = try text(of: element, check: .nameID, what: "NameID")
+        let raw: String
+        switch element.singleTextNode() {
+        case .success(let text): raw = text
+        case .failure(let problem): throw Rejection(.nameID, "the NameID must be plain text: it \(problem)")
+        }
+        let value = raw.trimmingXMLWhitespace()
         guard !value.isEmpty else { throw Rejection(.nameID, "the NameID is empty") }
-        return value
+        return (value, NameIdentifier(element: element, text: raw))
     }
 
     private func text(of element: LibXMLElement, check: ValidationCheck, what: String) throws(Rejection) -> String {

@@ -297,7 +297,7 @@ public struct ResponseValidator: Sendable {
         }
     }
 
-    private func signatureRejection(_ failure: SignatureFailure, on element: String) -> Rejection {
+    func signatureRejection(_ failure: SignatureFailure, on element: String) -> Rejection {
         switch failure {
         case .untrustedKey(let fingerprint):
             let trusted = verifier.keys.fingerprints.joined(separator: ", ")

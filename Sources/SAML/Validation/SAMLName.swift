@@ -24,6 +24,13 @@ enum SAMLName {
     static let attribute = QualifiedName(XMLNamespace.samlAssertion, "Attribute")
     static let attributeValue = QualifiedName(XMLNamespace.samlAssertion, "AttributeValue")
 
+    static let logoutRequest = QualifiedName(XMLNamespace.samlProtocol, "LogoutRequest")
+    static let logoutResponse = QualifiedName(XMLNamespace.samlProtocol, "LogoutResponse")
+    static let sessionIndex = QualifiedName(XMLNamespace.samlProtocol, "SessionIndex")
+    static let baseID = QualifiedName(XMLNamespace.samlAssertion, "BaseID")
+    /// How a LogoutRequest may name its user (core §3.7.1): one of these.
+    static let identifierForms = [nameID, encryptedID, baseID]
+
     static let successStatus = "urn:oasis:names:tc:SAML:2.0:status:Success"
     static let bearerMethod = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 }

@@ -52,11 +52,15 @@ public enum ValidationCheck: String, Sendable, Hashable, CaseIterable {
     case user
     /// SAML is not enabled for the account.
     case disabled
+    /// Single Logout: no `SAMLRequest` or `SAMLResponse` (or both, or one given twice).
+    case missingMessage = "missing_message"
+    /// Single Logout, HTTP-Redirect: the message does not inflate, or inflates beyond the size limit.
+    case deflate
 
     /// Whether a failure of this check means the request was malformed (400) rather than refused (403).
     public var isMalformedInput: Bool {
         switch self {
-        case .missingResponse, .base64, .xml: true
+        case .missingResponse, .missingMessage, .base64, .deflate, .xml: true
         default: false
         }
     }

@@ -15,6 +15,8 @@ public struct VerifiedResponse: Sendable, Hashable {
     public let identity: String
     /// The NameID, trimmed.
     public let nameID: String
+    /// The NameID as sent, with its Format and qualifiers: a LogoutRequest names the user by it.
+    public let nameIdentifier: NameIdentifier
     /// The email attribute, if sent.
     public let email: String?
     /// The given name attribute, if sent.

@@ -43,6 +43,16 @@ public struct SAMLSettings: Sendable, Hashable {
     /// The binding AuthnRequests are sent with, as the IdP metadata offers them.
     public var requestBinding: RequestBinding = .redirect
 
+    /// The IdP's Single Logout URL, where our LogoutRequests go; nil: sign-out ends only our session.
+    public var sloURL: String?
+    /// Where our LogoutResponses go, when the IdP's metadata names a separate ResponseLocation.
+    public var sloResponseURL: String?
+    /// The binding LogoutRequests are sent with.
+    public var sloBinding: RequestBinding = .redirect
+    /// The application's own session cookies, expired by every sign-out (so the application forgets
+    /// the user too, not only samlgate).
+    public var appLogoutCookies: [String] = []
+
     /// The defaults of a new account.
     public init() {}
 }

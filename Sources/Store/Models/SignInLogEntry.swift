@@ -10,8 +10,18 @@ public struct SignInLogEntry: Sendable, Hashable {
         case rejected
     }
 
+    /// What happened: a sign-in, or a sign-out (sent to or received from the IdP, or local).
+    public enum Event: String, Sendable, Hashable, Codable {
+        /// A sign-in attempt.
+        case signIn = "sign_in"
+        /// A sign-out: ours, or a LogoutRequest or LogoutResponse from the IdP.
+        case signOut = "sign_out"
+    }
+
     /// When it happened.
     public var time: Date
+    /// A sign-in or a sign-out.
+    public var event: Event
     /// The outcome.
     public var outcome: Outcome
     /// How the user tried to sign in.
@@ -40,9 +50,10 @@ public struct SignInLogEntry: Sendable, Hashable {
     public init(
         time: Date, outcome: Outcome, method: SessionRecord.AuthMethod, email: String?, identityVerified: Bool,
         reason: String, reference: String, failedCheck: String? = nil, expected: String? = nil, actual: String? = nil,
-        clockOffset: Int? = nil, clientAddress: String? = nil
+        clockOffset: Int? = nil, clientAddress: String? = nil, event: Event = .signIn
     ) {
         self.time = time
+        self.event = event
         self.outcome = outcome
         self.method = method
         self.email = email

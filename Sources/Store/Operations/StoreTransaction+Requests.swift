@@ -52,6 +52,38 @@ extension StoreTransaction {
         return changes == 1
     }
 
+    /// Remembers a LogoutRequest we sent for `email`, until the IdP answers it or `expiresAt`.
+    public func rememberLogoutRequest(
+        accountID: Int64, requestID: String, email: String, createdAt: Date, expiresAt: Date
+    ) throws {
+        try run(
+            """
+            INSERT INTO logout_request (request_id, account_id, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+            """,
+            [
+                requestID, accountID, email, Int64(createdAt.timeIntervalSince1970),
+                Int64(expiresAt.timeIntervalSince1970),
+            ])
+    }
+
+    /// Removes our LogoutRequest `requestID` and returns the email it was sent for, or nil when it is
+    /// unknown, expired or already answered: one DELETE, so a response is matched at most once.
+    public func consumeLogoutRequest(accountID: Int64, requestID: String, now: Date = Date()) throws -> String? {
+        try one(
+            """
+            DELETE FROM logout_request WHERE request_id = ? AND account_id = ? AND expires_at > ? RETURNING email
+            """,
+            [requestID, accountID, Int64(now.timeIntervalSince1970)]
+        )?["email"]
+    }
+
+    /// Records a LogoutRequest ID from the IdP, in the replay cache beside Assertion IDs; false when it
+    /// was seen already. The key's `LogoutRequest:` prefix cannot be an Assertion ID (an NCName has no
+    /// colon), so the two never collide.
+    public func recordLogoutRequest(accountID: Int64, requestID: String, keepUntil: Date) throws -> Bool {
+        try recordAssertion(accountID: accountID, assertionID: "LogoutRequest:" + requestID, keepUntil: keepUntil)
+    }
+
     /// Deletes expired sessions, requests, replay entries and old rate-limit rows — at most `limit` rows
     /// of each table (all when nil), oldest expiry first, so a caller inside a request bounds what it pays.
     ///
@@ -69,6 +101,10 @@ extension StoreTransaction {
             """
             DELETE FROM authn_request WHERE request_id IN
                 (SELECT request_id FROM authn_request WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2)
+            """,
+            """
+            DELETE FROM logout_request WHERE request_id IN
+                (SELECT request_id FROM logout_request WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2)
             """,
             """
             DELETE FROM replay_cache WHERE (account_id, assertion_id) IN

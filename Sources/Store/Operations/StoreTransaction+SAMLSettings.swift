@@ -24,6 +24,15 @@ extension StoreTransaction {
             throw StoreError.database("account \(accountID) has an unknown request binding '\(binding)'")
         }
         settings.requestBinding = requestBinding
+        settings.sloURL = row["slo_url"]
+        settings.sloResponseURL = row["slo_response_url"]
+        let sloBinding: String = row["slo_binding"]
+        guard let sloRequestBinding = SAMLSettings.RequestBinding(rawValue: sloBinding) else {
+            throw StoreError.database("account \(accountID) has an unknown logout binding '\(sloBinding)'")
+        }
+        settings.sloBinding = sloRequestBinding
+        let cookies: String = row["app_logout_cookies"]
+        settings.appLogoutCookies = cookies.split(separator: ",").map(String.init)
         settings.certificates = try all(
             "SELECT der, subject, sha256, not_after FROM idp_certificate WHERE account_id = ? ORDER BY position",
             [accountID]
@@ -56,13 +65,15 @@ extension StoreTransaction {
             """
             UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,
                 allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, log_retention = ?, sign_requests = ?,
-                require_encryption = ?, request_binding = ?, updated_at = ?, version = version + 1
+                require_encryption = ?, request_binding = ?, slo_url = ?, slo_response_url = ?, slo_binding = ?,
+                app_logout_cookies = ?, updated_at = ?, version = version + 1
             WHERE account_id = ?
             """,
             [
                 settings.enabled, settings.ssoURL, settings.idpEntityID, settings.forceSAML, settings.allowSHA1,
                 settings.allowIdPInitiated, settings.clockSkew, settings.sessionLifetime, settings.logRetention,
-                settings.signRequests, settings.requireEncryption, settings.requestBinding.rawValue,
+                settings.signRequests, settings.requireEncryption, settings.requestBinding.rawValue, settings.sloURL,
+                settings.sloResponseURL, settings.sloBinding.rawValue, settings.appLogoutCookies.joined(separator: ","),
                 Int64(now.timeIntervalSince1970), accountID,
             ])
         guard changes == 1 else { throw StoreError.database("account \(accountID) has no SAML settings row") }

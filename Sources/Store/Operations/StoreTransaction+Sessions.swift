@@ -3,19 +3,22 @@ import Foundation
 import GRDB
 
 extension StoreTransaction {
-    /// Stores a new session under the SHA-256 of `token` (the raw token only ever lives in the cookie).
+    /// Stores a new session under the SHA-256 of `token` (the raw token only ever lives in the cookie);
+    /// `subject` is the IdP's name for the user, for a SAML session.
     public func createSession(
         accountID: Int64, userID: Int64, token: String, authMethod: SessionRecord.AuthMethod, createdAt: Date,
-        expiresAt: Date, nameID: String? = nil, sessionIndex: String? = nil
+        expiresAt: Date, subject: SAMLSubject? = nil
     ) throws {
         try run(
             """
-            INSERT INTO session (token_hash, account_id, user_id, auth_method, created_at, expires_at, name_id, session_index)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO session (token_hash, account_id, user_id, auth_method, created_at, expires_at, name_id,
+                name_id_format, name_qualifier, sp_name_qualifier, session_index)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 Data(Digests.sha256(Array(token.utf8))), accountID, userID, authMethod.rawValue,
-                Int64(createdAt.timeIntervalSince1970), Int64(expiresAt.timeIntervalSince1970), nameID, sessionIndex,
+                Int64(createdAt.timeIntervalSince1970), Int64(expiresAt.timeIntervalSince1970), subject?.nameID,
+                subject?.format, subject?.nameQualifier, subject?.spNameQualifier, subject?.sessionIndex,
             ])
     }
 
@@ -59,10 +62,48 @@ extension StoreTransaction {
     /// Ends the session for `token` (sign-out). Returns whether one existed.
     @discardableResult
     public func deleteSession(accountID: Int64, token: String) throws -> Bool {
-        try run(
-            "DELETE FROM session WHERE token_hash = ? AND account_id = ?",
+        try endSession(accountID: accountID, token: token) != nil
+    }
+
+    /// Ends the session for `token` and returns what a Single Logout needs of it, or nil when there was none.
+    public func endSession(accountID: Int64, token: String) throws -> EndedSession? {
+        let row = try one(
+            """
+            DELETE FROM session WHERE token_hash = ? AND account_id = ?
+            RETURNING user_id, auth_method, name_id, name_id_format, name_qualifier, sp_name_qualifier, session_index
+            """,
             [Data(Digests.sha256(Array(token.utf8))), accountID])
-        return changes > 0
+        guard let row else { return nil }
+        let email: String = try one("SELECT email FROM user WHERE id = ?", [row["user_id"] as Int64])?["email"] ?? ""
+        let subject = (row["name_id"] as String?).map { nameID in
+            SAMLSubject(
+                nameID: nameID, format: row["name_id_format"], nameQualifier: row["name_qualifier"],
+                spNameQualifier: row["sp_name_qualifier"], sessionIndex: row["session_index"])
+        }
+        return EndedSession(
+            email: email, authMethod: SessionRecord.AuthMethod(rawValue: row["auth_method"]) ?? .password,
+            subject: subject)
+    }
+
+    /// Ends the account's SAML sessions of the user the IdP calls `nameID` (with `format`, when both
+    /// sides know one) — only those of `sessionIndexes` unless it is empty — and returns the emails of
+    /// the sessions ended, one per session.
+    public func endSessions(
+        accountID: Int64, nameID: String, format: String?, sessionIndexes: [String]
+    ) throws -> [String] {
+        var sql = """
+            DELETE FROM session WHERE account_id = ? AND auth_method = 'saml' AND name_id = ?
+                AND (?3 IS NULL OR name_id_format IS NULL OR name_id_format = ?3)
+            """
+        var arguments: [(any DatabaseValueConvertible)?] = [accountID, nameID, format]
+        if !sessionIndexes.isEmpty {
+            sql +=
+                " AND session_index IN (" + Array(repeating: "?", count: sessionIndexes.count).joined(separator: ", ")
+                + ")"
+            arguments += sessionIndexes.map { $0 }
+        }
+        let userIDs = try all(sql + " RETURNING user_id", StatementArguments(arguments)).map { $0["user_id"] as Int64 }
+        return try userIDs.map { id in try one("SELECT email FROM user WHERE id = ?", [id])?["email"] ?? "" }
     }
 
     /// Ends every session of one user (by email) or, with nil, of the whole account. Returns how many ended.

@@ -9,14 +9,14 @@ extension StoreTransaction {
         try run(
             """
             INSERT INTO signin_log (account_id, time, outcome, method, email, identity_verified, reason, reference,
-                failed_check, expected, actual, clock_offset, client_address)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                failed_check, expected, actual, clock_offset, client_address, event)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 accountID, Int64(entry.time.timeIntervalSince1970), entry.outcome.rawValue, entry.method.rawValue,
                 bounded(entry.email), entry.identityVerified, bounded(entry.reason), bounded(entry.reference),
                 bounded(entry.failedCheck), bounded(entry.expected), bounded(entry.actual), entry.clockOffset,
-                bounded(entry.clientAddress),
+                bounded(entry.clientAddress), entry.event.rawValue,
             ])
     }
 
@@ -36,7 +36,7 @@ extension StoreTransaction {
                 identityVerified: row["identity_verified"], reason: row["reason"], reference: row["reference"],
                 failedCheck: row["failed_check"],
                 expected: row["expected"], actual: row["actual"], clockOffset: row["clock_offset"],
-                clientAddress: row["client_address"])
+                clientAddress: row["client_address"], event: SignInLogEntry.Event(rawValue: row["event"]) ?? .signIn)
         }
     }
 }

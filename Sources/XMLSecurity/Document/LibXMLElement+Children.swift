@@ -23,10 +23,21 @@ extension LibXMLElement {
     ///
     /// Only matches get a handle: most lookups find one element among many children.
     public func childElements(named name: QualifiedName) -> [LibXMLElement] {
+        childElements { Self.node($0, hasName: name) }
+    }
+
+    /// The element children with any of the given names, in document order.
+    public func childElements(namedAnyOf names: [QualifiedName]) -> [LibXMLElement] {
+        childElements { current in names.contains { Self.node(current, hasName: $0) } }
+    }
+
+    /// The element children for which `matches` holds, each with a handle.
+    @inline(__always)
+    private func childElements(where matches: (xmlNodePtr) -> Bool) -> [LibXMLElement] {
         var result: [LibXMLElement] = []
         var child = node.pointee.children
         while let current = child {
-            if current.pointee.type == XML_ELEMENT_NODE, Self.node(current, hasName: name) {
+            if current.pointee.type == XML_ELEMENT_NODE, matches(current) {
                 result.append(LibXMLElement(node: current, document: document))
             }
             child = current.pointee.next

@@ -40,7 +40,8 @@ struct SAMLCommand: ParsableCommand {
             abstract: "Change SAML settings; options not given stay as they are.",
             discussion: """
                 --cert replaces the certificate list with the files given (repeat it for several, e.g. during a \
-                rollover). --idp-metadata reads the SSO URL, entity ID and signing certificates from the IdP's metadata. \
+                rollover). --idp-metadata reads the SSO URL and binding, the Single Logout URL, the entity ID and the \
+                signing certificates from the IdP's metadata. \
                 Files may be PEM (one or more BEGIN CERTIFICATE blocks), CER/DER, or bare base64 DER; \
                 anything else is refused and nothing is changed. Enabling needs an SSO URL (https; http only on \
                 localhost) and at least one certificate. The whole change is saved in one transaction.
@@ -91,6 +92,18 @@ struct SAMLCommand: ParsableCommand {
                     + "only it); --idp-metadata sets it from the IdP's SSO bindings.",
                 valueName: "binding"))
         var requestBinding: SAMLSettings.RequestBinding?
+        @Option(
+            help: ArgumentHelp(
+                "The IdP's Single Logout URL: signing out then also ends the IdP session (empty string: sign out of "
+                    + "samlgate only); --idp-metadata fills it from the IdP's SingleLogoutService.",
+                valueName: "url"))
+        var sloURL: String?
+        @Option(
+            help: ArgumentHelp(
+                "An application session cookie every sign-out expires (repeatable; replaces the list; an empty value "
+                    + "clears it).",
+                valueName: "name"))
+        var appLogoutCookie: [String] = []
         @Option(help: ArgumentHelp("Tolerated clock difference with the IdP.", valueName: "seconds")) var clockSkew:
             Int?
         @Option(help: ArgumentHelp("Longest session.", valueName: "seconds")) var sessionLifetime: Int?
@@ -116,17 +129,21 @@ struct SAMLCommand: ParsableCommand {
             change.signRequests = signRequests
             change.requireEncryption = requireEncryption
             change.requestBinding = requestBinding
+            if let sloURL {
+                change.sloURL = sloURL
+                change.sloResponseURL = ""
+            }
+            if !appLogoutCookie.isEmpty { change.appLogoutCookies = appLogoutCookie }
+            var metadata: IdentityProviderMetadata?
             if let idpMetadata {
                 guard let data = FileManager.default.contents(atPath: idpMetadata) else {
                     throw CLIError("cannot read IdP metadata file \(idpMetadata)")
                 }
-                let metadata: IdentityProviderMetadata
                 do {
                     metadata = try IdentityProviderMetadata(xml: [UInt8](data))
                 } catch {
                     throw CLIError("\(idpMetadata): \(error)")
                 }
-                change.fill(from: metadata, source: idpMetadata)
             }
             change.enabled = enablement.map { $0 == .enable }
             change.forceSAML = force
@@ -137,7 +154,14 @@ struct SAMLCommand: ParsableCommand {
             change.logRetention = logRetention
             let (account, settings, spKeys) = try store.write { tx in
                 let account = try tx.requireAccount(slug: self.account.account)
-                let updated = try change.applied(to: tx.samlSettings(accountID: account.id))
+                let current = try tx.samlSettings(accountID: account.id)
+                var change = change
+                if let metadata, let idpMetadata {
+                    try change.fill(
+                        from: metadata, source: idpMetadata, stored: current.requestBinding,
+                        storedLogout: current.sloBinding)
+                }
+                let updated = try change.applied(to: current)
                 try tx.saveSAMLSettings(accountID: account.id, updated)
                 return (account, updated, try SettingsReport.withCertificates(tx.spKeys(accountID: account.id)))
             }

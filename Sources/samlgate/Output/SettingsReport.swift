@@ -24,6 +24,10 @@ enum SettingsReport {
             "Sign AuthnRequests:   \(yesNo(settings.signRequests))",
             "Request binding:      \(settings.requestBinding == .post ? "HTTP-POST" : "HTTP-Redirect")",
             "Require encryption:   \(yesNo(settings.requireEncryption))",
+            "Single Logout URL:    \(settings.sloURL.map { "\($0) (\(settings.sloBinding == .post ? "HTTP-POST" : "HTTP-Redirect"))" } ?? "(not set: sign-out ends the samlgate session only)")",
+            "  responses to:       \(settings.sloResponseURL ?? settings.sloURL ?? "-")",
+            "SP logout URL:        \(provider.sloURL)",
+            "App logout cookies:   \(settings.appLogoutCookies.isEmpty ? "none" : settings.appLogoutCookies.joined(separator: ", "))",
             "Clock skew:           \(settings.clockSkew) s",
             "Session lifetime:     \(settings.sessionLifetime) s (\(TimeFormat.duration(settings.sessionLifetime)))",
             "Sign-in log kept:     \(settings.logRetention) s (\(TimeFormat.duration(settings.logRetention)))",
@@ -36,7 +40,9 @@ enum SettingsReport {
                 "     expires \(SAMLTime.format(certificate.notAfter))\(warning(for: certificate, now: now))"
             )
         }
-        lines.append("SP keys:              \(spKeys.isEmpty ? "none (add one with: samlgate sp-key add)" : "")")
+        lines.append(
+            "SP keys:              \(spKeys.isEmpty ? "none (add one with: samlgate sp-key add)" : String(spKeys.count))"
+        )
         for (key, certificate) in spKeys {
             lines.append("  \(key.id). \(key.state.rawValue), SHA-256 \(key.sha256)")
             lines.append("     expires \(SAMLTime.format(key.notAfter))\(warning(for: certificate, now: now))")
@@ -62,6 +68,11 @@ enum SettingsReport {
             ("sign_requests", .bool(settings.signRequests)),
             ("request_binding", .string(settings.requestBinding.rawValue)),
             ("require_encryption", .bool(settings.requireEncryption)),
+            ("slo_url", .optional(settings.sloURL)),
+            ("slo_response_url", .optional(settings.sloResponseURL)),
+            ("slo_binding", .string(settings.sloBinding.rawValue)),
+            ("sp_slo_url", .string(provider.sloURL)),
+            ("app_logout_cookies", .array(settings.appLogoutCookies.map { .string($0) })),
             ("clock_skew", .int(settings.clockSkew)),
             ("session_lifetime", .int(settings.sessionLifetime)),
             ("log_retention", .int(settings.logRetention)),
