@@ -354,6 +354,40 @@ struct CLIMetadataTests {
         #expect(try show()["sso_url"] as? String == "https://example.okta.com/app/redirect/sso/saml")
     }
 
+    @Test func singleLogoutFromMetadataOrFlagsAndLogoutCookies() throws {
+        let cli = try CLITests.acme()
+        func show() throws -> [String: Any] {
+            try #require(try cli.run("saml", "show", "--account", "acme", "--json").json() as? [String: Any])
+        }
+        var result = try cli.run("saml", "set", "--account", "acme", "--idp-metadata", CLI.fixture("metadata/idp.xml"))
+        #expect(result.status == 0, "\(result.stderr)")
+        var json = try show()
+        #expect(json["slo_url"] as? String == "https://example.okta.com/app/redirect/slo")
+        #expect(json["slo_response_url"] as? String == "https://example.okta.com/app/redirect/slo-response")
+        #expect(json["slo_binding"] as? String == "redirect")
+        #expect(json["sp_slo_url"] as? String == "https://help.example.com/sso/acme/slo")
+        result = try cli.run(
+            "saml", "set", "--account", "acme", "--slo-url", "https://idp.example.com/logout", "--app-logout-cookie",
+            "app_session", "--app-logout-cookie", "remember_me")
+        #expect(result.status == 0, "\(result.stderr)")
+        json = try show()
+        #expect(json["slo_url"] as? String == "https://idp.example.com/logout")
+        #expect(json["slo_response_url"] is NSNull)
+        #expect(json["app_logout_cookies"] as? [String] == ["app_session", "remember_me"])
+        let text = try cli.run("saml", "show", "--account", "acme").stdout
+        #expect(text.contains("Single Logout URL:    https://idp.example.com/logout (HTTP-Redirect)"), "\(text)")
+        #expect(text.contains("App logout cookies:   app_session, remember_me"))
+        for bad in [["--slo-url", "http://idp.example.com/slo"], ["--app-logout-cookie", "a;b"]] {
+            result = try cli.run(arguments: ["saml", "set", "--account", "acme"] + bad)
+            #expect(result.status != 0 && !result.stderr.isEmpty, "\(bad)")
+        }
+        #expect(try show()["app_logout_cookies"] as? [String] == ["app_session", "remember_me"])
+        result = try cli.run("saml", "set", "--account", "acme", "--slo-url", "", "--app-logout-cookie", "")
+        #expect(result.status == 0, "\(result.stderr)")
+        json = try show()
+        #expect(json["slo_url"] is NSNull && (json["app_logout_cookies"] as? [String])?.isEmpty == true)
+    }
+
     @Test func signingEncryptionAndBindingFlags() throws {
         let cli = try CLITests.acme()
         let result = try cli.run(

@@ -286,6 +286,33 @@ struct SettingsPageTests {
         #expect(html.contains("<option value=\"post\" selected>"), "\(html)")
     }
 
+    @Test func theSingleLogoutFieldsSaveAndMetadataFillsThem() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let page = GatewayHarness.text(harness.get("/sso/acme/settings", cookie: cookie))
+        #expect(page.contains("https://help.example.com/sso/acme/slo"))
+        let metadata = String(decoding: TestKeys.file("../metadata/idp.xml"), as: UTF8.self)
+        let review = GatewayHarness.text(
+            try Self.save(harness, cookie: cookie, fields: [("action", "load_metadata"), ("idp_metadata", metadata)]))
+        #expect(review.contains(#"value="https://example.okta.com/app/redirect/slo""#))
+        #expect(review.contains("https://example.okta.com/app/redirect/slo-response"))
+        let saved = try Self.save(
+            harness, cookie: cookie,
+            fields: Self.baseFields + [
+                ("slo_url", "https://idp.example.com/slo"), ("app_logout_cookies", "app_session, remember_me"),
+            ])
+        #expect(saved.status == 303, "\(GatewayHarness.text(saved))")
+        let settings = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
+        #expect(settings.sloURL == "https://idp.example.com/slo")
+        #expect(settings.appLogoutCookies == ["app_session", "remember_me"])
+        let refused = try Self.save(
+            harness, cookie: cookie, fields: Self.baseFields + [("slo_url", "ftp://idp.example.com/slo")])
+        #expect(refused.status == 422 && GatewayHarness.text(refused).contains("invalid Single Logout URL"))
+        let badCookie = try Self.save(
+            harness, cookie: cookie, fields: Self.baseFields + [("app_logout_cookies", "a=b")])
+        #expect(badCookie.status == 422 && GatewayHarness.text(badCookie).contains("is not a cookie name"))
+    }
+
     @Test func uploadedMetadataFileFillsTheFormToo() throws {
         let harness = try GatewayHarness()
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)

@@ -26,6 +26,21 @@ struct IdentityProviderMetadataTests {
         #expect(postOnly.wantsAuthnRequestsSigned)
     }
 
+    @Test func readsTheSingleLogoutServicesRedirectFirst() throws {
+        let both = try IdentityProviderMetadata(xml: Self.fixture("idp.xml"))
+        let redirect = try #require(both.sloService(preferring: nil))
+        #expect(redirect.binding == .redirect)
+        #expect(redirect.endpoint.location == "https://example.okta.com/app/redirect/slo")
+        #expect(redirect.endpoint.responseLocation == "https://example.okta.com/app/redirect/slo-response")
+        let post = try #require(both.sloService(preferring: .post))
+        #expect(
+            post.binding == .post
+                && post.endpoint
+                    == SingleLogoutEndpoint(location: "https://example.okta.com/app/post/slo", responseLocation: nil)
+        )
+        #expect(try IdentityProviderMetadata(xml: Self.fixture("post-only.xml")).sloService(preferring: nil) == nil)
+    }
+
     @Test func aPreferredBindingGetsItsOwnLocationWhenOffered() throws {
         let both = try IdentityProviderMetadata(xml: Self.fixture("idp.xml"))
         #expect(both.ssoService(preferring: .post) == (.post, "https://example.okta.com/app/post/sso/saml"))
