@@ -114,13 +114,11 @@ public struct LogoutValidator: Sendable {
 
     /// Rule 1's parsing, and the root a `parameter` must carry.
     private func parse(_ xml: [UInt8], parameter: RedirectBinding.Parameter) -> Result<LibXMLElement, Rejection> {
-        let document: LibXMLDocument
-        do {
-            document = try LibXMLDocument(parsing: xml, limits: .saml)
-        } catch {
-            return .failure(Rejection(.xml, "\(parameter.rawValue) is not acceptable XML: \(error)"))
+        let root: LibXMLElement
+        switch ResponseValidator.parse(xml, field: parameter.rawValue) {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let element): root = element
         }
-        let root = document.rootElement
         let expected = parameter == .request ? SAMLName.logoutRequest : SAMLName.logoutResponse
         guard root.hasName(expected) else {
             return .failure(

@@ -40,13 +40,11 @@ public struct ResponseValidator: Sendable {
         guard let xml = StrictBase64.decode(samlResponse) else {
             return .failure(Rejection(.base64, "SAMLResponse is not valid base64"))
         }
-        let document: LibXMLDocument
-        do {
-            document = try LibXMLDocument(parsing: xml, limits: .saml)
-        } catch {
-            return .failure(Rejection(.xml, "SAMLResponse is not acceptable XML: \(error)"))
+        let response: LibXMLElement
+        switch Self.parse(xml, field: "SAMLResponse") {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let root): response = root
         }
-        let response = document.rootElement
         return verify(response: response, now: now).mapError { rejection in
             // Only for rejections: what the message claimed, for the sign-in log (never trusted).
             let context = ResponseContext(response: response)
@@ -54,6 +52,16 @@ public struct ResponseValidator: Sendable {
             annotated.issueInstant = rejection.issueInstant ?? context.issueInstant
             annotated.claimedIdentity = rejection.claimedIdentity ?? context.claimedIdentity
             return annotated
+        }
+    }
+
+    /// Rule 1's parsing of a SAML message received in `field`: the document's root, or the ``ValidationCheck/xml``
+    /// rejection.
+    static func parse(_ xml: [UInt8], field: String) -> Result<LibXMLElement, Rejection> {
+        do {
+            return .success(try LibXMLDocument(parsing: xml, limits: .saml).rootElement)
+        } catch {
+            return .failure(Rejection(.xml, "\(field) is not acceptable XML: \(error)"))
         }
     }
 

@@ -19,18 +19,10 @@ extension StoreTransaction {
         settings.logRetention = row["log_retention"]
         settings.signRequests = row["sign_requests"]
         settings.requireEncryption = row["require_encryption"]
-        let binding: String = row["request_binding"]
-        guard let requestBinding = SAMLSettings.RequestBinding(rawValue: binding) else {
-            throw StoreError.database("account \(accountID) has an unknown request binding '\(binding)'")
-        }
-        settings.requestBinding = requestBinding
+        settings.requestBinding = try Self.binding(row, "request_binding", accountID: accountID)
         settings.sloURL = row["slo_url"]
         settings.sloResponseURL = row["slo_response_url"]
-        let sloBinding: String = row["slo_binding"]
-        guard let sloRequestBinding = SAMLSettings.RequestBinding(rawValue: sloBinding) else {
-            throw StoreError.database("account \(accountID) has an unknown logout binding '\(sloBinding)'")
-        }
-        settings.sloBinding = sloRequestBinding
+        settings.sloBinding = try Self.binding(row, "slo_binding", accountID: accountID)
         let cookies: String = row["app_logout_cookies"]
         settings.appLogoutCookies = cookies.split(separator: ",").map(String.init)
         settings.certificates = try all(
@@ -42,6 +34,15 @@ extension StoreTransaction {
                 notAfter: Date(timeIntervalSince1970: TimeInterval(row["not_after"] as Int64)))
         }
         return settings
+    }
+
+    /// The binding stored in `column`; a value this build does not know is an error naming it.
+    private static func binding(_ row: Row, _ column: String, accountID: Int64) throws -> SAMLSettings.RequestBinding {
+        let value: String = row[column]
+        guard let binding = SAMLSettings.RequestBinding(rawValue: value) else {
+            throw StoreError.database("account \(accountID) has an unknown \(column) '\(value)'")
+        }
+        return binding
     }
 
     /// The account with `slug` and its settings version (bumped by every save), or nil: one indexed read,
