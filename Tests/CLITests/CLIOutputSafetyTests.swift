@@ -41,13 +41,15 @@ struct CLIOutputSafetyTests {
             })
         #expect(text.stdout.contains(#"mallory@evil.test\r\n2026-12-01T00:00:00Z\taccepted\towner@example.com"#))
         #expect(text.stdout.contains("(claimed, not verified)"))
-        // Five columns: the forged tabs are escaped, not separators.
-        #expect(lines[0].split(separator: "\t").count == 5)
+        // Six columns: the forged tabs are escaped, not separators.
+        #expect(lines[0].split(separator: "\t").count == 6)
+        #expect(lines[0].split(separator: "\t")[1] == "sign-in")
 
         let json = try #require(try cli.run("log", "--account", "acme", "--json").json() as? [[String: Any]])
         #expect(json.count == 1)
         #expect(json[0]["email"] is NSNull)
         #expect(json[0]["claimed_email"] as? String == forged)
+        #expect(json[0]["event"] as? String == "sign_in")
     }
 
     @Test func aVerifiedIdentityIsShownPlainly() throws {

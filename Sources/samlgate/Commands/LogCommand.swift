@@ -6,7 +6,7 @@ import Store
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
-        abstract: "Show recent sign-in attempts, newest first, with the reason for each rejection.")
+        abstract: "Show recent sign-ins and sign-outs, newest first, with the reason for each rejection.")
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var account: AccountOption
@@ -14,7 +14,7 @@ struct LogCommand: ParsableCommand {
     @Option(help: "How many entries (default 50).") var limit = 50
     @Flag(
         help: """
-            Print a JSON array of {time, outcome, email, claimed_email, reason, reference, …}: `email` is a verified \
+            Print a JSON array of {time, event (sign_in or sign_out), outcome, email, claimed_email, reason, reference, …}: `email` is a verified \
             identity, `claimed_email` one an unverified message or form only claimed.
             """)
     var json = false
@@ -33,6 +33,7 @@ struct LogCommand: ParsableCommand {
                     entries.map { entry in
                         .object([
                             ("time", .string(SAMLTime.format(entry.time))),
+                            ("event", .string(entry.event.rawValue)),
                             ("outcome", .string(entry.outcome.rawValue)),
                             ("email", .optional(entry.identityVerified ? entry.email : nil)),
                             ("claimed_email", .optional(entry.identityVerified ? nil : entry.email)),
@@ -52,7 +53,8 @@ struct LogCommand: ParsableCommand {
             let who = entry.email.map { entry.identityVerified ? $0 : "\($0) (claimed, not verified)" } ?? "-"
             print(
                 Terminal.row([
-                    SAMLTime.format(entry.time), entry.outcome.rawValue, who, entry.reference, entry.reason,
+                    SAMLTime.format(entry.time), entry.event == .signOut ? "sign-out" : "sign-in", entry.outcome.rawValue,
+                    who, entry.reference, entry.reason,
                 ]))
         }
     }
