@@ -51,10 +51,10 @@ struct LogCommand: ParsableCommand {
         for entry in entries {
             // An identity no signature vouched for is marked, so a rejected forgery never reads as that user's attempt.
             let who = entry.email.map { entry.identityVerified ? $0 : "\($0) (claimed, not verified)" } ?? "-"
+            let event = entry.event == .signOut ? "sign-out" : "sign-in"
             print(
                 Terminal.row([
-                    SAMLTime.format(entry.time), entry.event == .signOut ? "sign-out" : "sign-in", entry.outcome.rawValue,
-                    who, entry.reference, entry.reason,
+                    SAMLTime.format(entry.time), event, entry.outcome.rawValue, who, entry.reference, entry.reason,
                 ]))
         }
     }
