@@ -140,3 +140,24 @@ def test_admin_journey(browser, browser_site, tmp_path):
     email.submit()
     wait(driver, lambda d: d.current_url.startswith(f"{base}/app/welcome") and "alice@example.com" in d.page_source)
     assert "alice@example.com" in driver.page_source
+
+    # Signing out through the application's log-out link ends the samlgate and the IdP session and lands on the
+    # signed-out page, which stays put (Force SAML is on: a redirect would sign Alice straight back in).
+    browser_site["cli"]("saml", "set", "--account", "acme", "--slo-url", f"{browser_site['idp']}/slo")
+    driver.get(f"{base}/sso/acme/logout")
+    wait(driver, expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "form button[type=submit]")))
+    assert "alice@example.com" in driver.page_source
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait(driver, lambda d: d.current_url == f"{base}/sso/acme/signed-out")
+    assert "You are signed out" in driver.page_source
+    import time
+    time.sleep(1.5)
+    assert driver.current_url == f"{base}/sso/acme/signed-out"
+    assert requests.get(f"{browser_site['idp']}/last-logout-request", timeout=10).json()["ended_sessions"] == 1
+    driver.get(f"{base}/app/welcome")
+    wait(driver, lambda d: d.current_url.startswith(browser_site["idp"]) or "/sso/acme/login" in d.current_url)
+    driver.get(f"{base}/sso/acme/signed-out")
+    driver.find_element(By.LINK_TEXT, "Sign in again").click()
+    # The IdP session is gone: its login form asks again.
+    wait(driver, expected_conditions.presence_of_element_located((By.NAME, "email")))
+    assert driver.current_url.startswith(browser_site["idp"])

@@ -109,6 +109,18 @@ struct SSOGatewaySingleLogoutTests {
         #expect(try harness.log().first?.failedCheck == "in_response_to")
     }
 
+    /// Browsers apply `form-action` to a form's redirects: the sign-out forms (the sign-out page and the
+    /// settings page's) may end up at the IdP's origin, and only there.
+    @Test func theSignOutFormsMayRedirectToTheIdPsOriginOnly() throws {
+        let harness = try Self.harness()
+        let cookie = try Self.signIn(harness)
+        let policy = try #require(harness.get("/sso/acme/logout", cookie: cookie).header("Content-Security-Policy"))
+        #expect(policy.contains("form-action 'self' https://idp.example.com;"), "\(policy)")
+        let local = try GatewayHarness()
+        let plain = try #require(local.get("/sso/acme/logout").header("Content-Security-Policy"))
+        #expect(plain.contains("form-action 'self';"), "\(plain)")
+    }
+
     @Test func withHTTPPOSTTheLogoutRequestIsAnEnvelopedSignatureOnAnAutoPostingPage() throws {
         let harness = try Self.harness(binding: .post)
         let cookie = try Self.signIn(harness)

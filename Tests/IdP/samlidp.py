@@ -23,12 +23,18 @@ import html
 import json
 import logging
 import os
+import secrets
 import shutil
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
+import time
+import urllib.parse
 import urllib.request
 import warnings
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -104,7 +110,8 @@ def key_is_ec(key_path: str) -> bool:
 # import-time warning is noise on every run (those ciphers are not used here).
 warnings.filterwarnings("ignore", message=r".*cryptography\.hazmat\.decrepit")
 
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml  # noqa: E402
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml, samlp  # noqa: E402
+from saml2 import assertion as _saml2_assertion  # noqa: E402
 from saml2 import entity as _saml2_entity  # noqa: E402
 from saml2 import xmldsig as ds  # noqa: E402
 from saml2.attribute_converter import AttributeConverterNOOP  # noqa: E402
@@ -261,6 +268,20 @@ class EncryptingServer(Server):
         return assertion
 
 
+_session_index = threading.local()
+_pysaml2_sid = _saml2_assertion.sid
+
+
+def _chosen_session_index() -> str:
+    """pysaml2's AuthnStatement SessionIndex (its only use of `sid` in saml2.assertion), or the one the
+    IdP chose for the response being made on this thread, so the IdP knows it even when it encrypts."""
+    chosen = getattr(_session_index, "value", None)
+    return chosen if chosen is not None else _pysaml2_sid()
+
+
+_saml2_assertion.sid = _chosen_session_index
+
+
 def sp_metadata_xml(entity_id: str, acs_url: str) -> str:
     """Minimal SP metadata so pysaml2 knows the SP (entityID = audience, POST ACS)."""
     e = html.escape
@@ -285,7 +306,8 @@ def xmlsec_binary() -> str:
 
 def build_server(*, issuer: str, key: str, cert: str, sp_entity_id: str, acs_url: str,
                  valid_seconds: int = 300, name_format: str = "basic",
-                 sso_urls: list[str] | None = None, want_signed_requests: bool = False) -> EncryptingServer:
+                 sso_urls: list[str] | None = None, want_signed_requests: bool = False,
+                 slo_urls: list[str] | None = None) -> EncryptingServer:
     """A pysaml2 IdP Server whose whole configuration is built here (no config files).  It knows the SP
     from minimal metadata until `load_sp_metadata` gives it the SP's own."""
     fmt = NAME_FORMATS[name_format]
@@ -306,6 +328,8 @@ def build_server(*, issuer: str, key: str, cert: str, sp_entity_id: str, acs_url
                 "endpoints": {
                     "single_sign_on_service": [(u, binding) for binding in (BINDING_HTTP_REDIRECT, BINDING_HTTP_POST)
                                                for u in (sso_urls or [])],
+                    "single_logout_service": [(u, binding) for binding in (BINDING_HTTP_REDIRECT, BINDING_HTTP_POST)
+                                              for u in (slo_urls or [])],
                 },
                 "policy": {
                     "default": {
@@ -418,6 +442,125 @@ class ResponseMaker:
         if isinstance(resp, bytes):
             return resp
         return resp.to_string()
+
+
+# --------------------------------------------------------------------------------------
+# Single Logout (HTTP-Redirect query signatures by hand, over the octets as sent; XML by pysaml2)
+# --------------------------------------------------------------------------------------
+
+SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
+SAML_NS = "urn:oasis:names:tc:SAML:2.0:assertion"
+SLO_SIG_ALG = ds.SIG_RSA_SHA256
+
+
+def redirect_value(xml: str) -> str:
+    """A message as the HTTP-Redirect binding carries it: raw DEFLATE, base64 (not yet URL-encoded)."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return base64.b64encode(compressor.compress(xml.encode("utf-8")) + compressor.flush()).decode("ascii")
+
+
+def inflate_value(value: str) -> str:
+    return zlib.decompress(base64.b64decode(value), -15).decode("utf-8")
+
+
+def quote(value: str) -> str:
+    return urllib.parse.quote(value, safe="")
+
+
+def signed_redirect(destination: str, parameter: str, xml: str, relay_state: str | None, key_path: str | None) -> str:
+    """`destination` with the message in `parameter`, signed over the query octets (bindings §3.4.4.1) with
+    RSA-SHA256 by `key_path` (None: unsigned)."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    query = f"{parameter}={quote(redirect_value(xml))}"
+    if relay_state is not None:
+        query += f"&RelayState={quote(relay_state)}"
+    if key_path:
+        query += f"&SigAlg={quote(SLO_SIG_ALG)}"
+        with open(key_path, "rb") as fh:
+            key = serialization.load_pem_private_key(fh.read(), password=None)
+        signature = key.sign(query.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
+        query += "&Signature=" + quote(base64.b64encode(signature).decode("ascii"))
+    return destination + ("&" if "?" in destination else "?") + query
+
+
+def verify_redirect(raw_query: str, certs: list[str]) -> str | None:
+    """None when the query's Signature verifies over its SAMLRequest/SAMLResponse, RelayState and SigAlg octets
+    exactly as received with one of `certs` (RSA-SHA256/SHA-1 or ECDSA-SHA256); else why not."""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+
+    raw: dict[str, str] = {}
+    for pair in raw_query.split("&"):
+        name, _, value = pair.partition("=")
+        if name in raw:
+            return f"{name} given twice"
+        raw[name] = value
+    if "Signature" not in raw or "SigAlg" not in raw:
+        return "unsigned (no SigAlg/Signature)"
+    message = "SAMLRequest" if "SAMLRequest" in raw else "SAMLResponse"
+    octets = f"{message}={raw.get(message, '')}"
+    if "RelayState" in raw:
+        octets += f"&RelayState={raw['RelayState']}"
+    octets += f"&SigAlg={raw['SigAlg']}"
+    algorithm = urllib.parse.unquote_plus(raw["SigAlg"])
+    digests = {ds.SIG_RSA_SHA256: hashes.SHA256(), ds.SIG_RSA_SHA1: hashes.SHA1(), ds.SIG_ECDSA_SHA256: hashes.SHA256()}
+    if algorithm not in digests:
+        return f"SigAlg {algorithm} not supported"
+    signature = base64.b64decode(urllib.parse.unquote_plus(raw["Signature"]))
+    for cert in certs:
+        wrapped, _ = get_pem_wrapped_unwrapped(bare_certificate(cert))
+        key = x509.load_pem_x509_certificate(wrapped.encode("ascii")).public_key()
+        try:
+            if isinstance(key, ec.EllipticCurvePublicKey):
+                key.verify(signature, octets.encode("utf-8"), ec.ECDSA(digests[algorithm]))
+            else:
+                key.verify(signature, octets.encode("utf-8"), padding.PKCS1v15(), digests[algorithm])
+            return None
+        except (InvalidSignature, ValueError):
+            continue
+    return f"the signature does not verify with the SP's {len(certs)} signing certificate(s)"
+
+
+def verify_xml(xml: str, certs: list[str], node: str) -> str | None:
+    """None when `xml`'s enveloped signature on its root `node` (LogoutRequest or LogoutResponse) verifies
+    with one of `certs`, by the xmlsec1 command; else why not."""
+    if "Signature" not in xml:
+        return "unsigned (no ds:Signature)"
+    with tempfile.TemporaryDirectory() as folder:
+        document = os.path.join(folder, "message.xml")
+        with open(document, "w", encoding="utf-8") as fh:
+            fh.write(xml)
+        for index, cert in enumerate(certs):
+            wrapped, _ = get_pem_wrapped_unwrapped(bare_certificate(cert))
+            pem = os.path.join(folder, f"cert-{index}.pem")
+            with open(pem, "w", encoding="ascii") as fh:
+                fh.write(wrapped)
+            checked = subprocess.run([xmlsec_binary(), "--verify", "--pubkey-cert-pem", pem, "--id-attr:ID",
+                                      f"{SAMLP}:{node}", document], capture_output=True, text=True)
+            if checked.returncode == 0:
+                return None
+    return f"the XML signature does not verify with the SP's {len(certs)} signing certificate(s)"
+
+
+def logout_fields(xml: str) -> dict:
+    """What a LogoutRequest or LogoutResponse says (read without trust, for tests and logs)."""
+    root = ElementTree.fromstring(xml)
+    name_id = root.find(f"{{{SAML_NS}}}NameID")
+    status = root.find(f"{{{SAMLP}}}Status/{{{SAMLP}}}StatusCode")
+    issuer = root.find(f"{{{SAML_NS}}}Issuer")
+    return {
+        "root": root.tag.rsplit("}", 1)[-1], "id": root.get("ID"), "destination": root.get("Destination"),
+        "in_response_to": root.get("InResponseTo"), "not_on_or_after": root.get("NotOnOrAfter"),
+        "issuer": issuer.text.strip() if issuer is not None and issuer.text else None,
+        "name_id": name_id.text if name_id is not None else None,
+        "name_id_format": name_id.get("Format") if name_id is not None else None,
+        "session_indexes": [e.text for e in root.findall(f"{{{SAMLP}}}SessionIndex")],
+        "status": status.get("Value") if status is not None else None,
+    }
 
 
 # --------------------------------------------------------------------------------------
@@ -572,11 +715,23 @@ class IdPState:
                                         encrypt_to=args.encrypt_to, key_transport=args.key_transport)
         # Accept AuthnRequests addressed to either loopback spelling of our SSO URL.
         sso_urls = [f"{base_url}/sso", f"http://localhost:{port}/sso"]
+        self.slo_urls = [f"{base_url}/slo", f"http://localhost:{port}/slo"]
         self.server = build_server(issuer=args.issuer or f"{base_url}/metadata", key=args.key,
                                    cert=args.cert, sp_entity_id=args.sp_audience,
                                    acs_url=args.sp_acs, valid_seconds=args.valid_seconds,
                                    name_format=args.name_format, sso_urls=sso_urls,
-                                   want_signed_requests=args.require_signed_requests)
+                                   want_signed_requests=args.require_signed_requests, slo_urls=self.slo_urls[:1])
+        self.key = args.key
+        self.require_signed = args.require_signed_requests
+        self.password: str | None = args.password
+        self.sp_slo = args.sp_slo or args.sp_acs.rsplit("/", 1)[0] + "/slo"
+        # IdP sessions by cookie: the email signed in, and the SessionIndex of every response issued in it.
+        self.sessions: dict[str, dict] = {}
+        self.sent_logout_requests: set[str] = set()
+        self.last_logout_request: dict = {}
+        self.last_logout_response: dict = {}
+        # A key pair never published, for LogoutRequests a test wants signed by the wrong key.
+        self.wrong_key, _ = generate_keys(tempfile.mkdtemp(prefix="samlidp-wrong-"))
         self.maker = ResponseMaker(self.server, acs_url=args.sp_acs, audience=args.sp_audience,
                                    sign=args.sign, digest=args.digest, sig_alg=args.sig_alg,
                                    ec_key=key_is_ec(args.key))
@@ -584,7 +739,11 @@ class IdPState:
         self.lock = threading.Lock()
         self.last_response_b64 = ""
         self.last_request_xml = ""
-        self.metadata_xml = str(entity_descriptor(self.server.config)).encode("utf-8")
+        metadata = str(entity_descriptor(self.server.config))
+        if args.slo_response_location:
+            metadata = metadata.replace(f'Location="{self.slo_urls[0]}"',
+                                        f'Location="{self.slo_urls[0]}" ResponseLocation="{base_url}/slo-response"')
+        self.metadata_xml = metadata.encode("utf-8")
         endpoint = self.server.config.endpoint
         self.server.config.endpoint = lambda *a, **kw: _QueryInsensitiveURLs(endpoint(*a, **kw))
 
@@ -643,15 +802,52 @@ class IdPState:
         return Encryption(cert=cert, content=options.encrypt, key_transport=options.key_transport,
                           what=options.encrypt_what)
 
+    # -- IdP sessions and Single Logout (call with the lock held) ------------------------------------
+
+    def open_session(self, email: str) -> str:
+        session = secrets.token_urlsafe(16)
+        self.sessions[session] = {"email": email.strip(), "indexes": []}
+        return session
+
+    def end_sessions(self, email: str, indexes: list[str]) -> list[str]:
+        """Ends the IdP sessions of `email` (only those that issued one of `indexes`, when given)."""
+        ended = [sid for sid, data in self.sessions.items()
+                 if data["email"].lower() == email.strip().lower()
+                 and (not indexes or set(indexes) & set(data["indexes"]))]
+        for sid in ended:
+            del self.sessions[sid]
+        return ended
+
+    def sp_signing_certs(self) -> list[str]:
+        self.ensure_sp_metadata()
+        return self.sp_certs("signing")
+
+    def sp_slo_url(self, binding: str) -> str:
+        """The SP's SingleLogoutService for `binding` (ResponseLocation first) from its metadata, else --sp-slo."""
+        try:
+            services = self.server.metadata.single_logout_service(self.audience, binding, "spsso")
+        except Exception:
+            services = []
+        for service in services or []:
+            return service.get("response_location") or service["location"]
+        return self.sp_slo
+
     # -- responses ---------------------------------------------------------------------------------
 
-    def respond(self, email: str, in_response_to: str | None, options: ResponseOptions | None = None) -> str:
+    def respond(self, email: str, in_response_to: str | None, options: ResponseOptions | None = None,
+                session: str | None = None) -> str:
         given, family = self.users.get(email.strip().lower(), ("", ""))
         with self.lock:
             self.ensure_sp_metadata()
             encryption = self.encryption_for(options or self.defaults)
-            xml = self.maker.make(email=email.strip(), given_name=given, family_name=family,
-                                  in_response_to=in_response_to, encryption=encryption)
+            _session_index.value = "_si-" + secrets.token_hex(8)
+            try:
+                xml = self.maker.make(email=email.strip(), given_name=given, family_name=family,
+                                      in_response_to=in_response_to, encryption=encryption)
+            finally:
+                index, _session_index.value = _session_index.value, None
+            if session in self.sessions:
+                self.sessions[session]["indexes"].append(index)
             b64 = base64.b64encode(xml).decode("ascii")
             self.last_response_b64 = b64
         return b64
@@ -663,8 +859,11 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _send(self, code: int, body: bytes, ctype: str = "text/html; charset=utf-8") -> None:
+    def _send(self, code: int, body: bytes, ctype: str = "text/html; charset=utf-8",
+              headers: list[tuple[str, str]] | None = None) -> None:
         self.send_response(code)
+        for name, value in (headers or []) + getattr(self, "_cookies", []):
+            self.send_header(name, value)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
@@ -682,10 +881,28 @@ class Handler(BaseHTTPRequestHandler):
     def _json(self, value) -> None:
         self._send(200, json.dumps(value).encode("utf-8"), "application/json")
 
+    def _session_cookie(self) -> str | None:
+        """The IdP session the browser's `samlidp_session` cookie names, if it is live."""
+        for part in (self.headers.get("Cookie") or "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == "samlidp_session" and value in self.state.sessions:
+                return value
+        return None
+
+    def _signed_in(self, email: str) -> str:
+        """The IdP session for `email`: the browser's own if it is that user's, else a new one (cookie set)."""
+        with self.state.lock:
+            current = self._session_cookie()
+            if current and self.state.sessions[current]["email"].lower() == email.strip().lower():
+                return current
+            session = self.state.open_session(email)
+        self._cookies = [("Set-Cookie", f"samlidp_session={session}; Path=/; HttpOnly")]
+        return session
+
     def _post_form(self, email: str, in_response_to: str | None, relay_state: str | None,
                    options: ResponseOptions) -> None:
         """The HTTP-POST binding: a page that posts SAMLResponse (+RelayState) to the ACS."""
-        b64 = self.state.respond(email, in_response_to, options)
+        b64 = self.state.respond(email, in_response_to, options, session=self._signed_in(email))
         self.log_message("issued response for %r InResponseTo=%s RelayState=%r encrypt=%s",
                          email, in_response_to, relay_state,
                          f"{options.encrypt_what}:{options.encrypt}:{options.encrypt_to}" if options.encrypt else "no")
@@ -715,7 +932,9 @@ class Handler(BaseHTTPRequestHandler):
         body = ('<h1>Test IdP sign-in</h1><form method="post" action="/login">'
                 f'<label>Email <input type="email" name="email" id="email" value="{e(hint)}" '
                 'required autofocus></label>'
-                f'{hidden}<input type="submit" id="submit" value="Sign in"></form>'
+                + ('<label>Password <input type="password" name="password" id="password" required></label>'
+                   if self.state.password is not None else "")
+                + f'{hidden}<input type="submit" id="submit" value="Sign in"></form>'
                 + (f"<p>Known users:</p><ul>{known}</ul>" if known else ""))
         self._page(200, "Test IdP sign-in", body)
 
@@ -768,6 +987,18 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, self.state.last_response_b64.encode("ascii"), "text/plain; charset=us-ascii")
         elif path == "/last-request":
             self._send(200, self.state.last_request_xml.encode("utf-8"), "application/xml")
+        elif path in ("/slo", "/slo-response"):
+            self._slo(q, BINDING_HTTP_REDIRECT, urlsplit(self.path).query)
+        elif path == "/idp-logout":
+            self._idp_logout(q)
+        elif path == "/sessions":
+            with self.state.lock:
+                self._json([{"email": d["email"], "session_indexes": d["indexes"]}
+                            for d in self.state.sessions.values()])
+        elif path == "/last-logout-request":
+            self._json(self.state.last_logout_request)
+        elif path == "/last-logout-response":
+            self._json(self.state.last_logout_response)
         elif path == "/autosubmit.js":
             self._send(200, AUTOSUBMIT_JS, "text/javascript")
         elif path == "/":
@@ -785,6 +1016,8 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(lambda: self._sso(self._form(), BINDING_HTTP_POST))
         elif path == "/sp-metadata":
             self._answer(self._refresh_sp_metadata)
+        elif path in ("/slo", "/slo-response"):
+            self._answer(lambda: self._slo(self._form(), BINDING_HTTP_POST, None))
         else:
             self._error(404, "not found")
 
@@ -793,6 +1026,8 @@ class Handler(BaseHTTPRequestHandler):
         email = (self._one(form, "email") or "").strip()
         if not email:
             return self._error(400, "email is required")
+        if self.state.password is not None and self._one(form, "password") != self.state.password:
+            return self._error(403, "wrong password")
         self._post_form(email, self._one(form, "InResponseTo") or None, self._one(form, "RelayState"),
                         self.state.defaults.overridden(form))
 
@@ -844,10 +1079,125 @@ class Handler(BaseHTTPRequestHandler):
             self.log_message("warning: request ACS %r != registered ACS %r",
                              msg.assertion_consumer_service_url, self.state.acs_url)
         user = self._one(q, "user")
-        if user:
-            self._post_form(user, msg.id, relay_state, options)
+        with self.state.lock:
+            current = self._session_cookie()
+            session_user = self.state.sessions[current]["email"] if current else None
+        if user or session_user:
+            # An IdP session answers at once, as a real IdP's single sign-on does.
+            self._post_form(user or session_user, msg.id, relay_state, options)
         else:
             self._login_form(msg.id, relay_state, self._one(q, "login_hint") or "", q)
+
+    # -- Single Logout ---------------------------------------------------------------------------
+
+    def _auto_post(self, action: str, field: str, value: str, relay_state: str | None, title: str) -> None:
+        e = html.escape
+        fields = f'<input type="hidden" name="{field}" value="{e(value)}">'
+        if relay_state is not None:
+            fields += f'<input type="hidden" name="RelayState" value="{e(relay_state)}">'
+        body = (f'<form method="post" action="{e(action)}">{fields}'
+                '<noscript><p>JavaScript is off: press the button to continue.</p></noscript>'
+                '<input type="submit" value="Continue"></form>')
+        self._page(200, title, body, head='<script src="/autosubmit.js"></script>')
+
+    def _slo(self, q: dict[str, list[str]], binding: str, raw_query: str | None) -> None:
+        """A LogoutRequest from the SP (end its IdP session, answer a signed LogoutResponse in the same
+        binding) or the SP's LogoutResponse to ours (record whether it verified)."""
+        relay_state = self._one(q, "RelayState")
+        request, response = self._one(q, "SAMLRequest"), self._one(q, "SAMLResponse")
+        if bool(request) == bool(response):
+            return self._error(400, "exactly one of SAMLRequest and SAMLResponse is required")
+        encoded = request or response
+        xml = inflate_value(encoded) if binding == BINDING_HTTP_REDIRECT else base64.b64decode(encoded).decode()
+        fields = logout_fields(xml)
+        with self.state.lock:
+            certs = self.state.sp_signing_certs()
+        if binding == BINDING_HTTP_REDIRECT:
+            problem = verify_redirect(raw_query or "", certs)
+        else:
+            problem = verify_xml(xml, certs, fields["root"])
+        record = {**fields, "xml": xml, "binding": binding.rsplit(":", 1)[-1], "relay_state": relay_state,
+                  "verified": problem is None, "reason": problem}
+        if response:
+            known = fields["in_response_to"] in self.state.sent_logout_requests
+            record["answers_ours"] = known
+            self.state.last_logout_response = record
+            self.log_message("LogoutResponse InResponseTo=%s status=%s verified=%s (%s)", fields["in_response_to"],
+                             fields["status"], problem is None, problem)
+            return self._page(200, "Logged out", f"<h1>Logged out</h1><p>verified: {problem is None}, "
+                              f"answers our request: {known}</p>")
+        if fields["destination"] not in self.state.slo_urls:
+            record["reason"] = problem = f"Destination {fields['destination']!r} is not this IdP's SLO URL"
+        elif fields["issuer"] != self.state.audience:
+            record["reason"] = problem = f"Issuer {fields['issuer']!r} is not the SP {self.state.audience!r}"
+        if problem and (self.state.require_signed or record["verified"]):
+            self.state.last_logout_request = record
+            return self._error(403, f"LogoutRequest refused: {problem}")
+        with self.state.lock:
+            ended = self.state.end_sessions(fields["name_id"] or "", fields["session_indexes"])
+        record["ended_sessions"] = len(ended)
+        self.state.last_logout_request = record
+        self.log_message("LogoutRequest ID=%s NameID=%s SessionIndex=%s binding=%s verified=%s: ended %d session(s)",
+                         fields["id"], fields["name_id"], fields["session_indexes"], record["binding"],
+                         problem is None, len(ended))
+        self._cookies = [("Set-Cookie", "samlidp_session=; Path=/; Max-Age=0; HttpOnly")]
+        with self.state.lock:
+            destination = self.state.sp_slo_url(binding)
+            server = self.state.server
+            # pysaml2's own LogoutResponse (create_logout_response without its endpoint lookup), XML-signed
+            # for HTTP-POST; an HTTP-Redirect one is signed over the query instead.
+            answer = server._status_response(
+                samlp.LogoutResponse, server._issuer(), None, sign=binding == BINDING_HTTP_POST,
+                sign_alg=SLO_SIG_ALG, digest_alg=ds.DIGEST_SHA256, in_response_to=fields["id"],
+                destination=destination)
+        answer = str(answer)
+        if binding == BINDING_HTTP_REDIRECT:
+            url = signed_redirect(destination, "SAMLResponse", answer, relay_state, self.state.key)
+            self._send(302, b"", headers=[("Location", url)])
+        else:
+            self._auto_post(destination, "SAMLResponse", base64.b64encode(answer.encode()).decode(), relay_state,
+                            "Signing out…")
+
+    def _idp_logout(self, q: dict[str, list[str]]) -> None:
+        """IdP-initiated logout of `user`: ends the user's IdP sessions and sends the SP a LogoutRequest
+        (binding=redirect|post; session_index= to name one, empty for none; sign=none|wrong-key;
+        not_on_or_after_seconds=N; id=X; format=json to get the message instead of being sent)."""
+        user = self._one(q, "user")
+        if not user:
+            return self._error(400, "user= is required")
+        binding = BINDING_HTTP_POST if self._one(q, "binding") == "post" else BINDING_HTTP_REDIRECT
+        with self.state.lock:
+            indexes = [i for d in self.state.sessions.values() if d["email"].lower() == user.lower()
+                       for i in d["indexes"]]
+            if "session_index" in q:
+                indexes = [v for v in q["session_index"] if v]
+            if self._one(q, "keep_session") != "1":
+                self.state.end_sessions(user, [])
+            destination = self.state.sp_slo_url(binding)
+            seconds = int(self._one(q, "not_on_or_after_seconds") or 300)
+            expire = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + seconds))
+            sign = self._one(q, "sign") or "normal"
+            request_id, message = self.state.server.create_logout_request(
+                destination, self.state.audience, name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=user),
+                expire=expire, session_indexes=indexes or None, message_id=self._one(q, "id") or 0,
+                sign=binding == BINDING_HTTP_POST and sign == "normal", sign_alg=SLO_SIG_ALG,
+                digest_alg=ds.DIGEST_SHA256)
+            self.state.sent_logout_requests.add(request_id)
+        xml = str(message)
+        key = {"normal": self.state.key, "wrong-key": self.state.wrong_key, "none": None}[sign]
+        relay_state = self._one(q, "relay_state")
+        if binding == BINDING_HTTP_REDIRECT:
+            url = signed_redirect(destination, "SAMLRequest", xml, relay_state, key)
+            if self._one(q, "format") == "json":
+                return self._json({"binding": "redirect", "url": url, "id": request_id})
+            return self._send(302, b"", headers=[("Location", url)])
+        if sign == "wrong-key":
+            return self._error(400, "sign=wrong-key is for the HTTP-Redirect binding")
+        value = base64.b64encode(xml.encode()).decode()
+        if self._one(q, "format") == "json":
+            fields = {"SAMLRequest": value, **({"RelayState": relay_state} if relay_state is not None else {})}
+            return self._json({"binding": "post", "action": destination, "fields": fields, "id": request_id})
+        self._auto_post(destination, "SAMLRequest", value, relay_state, "Signing out…")
 
     def log_message(self, fmt: str, *args) -> None:
         # `fmt % args`: http.server's log_message interface.
@@ -952,7 +1302,13 @@ def main(argv: list[str] | None = None) -> int:
                         "/sp-metadata: its signing certificates check AuthnRequests, its encryption "
                         "certificates receive encrypted responses")
     p.add_argument("--require-signed-requests", action="store_true",
-                   help="refuse (403) AuthnRequests not signed by a signing key in the SP metadata")
+                   help="refuse (403) AuthnRequests and LogoutRequests not signed by a signing key in the SP "
+                        "metadata")
+    p.add_argument("--sp-slo", metavar="URL",
+                   help="the SP's Single Logout URL when its metadata names none (default: --sp-acs's /acs → /slo)")
+    p.add_argument("--slo-response-location", action="store_true",
+                   help="publish SingleLogoutService with ResponseLocation …/slo-response (served like /slo)")
+    p.add_argument("--password", help="the login form asks for this password too (any user)")
     add_encryption_args(p)
     p.add_argument("--encrypt-to", default="1", metavar="N|SHA256",
                    help="which encryption certificate of the SP metadata: its position (default 1) or "

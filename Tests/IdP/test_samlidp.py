@@ -608,3 +608,146 @@ def test_sp_metadata_is_reread_on_demand(secured_idp, sp_keys, tmp_path):
     assert ET.fromstring(issued(encrypt="none")).find("saml:Assertion", NS) is not None
     assert get(f"{base}/idp-initiated?user=ann@example.test&encrypt_to=3")[0] == 400
     assert get(f"{base}/idp-initiated?user=ann@example.test&encrypt=rot13")[0] == 400
+
+
+# -- Single Logout -------------------------------------------------------------------------------------
+
+SP_SLO = "http://127.0.0.1:8/sso/acme/slo"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get_no_redirect(url: str) -> tuple[int, dict, bytes]:
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=30) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def deflated(xml: str) -> str:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return base64.b64encode(c.compress(xml.encode()) + c.flush()).decode()
+
+
+def logout_request(base: str, req_id: str, session_index: str | None) -> str:
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    index = f"<samlp:SessionIndex>{session_index}</samlp:SessionIndex>" if session_index else ""
+    return (f'<samlp:LogoutRequest xmlns:samlp="{NS["samlp"]}" xmlns:saml="{NS["saml"]}" ID="{req_id}" '
+            f'Version="2.0" IssueInstant="{now}" Destination="{base}/slo"><saml:Issuer>{SP_AUDIENCE}</saml:Issuer>'
+            f'<saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">ann@example.test'
+            f"</saml:NameID>{index}</samlp:LogoutRequest>")
+
+
+def signed_query(parameter: str, xml: str, key: str | None) -> str:
+    """`parameter=…&SigAlg=…&Signature=…`, signed (as samlgate does) over the query octets as written."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    query = f"{parameter}={urllib.parse.quote(deflated(xml), safe='')}"
+    if key is None:
+        return query
+    query += "&SigAlg=" + urllib.parse.quote(RSA_SHA256, safe="")
+    with open(key, "rb") as fh:
+        private = serialization.load_pem_private_key(fh.read(), password=None)
+    signature = private.sign(query.encode(), padding.PKCS1v15(), hashes.SHA256())
+    return query + "&Signature=" + urllib.parse.quote(base64.b64encode(signature).decode(), safe="")
+
+
+def query_signature_verifies(url: str, cert: str) -> bool:
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    query = urllib.parse.urlsplit(url).query
+    signed, _, signature = query.rpartition("&Signature=")
+    with open(cert, "rb") as fh:
+        key = x509.load_pem_x509_certificate(fh.read()).public_key()
+    try:
+        key.verify(base64.b64decode(urllib.parse.unquote(signature)), signed.encode(), padding.PKCS1v15(),
+                   hashes.SHA256())
+        return True
+    except InvalidSignature:
+        return False
+
+
+def inflated(url: str, parameter: str) -> ET.Element:
+    value = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)[parameter][0]
+    return ET.fromstring(zlib.decompress(base64.b64decode(value), -15))
+
+
+def sessions(base: str) -> list[dict]:
+    return json.loads(get(base + "/sessions")[2])
+
+
+def test_sp_logout_request_ends_the_session_and_is_answered_signed(secured_idp, rsa_keys, sp_keys):
+    base, _ = secured_idp
+    assert get(f"{base}/idp-initiated?user=ann@example.test")[0] == 200
+    (session,) = [s for s in sessions(base) if s["email"] == "ann@example.test"]
+    index = session["session_indexes"][0]
+    status, headers, _ = get_no_redirect(
+        f"{base}/slo?" + signed_query("SAMLRequest", logout_request(base, "_lr1", index), sp_keys[0][0]))
+    assert status == 302, headers
+    location = headers["Location"]
+    assert location.startswith(SP_SLO + "?SAMLResponse=")
+    assert query_signature_verifies(location, rsa_keys[1])
+    response = inflated(location, "SAMLResponse")
+    assert response.get("InResponseTo") == "_lr1" and response.get("Destination") == SP_SLO
+    assert response.find("samlp:Status/samlp:StatusCode", NS).get("Value").endswith(":Success")
+    assert not [s for s in sessions(base) if s["email"] == "ann@example.test"]
+    record = json.loads(get(base + "/last-logout-request")[2])
+    assert record["verified"] and record["ended_sessions"] == 1 and record["session_indexes"] == [index]
+
+
+@pytest.mark.parametrize("key", [None, "other"])
+def test_unsigned_or_foreign_sp_logout_requests_are_refused(secured_idp, sp_keys, key):
+    base, _ = secured_idp
+    assert get(f"{base}/idp-initiated?user=ann@example.test")[0] == 200
+    before = sessions(base)
+    signing_key = None if key is None else sp_keys[1][0]  # sp2 is not in the SP metadata for signing
+    status, _, body = get_no_redirect(
+        f"{base}/slo?" + signed_query("SAMLRequest", logout_request(base, "_lr2", None), signing_key))
+    assert status == 403, body
+    assert sessions(base) == before
+
+
+def test_idp_initiated_logout_requests_are_signed_for_either_binding(secured_idp, rsa_keys, tmp_path):
+    base, _ = secured_idp
+    assert get(f"{base}/idp-initiated?user=ann@example.test")[0] == 200
+    indexes = [i for s in sessions(base) if s["email"] == "ann@example.test" for i in s["session_indexes"]]
+    redirect = json.loads(get(f"{base}/idp-logout?user=ann@example.test&keep_session=1&format=json")[2])
+    assert redirect["url"].startswith(SP_SLO + "?SAMLRequest=")
+    assert query_signature_verifies(redirect["url"], rsa_keys[1])
+    request = inflated(redirect["url"], "SAMLRequest")
+    assert request.get("ID") == redirect["id"] and request.get("NotOnOrAfter")
+    assert request.find("saml:NameID", NS).text == "ann@example.test"
+    assert [e.text for e in request.findall("samlp:SessionIndex", NS)] == indexes
+    post = json.loads(get(f"{base}/idp-logout?user=ann@example.test&binding=post&session_index=_x&format=json")[2])
+    xml = base64.b64decode(post["fields"]["SAMLRequest"])
+    assert xmlsec_verify(xml, rsa_keys[1], tmp_path, "urn:oasis:names:tc:SAML:2.0:protocol:LogoutRequest")
+    assert [e.text for e in ET.fromstring(xml).findall("samlp:SessionIndex", NS)] == ["_x"]
+    assert not [s for s in sessions(base) if s["email"] == "ann@example.test"]
+    unsigned = json.loads(get(f"{base}/idp-logout?user=ann@example.test&sign=none&format=json")[2])
+    assert "Signature=" not in unsigned["url"]
+
+
+def test_a_password_is_asked_when_configured(rsa_keys):
+    key, cert = rsa_keys
+    proc = subprocess.Popen(
+        [sys.executable, SAMLIDP, "serve", "--port", "0", "--key", key, "--cert", cert, "--sp-acs", SP_ACS,
+         "--sp-audience", SP_AUDIENCE, "--password", "pw"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True)
+    try:
+        base = proc.stdout.readline().strip().split()[1]
+        q = urllib.parse.urlencode({"SAMLRequest": authn_request(base, "_pw1")})
+        assert b'name="password"' in get(f"{base}/sso?{q}")[2]
+        assert post(f"{base}/login", {"email": "ann@example.test", "password": "no"})[0] == 403
+        assert post(f"{base}/login", {"email": "ann@example.test", "password": "pw"})[0] == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)

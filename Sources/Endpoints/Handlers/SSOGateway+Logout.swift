@@ -16,7 +16,8 @@ extension SSOGateway {
             values["email"] = identity.user.email
             values["csrfToken"] = SessionCSRF.token(forSession: token, purpose: .logout)
         }
-        return pages.page("signOut", status: 200, values: values).with(outcome: "sign_out_page")
+        return pages.page("signOut", status: 200, values: values, formRedirectOrigin: sloOrigin(context))
+            .with(outcome: "sign_out_page")
     }
 
     /// `POST …/logout`: ends the session at once, expires samlgate's cookie and the application's
@@ -94,6 +95,12 @@ extension SSOGateway {
             }
             return (response, "signed out; LogoutRequest \(logoutRequest.id) sent to \(sloURL)")
         }
+    }
+
+    /// The origin of the IdP's Single Logout URL, which a sign-out form's answer redirects to (see
+    /// ``PageRenderer/page(_:status:values:extraHeaders:formRedirectOrigin:)``); nil without one.
+    func sloOrigin(_ context: AccountContext) -> String? {
+        context.settings.sloURL.flatMap(URLOrigin.of)
     }
 
     /// `Set-Cookie` headers expiring samlgate's session cookie and each of the application's

@@ -103,7 +103,8 @@ extension SSOGateway {
             row["downloadURL"] = context.provider.settingsURL + "?sp_certificate=\(key.id)"
             return row
         }
-        return pages.page("settings", status: status, values: values).with(outcome: "settings_page")
+        return pages.page("settings", status: status, values: values, formRedirectOrigin: sloOrigin(context))
+            .with(outcome: "settings_page")
     }
 
     /// The result of the admin's own latest SAML sign-in attempt, shown after "Test sign-in".

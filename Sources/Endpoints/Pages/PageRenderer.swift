@@ -50,11 +50,22 @@ struct PageRenderer: Sendable {
     }
 
     /// A page from template `name` rendered with `values`.
-    func page(_ name: String, status: Int, values: [String: Any], extraHeaders: [(name: String, value: String)] = [])
-        -> HTTPResponse
-    {
+    ///
+    /// `formRedirectOrigin` (`scheme://host[:port]`) is added to `form-action` for a page whose form posts
+    /// to us and is answered with a redirect there: browsers apply `form-action` to a form's redirects too,
+    /// so the sign-out form, whose answer goes on to the IdP's Single Logout URL, needs the IdP's origin.
+    func page(
+        _ name: String, status: Int, values: [String: Any], extraHeaders: [(name: String, value: String)] = [],
+        formRedirectOrigin: String? = nil
+    ) -> HTTPResponse {
         let html = library.render(values, withTemplate: name) ?? "<!doctype html><title>Error</title>"
-        return HTTPResponse(status: status, headers: securityHeaders + extraHeaders, body: Array(html.utf8))
+        var headers = securityHeaders
+        if let formRedirectOrigin {
+            let policy = contentSecurityPolicy.replacingOccurrences(
+                of: "form-action 'self'", with: "form-action 'self' \(formRedirectOrigin)")
+            headers = headers.map { $0.name == "Content-Security-Policy" ? ($0.name, policy) : $0 }
+        }
+        return HTTPResponse(status: status, headers: headers + extraHeaders, body: Array(html.utf8))
     }
 
     /// The HTTP-POST binding page that sends `message` as form field `fieldName` (and `relayState`) to
