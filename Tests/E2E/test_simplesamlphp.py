@@ -378,3 +378,110 @@ def test_sp_key_rollover_without_breaking_sign_in(site):
     assert encryption_certificates(site.sp_metadata)[0] == pem_body(site.sp_certificate)
     site.configure_sp()
     sign_in()
+
+
+# -- Single Logout -----------------------------------------------------------------------------------------
+
+POST_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+
+
+def sign_in(site: Site, session: requests.Session) -> None:
+    """Alice signs in through SimpleSAMLphp (its login form when she has no SimpleSAMLphp session)."""
+    page = session.get(f"{site.base_url}/sso/acme/login", timeout=10)
+    action, fields = drive(site, session, page)
+    acs = session.post(action, data=fields, allow_redirects=False, timeout=10)
+    assert acs.status_code == 303, acs.text
+    assert signed_in(site, session)
+
+
+def signed_in(site: Site, session: requests.Session) -> bool:
+    return session.get(f"{site.base_url}/app/inbox", allow_redirects=False, timeout=10).status_code == 200
+
+
+def follow(session: requests.Session, response: requests.Response, site: Site, limit: int = 10) -> requests.Response:
+    """Follows redirects and auto-posting forms (samlgate's and SimpleSAMLphp's) to a page that is neither."""
+    for _ in range(limit):
+        if response.status_code in (301, 302, 303):
+            response = session.get(urllib.parse.urljoin(response.url, response.headers["Location"]),
+                                   allow_redirects=False, timeout=10)
+            continue
+        action, fields = harness.form_fields(response.text)
+        if response.status_code == 200 and ("SAMLRequest" in fields or "SAMLResponse" in fields):
+            response = session.post(urllib.parse.urljoin(response.url, action), data=fields, allow_redirects=False,
+                                    timeout=10)
+            continue
+        return response
+    raise AssertionError(f"still redirecting at {response.url}")
+
+
+def sign_out_rows(site: Site) -> list[dict]:
+    return [row for row in site.cli.json("log", "--account", "acme", "--limit", "10") if row["event"] == "sign_out"]
+
+
+def test_idp_metadata_import_takes_the_single_logout_service(site):
+    settings = site.cli.json("saml", "show", "--account", "acme")
+    assert settings["slo_url"] == site.idp.base_url + "saml2/idp/SingleLogoutService.php"
+    assert settings["slo_binding"] == "redirect"
+
+
+def test_sp_initiated_single_logout_ends_the_simplesamlphp_session(site):
+    browser = requests.Session()
+    sign_in(site, browser)
+    page = browser.get(f"{site.base_url}/sso/acme/logout", timeout=10)
+    action, fields = harness.form_fields(page.text)
+    answer = browser.post(urllib.parse.urljoin(page.url, action), data=fields, allow_redirects=False, timeout=10)
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith(site.idp.base_url + "saml2/idp/SingleLogoutService.php?SAMLRequest=")
+    assert not signed_in(site, browser)
+    final = follow(browser, answer, site)
+    assert final.url == f"{site.base_url}/sso/acme/signed-out", f"{final.url}\n{final.text[:800]}\n{site.idp.log_tail()}"
+    assert "You are signed out" in final.text
+    (confirmed, sent) = sign_out_rows(site)[:2]
+    assert confirmed["outcome"] == "accepted" and "confirmed" in confirmed["reason"], confirmed
+    assert "sent to" in sent["reason"]
+    # SimpleSAMLphp's session is gone: signing in again asks for the password.
+    page = browser.get(f"{site.base_url}/sso/acme/login", timeout=10)
+    assert "username" in harness.form_fields(page.text)[1], page.text[:500]
+
+
+@pytest.mark.parametrize("binding", ["redirect", "post"])
+def test_idp_initiated_single_logout_ends_the_samlgate_session(site, binding):
+    if binding == "post":
+        # SimpleSAMLphp logs an SP out by the first SingleLogoutService of its metadata: offer POST only.
+        site.configure_sp(SingleLogoutService=[{"Binding": POST_BINDING, "Location": f"{site.base_url}/sso/acme/slo"}])
+    browser = requests.Session()
+    sign_in(site, browser)
+    done = site.idp.base_url + "module.php/core/welcome"
+    start = browser.get(site.idp.logout_url(done), allow_redirects=False, timeout=10)
+    final = follow(browser, start, site)
+    assert not signed_in(site, browser)
+    # SimpleSAMLphp accepted samlgate's signed LogoutResponse and went on to the RelayState it was given.
+    assert final.url == done or final.url.startswith(done), f"{final.url}\n{final.text[:800]}\n{site.idp.log_tail()}"
+    row = sign_out_rows(site)[0]
+    assert row["outcome"] == "accepted" and "ended 1 session(s)" in row["reason"], row
+
+
+def test_an_unsigned_logout_request_from_simplesamlphp_ends_nothing(site):
+    browser = requests.Session()
+    sign_in(site, browser)
+    hop = browser.get(site.idp.logout_url(site.idp.base_url), allow_redirects=False, timeout=10)
+    while hop.status_code == 302 and not hop.headers["Location"].startswith(f"{site.base_url}/sso/acme/slo?"):
+        hop = browser.get(urllib.parse.urljoin(hop.url, hop.headers["Location"]), allow_redirects=False, timeout=10)
+    to_samlgate = hop.headers["Location"]
+    assert to_samlgate.startswith(f"{site.base_url}/sso/acme/slo?SAMLRequest="), to_samlgate
+    url = urllib.parse.urlsplit(to_samlgate)
+    unsigned = "&".join(p for p in url.query.split("&") if not p.startswith(("Signature=", "SigAlg=")))
+    refused = browser.get(urllib.parse.urlunsplit(url._replace(query=unsigned)), allow_redirects=False, timeout=10)
+    assert refused.status_code == 403 and "Nothing was changed" in refused.text
+    assert signed_in(site, browser)
+    assert sign_out_rows(site)[0]["failed_check"] == "signature"
+
+
+def test_idp_initiated_logout_of_one_browser_leaves_the_other_signed_in(site):
+    first, second = requests.Session(), requests.Session()
+    sign_in(site, first)
+    sign_in(site, second)
+    final = follow(first, first.get(site.idp.logout_url(site.idp.base_url), allow_redirects=False, timeout=10), site)
+    assert final.status_code == 200, site.idp.log_tail()
+    assert not signed_in(site, first)
+    assert signed_in(site, second), "the other browser's SessionIndex was not named"

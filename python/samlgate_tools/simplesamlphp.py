@@ -130,7 +130,8 @@ class SimpleSAMLphpIdP:
     exampleauth:UserPass and sends an emailAddress NameID from `mail`. Attributes leave with their
     OID names (urn:oid:…, NameFormat uri), as SimpleSAMLphp's `name2oid` map names them. It requires
     signed AuthnRequests (`validate.authnrequest` for HTTP-POST, `redirect.validate` for HTTP-Redirect,
-    advertised as WantAuthnRequestsSigned); what it encrypts is set per SP by `add_sp`.
+    advertised as WantAuthnRequestsSigned) and signs its logout messages (`sign.logout`); what it encrypts
+    and whether it requires signed logout messages are set per SP by `add_sp`.
     """
 
     def __init__(self, folder: Path, port: int, users: list[User]):
@@ -167,6 +168,12 @@ class SimpleSAMLphpIdP:
         """The end of SimpleSAMLphp's log (its exceptions with their causes), for a failing test's message."""
         log = self.log_dir / "simplesamlphp.log"
         return "\n".join(log.read_text().splitlines()[-lines:]) if log.exists() else f"{log}: no log yet"
+
+    def logout_url(self, return_to: str) -> str:
+        """IdP-initiated Single Logout of the browser's SimpleSAMLphp session: initSLO.php logs out every SP
+        of the session in turn (HTTP-Redirect or HTTP-POST, as each SP's metadata offers), then sends the
+        browser to `return_to`."""
+        return self.base_url + "saml2/idp/initSLO.php?" + urllib.parse.urlencode({"RelayState": return_to})
 
     def idp_initiated_url(self, sp_entity_id: str, relay_state: str | None = None) -> str:
         """The unsolicited sign-in start (an app tile): SSOService.php with `spentityid`."""
@@ -225,6 +232,9 @@ class SimpleSAMLphpIdP:
             "saml20.sign.response": True,
             "validate.authnrequest": True,
             "redirect.validate": True,
+            # Its LogoutRequests and LogoutResponses are signed (HTTP-Redirect: over the query), and those
+            # from an SP must be (the SP entry's redirect.validate covers logout messages too).
+            "sign.logout": True,
             "NameIDFormat": EMAIL_FORMAT,
             "attributes.NameFormat": URI_FORMAT,
             "authproc": {
