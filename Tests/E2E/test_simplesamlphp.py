@@ -434,7 +434,8 @@ def test_sp_initiated_single_logout_ends_the_simplesamlphp_session(site):
     assert answer.headers["Location"].startswith(site.idp.base_url + "saml2/idp/SingleLogoutService.php?SAMLRequest=")
     assert not signed_in(site, browser)
     final = follow(browser, answer, site)
-    assert final.url == f"{site.base_url}/sso/acme/signed-out", f"{final.url}\n{final.text[:800]}\n{site.idp.log_tail()}"
+    context = f"{final.url}\n{final.text[:800]}\n{site.idp.log_tail()}"
+    assert final.url == f"{site.base_url}/sso/acme/signed-out", context
     assert "You are signed out" in final.text
     (confirmed, sent) = sign_out_rows(site)[:2]
     assert confirmed["outcome"] == "accepted" and "confirmed" in confirmed["reason"], confirmed
