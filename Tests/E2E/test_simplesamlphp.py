@@ -424,14 +424,32 @@ def test_idp_metadata_import_takes_the_single_logout_service(site):
     assert settings["slo_binding"] == "redirect"
 
 
-def test_sp_initiated_single_logout_ends_the_simplesamlphp_session(site):
+@pytest.fixture()
+def logout_binding(site, request):
+    """The binding SimpleSAMLphp offers for Single Logout in one test (param), imported into samlgate."""
+    if request.param == "post":
+        site.idp.configure_idp(SingleLogoutServiceBinding=[POST_BINDING])
+        site.import_idp_metadata()
+        assert site.cli.json("saml", "show", "--account", "acme")["slo_binding"] == "post"
+    yield request.param
+    if request.param == "post":
+        site.idp.configure_idp()
+        site.import_idp_metadata()
+
+
+@pytest.mark.parametrize("logout_binding", ["redirect", "post"], indirect=True)
+def test_sp_initiated_single_logout_ends_the_simplesamlphp_session(site, logout_binding):
     browser = requests.Session()
     sign_in(site, browser)
     page = browser.get(f"{site.base_url}/sso/acme/logout", timeout=10)
     action, fields = harness.form_fields(page.text)
     answer = browser.post(urllib.parse.urljoin(page.url, action), data=fields, allow_redirects=False, timeout=10)
-    assert answer.status_code == 302
-    assert answer.headers["Location"].startswith(site.idp.base_url + "saml2/idp/SingleLogoutService.php?SAMLRequest=")
+    slo = site.idp.base_url + "saml2/idp/SingleLogoutService.php"
+    if logout_binding == "redirect":
+        assert answer.status_code == 302 and answer.headers["Location"].startswith(slo + "?SAMLRequest=")
+    else:
+        action, fields = harness.form_fields(answer.text)
+        assert answer.status_code == 200 and action == slo and "SAMLRequest" in fields
     assert not signed_in(site, browser)
     final = follow(browser, answer, site)
     context = f"{final.url}\n{final.text[:800]}\n{site.idp.log_tail()}"

@@ -333,7 +333,21 @@ struct SSOGatewaySingleLogoutTests {
             deflating: Array(builder.xml.utf8) + Array(repeating: 0x20, count: 1 << 20))
         #expect(harness.get("/sso/acme/slo", query: bomb).status == 400)
         #expect(harness.get("/sso/acme/slo").status == 400)
+        let oversized = harness.gateway.handle(
+            HTTPRequest(method: "POST", path: "/sso/acme/slo", headers: ["cookie": cookie], bodyTooLarge: true))
+        #expect(oversized.status == 413)
         #expect(harness.get("/sso/acme/auth", cookie: cookie).status == 204)
+    }
+
+    /// Without the IdP's Single Logout URL an IdP-initiated logout still ends the sessions, and the
+    /// browser is shown the signed-out page (there is nowhere to send a LogoutResponse).
+    @Test func withoutAnSLOURLAnIdPLogoutRequestEndsTheSessionsAndShowsSignedOut() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signIn(harness)
+        let answer = harness.get("/sso/acme/slo", query: try LogoutMessageBuilder().redirectQuery())
+        #expect(answer.status == 200 && GatewayHarness.text(answer).contains("You are signed out"))
+        #expect(Self.cleared(answer, "samlgate_acme"))
+        #expect(harness.get("/sso/acme/auth", cookie: cookie).status == 401)
     }
 
     // MARK: The signed-out page and metadata
