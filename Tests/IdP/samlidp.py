@@ -906,15 +906,7 @@ class Handler(BaseHTTPRequestHandler):
         self.log_message("issued response for %r InResponseTo=%s RelayState=%r encrypt=%s",
                          email, in_response_to, relay_state,
                          f"{options.encrypt_what}:{options.encrypt}:{options.encrypt_to}" if options.encrypt else "no")
-        e = html.escape
-        fields = f'<input type="hidden" name="SAMLResponse" value="{b64}">'
-        if relay_state is not None:
-            fields += f'<input type="hidden" name="RelayState" value="{e(relay_state)}">'
-        body = (f'<form method="post" action="{e(self.state.acs_url)}">{fields}'
-                '<noscript><p>JavaScript is off: press the button to continue.</p></noscript>'
-                '<input type="submit" value="Continue"></form>')
-        # External script rather than inline, so it also works where inline JS is blocked.
-        self._page(200, "Signing in…", body, head='<script src="/autosubmit.js"></script>')
+        self._auto_post(self.state.acs_url, "SAMLResponse", b64, relay_state, "Signing in…")
 
     def _login_form(self, in_response_to: str | None, relay_state: str | None, hint: str,
                     fields: dict[str, list[str]]) -> None:
@@ -1091,6 +1083,8 @@ class Handler(BaseHTTPRequestHandler):
     # -- Single Logout ---------------------------------------------------------------------------
 
     def _auto_post(self, action: str, field: str, value: str, relay_state: str | None, title: str) -> None:
+        """A page that posts `field` (+RelayState) to `action`; its script is external rather than inline, so
+        it also works where inline JS is blocked."""
         e = html.escape
         fields = f'<input type="hidden" name="{field}" value="{e(value)}">'
         if relay_state is not None:
