@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs samlgate's libFuzzer targets (ACS path, certificate import, IdP metadata, return paths, form and
-# DEFLATE decoding, whole FastCGI connections to the real server and gateway) with AddressSanitizer, each for a bounded time, seeded with valid inputs.
+# DEFLATE decoding, whole FastCGI connections to the real server and gateway, Single Logout messages) with AddressSanitizer, each for a bounded time, seeded with valid inputs.
 #   fuzz/run.sh                 # every target, 60 s each (FUZZ_SECONDS to change)
 #   fuzz/run.sh acs metadata    # only these
 # A crash leaves its input in fuzz/findings/<target>/ and makes the script exit non-zero; turn it into
@@ -12,7 +12,7 @@ scripts/install-deps.sh >&2
 
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
 TARGETS=("$@")
-if [[ ${#TARGETS[@]} -eq 0 ]]; then TARGETS=(acs certificate metadata returnpath form fastcgi); fi
+if [[ ${#TARGETS[@]} -eq 0 ]]; then TARGETS=(acs certificate metadata returnpath form fastcgi logout); fi
 
 echo "==> building samlgate-fuzz with -sanitize=fuzzer,address" >&2
 swift build -c debug --product samlgate-fuzz --scratch-path .build-fuzz \
@@ -45,6 +45,11 @@ seed() {
             --key Tests/Fixtures/certificates/idp-rsa-key.pem --cert Tests/Fixtures/certificates/idp-rsa-cert.pem \
             --valid-seconds 315360000 | base64 -d >"$WORK/fastcgi-response.xml"
         "$PY" fuzz/fastcgi_seeds.py "$dir" "$WORK/fastcgi-response.xml" ;;
+    logout)
+        local request='<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_l1" Version="2.0" IssueInstant="2026-11-30T16:00:00Z" Destination="https://help.example.com/sso/acme/slo"><saml:Issuer>https://idp.example.com/saml</saml:Issuer><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">alice@example.com</saml:NameID><samlp:SessionIndex>_s1</samlp:SessionIndex></samlp:LogoutRequest>'
+        printf '%s' "$request" >"$dir/request.xml"
+        printf '%s' "${request//LogoutRequest/LogoutResponse}" >"$dir/response.xml"
+        printf 'SAMLRequest=fZBLa8MwEITv&RelayState=r&SigAlg=http%%3A%%2F%%2Fwww.w3.org%%2F2001%%2F04%%2Fxmldsig-more%%23rsa-sha256&Signature=AAAA' >"$dir/query" ;;
     esac
 }
 

@@ -8,7 +8,8 @@ import TestSupport
 // $SAMLGATE_FUZZ_TARGET: `acs` (base64 → XML → full validation), `certificate` (PEM/DER/base64 import),
 // `metadata` (IdP metadata), `returnpath` (RelayState / return_to), `form` (URL-encoded form decoding),
 // `fastcgi` (raw bytes on a FastCGI connection to the real server and gateway: records, parameters,
-// bodies, routing, forms and multipart, handlers).
+// bodies, routing, forms and multipart, handlers), `logout` (Single Logout messages: the bytes as an
+// HTTP-Redirect query, as the XML of an HTTP-Redirect or HTTP-POST message).
 
 /// Everything the ACS target needs, built once: a validator with the committed test IdP certificate.
 private let validator: ResponseValidator = {
@@ -61,6 +62,14 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         _ = RawDeflate.decompress(bytes)
     case "fastcgi":
         fastCGIServer.exchange(bytes)
+    case "logout":
+        let logout = LogoutValidator(validator)
+        _ = logout.verify(redirectQuery: String(decoding: bytes, as: UTF8.self), now: fixedNow)
+        let deflated = Data(RawDeflate.compress(bytes)).base64EncodedString()
+        _ = logout.verify(redirectQuery: "SAMLRequest=" + URLEncoding.queryValue(deflated), now: fixedNow)
+        let encoded = Data(bytes).base64EncodedString()
+        _ = logout.verify(postedRequest: encoded, postedResponse: nil, relayState: nil, now: fixedNow)
+        _ = logout.verify(postedRequest: nil, postedResponse: encoded, relayState: "r", now: fixedNow)
     default:
         fatalError("unknown SAMLGATE_FUZZ_TARGET \(target)")
     }
