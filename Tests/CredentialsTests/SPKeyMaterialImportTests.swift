@@ -53,6 +53,15 @@ struct SPKeyMaterialImportTests {
         #expect(error?.description == "the RSA key has 1024 bits; SP keys need at least 2048")
     }
 
+    /// A key over 8192 bits would make every signature and decryption a denial of service of its own.
+    @Test func refusesAKeyOver8192Bits() throws {
+        let error = #expect(throws: SPKeyError.self) {
+            try importing(key: "sp-rsa8256-key.pem", certificate: "sp-rsa8256-cert.pem")
+        }
+        #expect(error == .keyTooLarge(bits: 8256))
+        #expect(error?.description == "the RSA key has 8256 bits; SP keys have at most 8192")
+    }
+
     static let refusedKeyFiles: [(String, [UInt8], SPKeyError)] = [
         ("empty", [], .noPrivateKey(labels: [])),
         ("not UTF-8", [0xFF, 0xFE, 0x00], .keyNotPEM),
