@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
     # build
     pkg-config libfcgi-dev libssl-dev libxml2-dev libxmlsec1-dev libxmlsec1-openssl libsqlite3-dev zlib1g-dev
+    libcurl4-openssl-dev
     # tests: certificate and signature tooling, the test IdP's venv, real web servers for end-to-end tests
     openssl xmlsec1 libxml2-utils python3-venv nginx apache2 libapache2-mod-fcgid
     # the second test IdP: SimpleSAMLphp (PHP, xmlseclibs) run by php-cli's built-in server. php-cgi comes

@@ -1,3 +1,5 @@
+import Basics
+import Fetch
 import Foundation
 import Store
 
@@ -29,6 +31,15 @@ public enum SettingsValidator {
         guard (86_400...3650 * 86_400).contains(settings.logRetention) else {
             throw SettingsError.logRetentionOutOfRange(settings.logRetention)
         }
+        if let url = settings.idpMetadataURL, let reason = FetchURLRule.problem(with: url) {
+            throw SettingsError.invalidMetadataURL(url, reason: reason)
+        }
+        guard (10...30 * 86_400).contains(settings.metadataRefresh) else {
+            throw SettingsError.metadataRefreshOutOfRange(settings.metadataRefresh)
+        }
+        guard (0...365 * 86_400).contains(settings.metadataCertGrace) else {
+            throw SettingsError.metadataCertGraceOutOfRange(settings.metadataCertGrace)
+        }
         if settings.enabled {
             guard settings.ssoURL != nil else { throw SettingsError.ssoURLRequired }
             guard !settings.certificates.isEmpty else { throw SettingsError.certificateRequired }
@@ -51,7 +62,7 @@ public enum SettingsValidator {
         guard !url.contains(where: \.isWhitespace) else { return "no white space allowed" }
         switch scheme {
         case "https": return nil
-        case "http": return isLoopback(host) ? nil : "it must use https (http is allowed only for localhost)"
+        case "http": return LoopbackHost.contains(host) ? nil : "it must use https (http is allowed only for localhost)"
         default: return "it must use https"
         }
     }
@@ -62,15 +73,5 @@ public enum SettingsValidator {
         let separators = Set("()<>@,;:\\\"/[]?={} \t".utf8)
         return !name.isEmpty && name.utf8.count <= 128
             && name.utf8.allSatisfy { (0x21...0x7E).contains($0) && !separators.contains($0) }
-    }
-
-    private static func isLoopback(_ host: String) -> Bool {
-        let lowered = host.lowercased()
-        if lowered == "localhost" || lowered.hasSuffix(".localhost") || lowered == "[::1]" || lowered == "::1" {
-            return true
-        }
-        // 127.0.0.0/8 as a dotted-quad literal only: "127.evil.example" is a public name.
-        let octets = lowered.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }
