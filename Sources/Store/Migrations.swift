@@ -36,8 +36,57 @@ enum Migrations {
         migrator.registerMigration("0006-single-logout") { db in
             try db.execute(sql: schemaV6)
         }
+        migrator.registerMigration("0007-metadata-url-and-counters") { db in
+            try db.execute(sql: schemaV7)
+        }
         return migrator
     }
+
+    /// IdP metadata from a URL (the source, its pinned signing certificate, how often and how long a
+    /// vanished certificate stays trusted), each certificate's origin, the refresh's state with its
+    /// lease (one fetcher at a time across processes), and sign-in counters for the metrics.
+    private static let schemaV7 = """
+        ALTER TABLE saml_settings ADD COLUMN idp_metadata_url TEXT;
+        ALTER TABLE saml_settings ADD COLUMN metadata_signing_cert BLOB;
+        ALTER TABLE saml_settings ADD COLUMN metadata_refresh INTEGER NOT NULL DEFAULT 21600
+            CHECK (metadata_refresh > 0);
+        ALTER TABLE saml_settings ADD COLUMN metadata_cert_grace INTEGER NOT NULL DEFAULT 604800
+            CHECK (metadata_cert_grace >= 0);
+
+        -- 'metadata': read from the metadata URL, trusted until last_seen_at + metadata_cert_grace once
+        -- it vanishes from the document; 'uploaded': given by the admin, kept until the admin removes it.
+        ALTER TABLE idp_certificate ADD COLUMN origin TEXT NOT NULL DEFAULT 'uploaded'
+            CHECK (origin IN ('uploaded', 'metadata'));
+        ALTER TABLE idp_certificate ADD COLUMN last_seen_at INTEGER;
+
+        -- One row per account with a metadata URL. A fetcher takes the lease (lease_until in the future)
+        -- in a write transaction before it fetches, so however many processes or nodes share the store,
+        -- one fetches per due time.
+        CREATE TABLE metadata_refresh (
+            account_id       INTEGER PRIMARY KEY REFERENCES account(id) ON DELETE CASCADE,
+            next_fetch_at    INTEGER NOT NULL,
+            last_attempt_at  INTEGER,
+            last_success_at  INTEGER,
+            last_error       TEXT,
+            failing_since    INTEGER,
+            failures         INTEGER NOT NULL DEFAULT 0,
+            failures_total   INTEGER NOT NULL DEFAULT 0,
+            document_sha256  TEXT,
+            lease_owner      TEXT,
+            lease_until      INTEGER
+        );
+
+        -- Sign-ins by outcome and failed check, counted in the transaction that logs them, so the metrics
+        -- agree however many responder processes answer the scrapes. check_name is '' for accepted ones.
+        CREATE TABLE signin_counter (
+            account_id  INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            method      TEXT NOT NULL,
+            outcome     TEXT NOT NULL,
+            check_name  TEXT NOT NULL,
+            count       INTEGER NOT NULL,
+            PRIMARY KEY (account_id, method, outcome, check_name)
+        ) WITHOUT ROWID;
+        """
 
     /// Single Logout: the NameID of a SAML session as the IdP sent it (a LogoutRequest must repeat it
     /// exactly, and an IdP's LogoutRequest finds sessions by it), the IdP's logout endpoint, the

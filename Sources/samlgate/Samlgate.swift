@@ -41,6 +41,8 @@ struct Samlgate: ParsableCommand {
             fail(error.description)
         } catch let error as SPKeyError {
             fail(error.description)
+        } catch let error as AdminError {
+            fail(error.description)
         } catch let error as CLIError {
             fail(error.description)
         } catch {

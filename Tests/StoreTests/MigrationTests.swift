@@ -8,7 +8,7 @@ import Testing
 struct MigrationTests {
     static let all = [
         "0001-initial-schema", "0002-settings-version", "0003-ascii-email-keys", "0004-signin-log-bounds",
-        "0005-sp-keys", "0006-single-logout",
+        "0005-sp-keys", "0006-single-logout", "0007-metadata-url-and-counters",
     ]
 
     @Test func migratesFromEmptyAndThenHasNothingToDo() throws {
@@ -44,12 +44,41 @@ struct MigrationTests {
                 """, [id, Int64(now.timeIntervalSince1970)])
             return id
         }
-        #expect(try temporary.store.migrate() == ["0006-single-logout"])
+        #expect(try temporary.store.migrate() == ["0006-single-logout", "0007-metadata-url-and-counters"])
         let ended = try temporary.store.write {
             try $0.endSessions(accountID: id, nameID: "u@example.com", format: "any", sessionIndexes: ["_s1"])
         }
         #expect(ended == ["u@example.com"])
         #expect(try temporary.store.read { try $0.log(accountID: id) }.map(\.event) == [.signIn])
+    }
+
+    /// Certificates of a 0006 store become uploaded ones in 0007, the settings read the metadata defaults, and
+    /// earlier sign-ins are not counted (the counters start at the migration).
+    @Test func migratingA0006DatabaseKeepsCertificatesAsUploaded() throws {
+        let temporary = try TemporaryStore(migrate: false)
+        let queue = try DatabaseQueue(path: temporary.store.path)
+        try Migrations.migrator.migrate(queue, upTo: "0006-single-logout")
+        try queue.close()
+        let id = try temporary.store.write { tx -> Int64 in
+            let id = try tx.addAccount(slug: "acme", name: "Acme", baseURL: "https://help.example.com").id
+            try tx.run(
+                """
+                INSERT INTO idp_certificate (account_id, position, der, subject, sha256, not_after)
+                VALUES (?, 0, x'3000', 'CN=idp', 'AA:BB', 2000000000)
+                """, [id])
+            return id
+        }
+        #expect(try temporary.store.migrate() == ["0007-metadata-url-and-counters"])
+        let (settings, state, counts) = try temporary.store.read { tx in
+            (try tx.samlSettings(accountID: id), try tx.metadataRefreshState(accountID: id), try tx.signInCounts())
+        }
+        #expect(settings.certificates.map(\.sha256) == ["AA:BB"])
+        #expect(settings.metadataCertificates.isEmpty)
+        #expect(
+            settings.idpMetadataURL == nil && settings.metadataRefresh == 21_600
+                && settings.metadataCertGrace == 604_800)
+        #expect(state == nil)
+        #expect(counts.isEmpty)
     }
 
     /// A store at 0004 with an account, a user and changed settings keeps all three through 0005, and its
@@ -71,7 +100,8 @@ struct MigrationTests {
             return (id, settings)
         }
         let version = try temporary.store.read { try $0.accountVersion(slug: "acme") }?.1
-        #expect(try temporary.store.migrate() == ["0005-sp-keys", "0006-single-logout"])
+        #expect(
+            try temporary.store.migrate() == ["0005-sp-keys", "0006-single-logout", "0007-metadata-url-and-counters"])
         try temporary.store.checkSchema()
         let (emails, migrated, migratedVersion, keys, keyless) = try temporary.store.read { tx in
             (

@@ -48,6 +48,11 @@ public struct SAMLSettingsChange: Sendable {
     /// The application cookies every sign-out expires (replacing the list; empty clears it).
     public var appLogoutCookies: [String]?
 
+    /// Seconds between metadata fetches.
+    public var metadataRefresh: Int?
+    /// Seconds a certificate gone from the metadata stays trusted.
+    public var metadataCertGrace: Int?
+
     /// An empty change.
     public init() {}
 
@@ -84,7 +89,10 @@ public struct SAMLSettingsChange: Sendable {
     }
 
     /// Applies the change to `settings`, importing certificates; throws before anything is stored.
-    public func applied(to settings: SAMLSettings) throws(SettingsError) -> SAMLSettings {
+    ///
+    /// - Parameter validating: check the result against ``SettingsValidator`` (off only when a metadata
+    ///   document is applied next, which validates the final settings).
+    public func applied(to settings: SAMLSettings, validating: Bool = true) throws(SettingsError) -> SAMLSettings {
         var result = settings
         if let ssoURL { result.ssoURL = ssoURL.isEmpty ? nil : ssoURL }
         if let idpEntityID { result.idpEntityID = idpEntityID.isEmpty ? nil : idpEntityID }
@@ -118,7 +126,13 @@ public struct SAMLSettingsChange: Sendable {
         if let sloResponseURL { result.sloResponseURL = sloResponseURL.isEmpty ? nil : sloResponseURL }
         if let sloBinding { result.sloBinding = sloBinding }
         if let appLogoutCookies { result.appLogoutCookies = appLogoutCookies.filter { !$0.isEmpty } }
-        try SettingsValidator.validate(result)
+        if let metadataRefresh { result.metadataRefresh = metadataRefresh }
+        if let metadataCertGrace { result.metadataCertGrace = metadataCertGrace }
+        // Certificates given by hand are uploaded ones, whatever they were before.
+        if certificates != nil || certificateFiles != nil {
+            result.metadataCertificates.formIntersection(certificates?.map(\.sha256) ?? [])
+        }
+        if validating { try SettingsValidator.validate(result) }
         return result
     }
 }

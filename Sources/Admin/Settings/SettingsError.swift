@@ -25,6 +25,12 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidIdPEntityID(String)
     /// The sign-in log retention is outside 1 … 3650 days.
     case logRetentionOutOfRange(Int)
+    /// The IdP metadata URL may not be fetched (not https, or http to a host that is not loopback).
+    case invalidMetadataURL(String, reason: String)
+    /// The metadata refresh interval is outside 10 seconds … 30 days.
+    case metadataRefreshOutOfRange(Int)
+    /// The metadata certificate grace is outside 0 … 365 days.
+    case metadataCertGraceOutOfRange(Int)
     /// The IdP metadata has no SingleSignOnService for the binding asked for.
     case bindingNotOffered(source: String, SAMLSettings.RequestBinding)
 
@@ -40,6 +46,9 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .bindingNotOffered: "request_binding"
         case .invalidSLOURL: "slo_url"
         case .invalidCookieName, .tooManyLogoutCookies: "app_logout_cookies"
+        case .invalidMetadataURL: "idp_metadata_url"
+        case .metadataRefreshOutOfRange: "metadata_refresh"
+        case .metadataCertGraceOutOfRange: "metadata_cert_grace"
         }
     }
 
@@ -61,6 +70,11 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
             "invalid IdP entity ID '\(value)': it must be non-empty text without spaces"
         case .logRetentionOutOfRange(let value):
             "sign-in log retention must be between 1 day (86400 seconds) and 3650 days (got \(value) seconds)"
+        case .invalidMetadataURL(let url, let reason): "invalid IdP metadata URL '\(url)': \(reason)"
+        case .metadataRefreshOutOfRange(let value):
+            "the metadata refresh interval must be between 10 seconds and 30 days (got \(value) seconds)"
+        case .metadataCertGraceOutOfRange(let value):
+            "the metadata certificate grace must be between 0 and 365 days (got \(value) seconds)"
         case .bindingNotOffered(let source, let binding):
             "\(source) offers no SingleSignOnService for \(binding == .post ? "HTTP-POST" : "HTTP-Redirect"); "
                 + "leave the request binding out to use the one it offers"

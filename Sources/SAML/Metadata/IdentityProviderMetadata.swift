@@ -23,23 +23,44 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
     public let wantsAuthnRequestsSigned: Bool
     /// The signing certificates (KeyDescriptors with `use="signing"` or no `use`).
     public let certificates: [Certificate]
+    /// The earliest `validUntil` of the document's root and the IdP's EntityDescriptor: after it the
+    /// document must not be used.
+    public let validUntil: Date?
+    /// The shortest `cacheDuration` of the root and the EntityDescriptor, in seconds: the document
+    /// should be fetched again within it.
+    public let cacheDuration: Int?
+    /// Whether the document's signature was verified (``init(xml:limits:signedBy:)`` with a verifier).
+    public let signatureVerified: Bool
 
     static let metadataNamespace = "urn:oasis:names:tc:SAML:2.0:metadata"
 
+    /// The parse limits of a metadata file an admin gives: the safe parser's rules (no DTD, no entities,
+    /// no network, depth 64) with room for a federation's file.
+    public static let fileLimits = ParsingLimits(maxBytes: 8 << 20, maxDepth: 64)
+
     /// Parses metadata XML (an `EntityDescriptor`, or an `EntitiesDescriptor` holding exactly one IdP).
     ///
-    /// Parsed with the same safe parser as responses (no DTD, no entities, no network), with a larger
-    /// size limit because federation metadata can be big.
-    public init(xml: [UInt8]) throws(MetadataError) {
+    /// Parsed with the same safe parser as responses (no DTD, no entities, no network). With `verifier`,
+    /// the root element must carry an enveloped signature that verifies with its keys, and everything is
+    /// read from the node it covers.
+    public init(
+        xml: [UInt8], limits: ParsingLimits = Self.fileLimits, signedBy verifier: SignatureVerifier? = nil
+    ) throws(MetadataError) {
         try? XMLSecurity.initialize()
         let document: LibXMLDocument
         do {
-            document = try LibXMLDocument(parsing: xml, limits: ParsingLimits(maxBytes: 8 << 20, maxDepth: 64))
+            document = try LibXMLDocument(parsing: xml, limits: limits)
         } catch {
             throw .notXML("\(error)")
         }
         let name = { (local: String) in QualifiedName(Self.metadataNamespace, local) }
-        let root = document.rootElement
+        var root = document.rootElement
+        if let verifier {
+            switch verifier.verifyEnvelopedSignature(on: root) {
+            case .invalid(let failure): throw .signature("\(failure)")
+            case .valid(let verified): root = verified.element
+            }
+        }
         let entities: [LibXMLElement]
         if root.hasName(name("EntityDescriptor")) {
             entities = [root]
@@ -86,6 +107,20 @@ public struct IdentityProviderMetadata: Sendable, Hashable {
             }
         }
         guard !certificates.isEmpty else { throw .missing("a signing certificate (KeyDescriptor)") }
+        let scopes = root == entity ? [root] : [root, entity]
+        var validUntil: Date?
+        for text in scopes.compactMap({ $0.attribute("validUntil") }) {
+            guard let date = SAMLTime.parse(text) else { throw .badAttribute("validUntil", text) }
+            validUntil = min(validUntil ?? date, date)
+        }
+        var cacheDuration: Int?
+        for text in scopes.compactMap({ $0.attribute("cacheDuration") }) {
+            guard let seconds = XMLDuration.seconds(text) else { throw .badAttribute("cacheDuration", text) }
+            cacheDuration = min(cacheDuration ?? seconds, seconds)
+        }
+        self.validUntil = validUntil
+        self.cacheDuration = cacheDuration
+        self.signatureVerified = verifier != nil
         self.entityID = entityID
         self.ssoURL = ssoURL
         self.ssoBinding = binding
@@ -126,6 +161,10 @@ public enum MetadataError: Error, Sendable, Equatable, CustomStringConvertible {
     case missing(String)
     /// A certificate in the metadata is unusable.
     case badCertificate(String)
+    /// The document's signature is missing or does not verify with the pinned certificate.
+    case signature(String)
+    /// A `validUntil` or `cacheDuration` attribute is not a time or a duration.
+    case badAttribute(String, String)
 
     /// One sentence for the admin.
     public var description: String {
@@ -136,6 +175,8 @@ public enum MetadataError: Error, Sendable, Equatable, CustomStringConvertible {
             "the metadata must describe exactly one identity provider (found \(count))"
         case .missing(let what): "the IdP metadata has no \(what)"
         case .badCertificate(let detail): "the IdP metadata holds an unusable certificate: \(detail)"
+        case .signature(let detail): "the IdP metadata's signature is not acceptable: \(detail)"
+        case .badAttribute(let name, let value): "the IdP metadata's \(name) '\(value)' is not valid"
         }
     }
 }

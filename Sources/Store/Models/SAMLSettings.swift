@@ -53,6 +53,18 @@ public struct SAMLSettings: Sendable, Hashable {
     /// the user too, not only samlgate).
     public var appLogoutCookies: [String] = []
 
+    /// The IdP metadata URL the settings are kept current from; nil: set by hand or from a file.
+    public var idpMetadataURL: String?
+    /// When set, a fetched metadata document must carry an XML signature that verifies with it.
+    public var metadataSigningCertificate: Certificate?
+    /// Seconds between metadata fetches (6 h; sooner when the document's cacheDuration or validUntil says so).
+    public var metadataRefresh: Int = 6 * 3600
+    /// Seconds a certificate that vanished from the metadata stays trusted after it was last seen (7 days).
+    public var metadataCertGrace: Int = 7 * 86_400
+    /// The SHA-256 fingerprints of the ``certificates`` that came from the metadata URL; the others
+    /// were uploaded (or read from a metadata file) and stay until the admin removes them.
+    public var metadataCertificates: Set<String> = []
+
     /// The defaults of a new account.
     public init() {}
 }

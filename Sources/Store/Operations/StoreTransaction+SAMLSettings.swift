@@ -25,14 +25,27 @@ extension StoreTransaction {
         settings.sloBinding = try Self.binding(row, "slo_binding", accountID: accountID)
         let cookies: String = row["app_logout_cookies"]
         settings.appLogoutCookies = cookies.split(separator: ",").map(String.init)
-        settings.certificates = try all(
-            "SELECT der, subject, sha256, not_after FROM idp_certificate WHERE account_id = ? ORDER BY position",
-            [accountID]
-        ).map { row in
+        settings.idpMetadataURL = row["idp_metadata_url"]
+        settings.metadataRefresh = row["metadata_refresh"]
+        settings.metadataCertGrace = row["metadata_cert_grace"]
+        if let der = row["metadata_signing_cert"] as Data? {
+            do {
+                settings.metadataSigningCertificate = try Certificate(der: [UInt8](der))
+            } catch {
+                throw StoreError.database("account \(accountID) has an unreadable metadata signing certificate")
+            }
+        }
+        let rows = try all(
+            """
+            SELECT der, subject, sha256, not_after, origin FROM idp_certificate WHERE account_id = ? ORDER BY position
+            """,
+            [accountID])
+        settings.certificates = rows.map { row in
             Certificate(
                 der: [UInt8](row["der"] as Data), subject: row["subject"], sha256: row["sha256"],
                 notAfter: Date(timeIntervalSince1970: TimeInterval(row["not_after"] as Int64)))
         }
+        settings.metadataCertificates = Set(rows.filter { $0["origin"] == "metadata" }.map { $0["sha256"] })
         return settings
     }
 
@@ -67,7 +80,8 @@ extension StoreTransaction {
             UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,
                 allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, log_retention = ?, sign_requests = ?,
                 require_encryption = ?, request_binding = ?, slo_url = ?, slo_response_url = ?, slo_binding = ?,
-                app_logout_cookies = ?, updated_at = ?, version = version + 1
+                app_logout_cookies = ?, idp_metadata_url = ?, metadata_signing_cert = ?, metadata_refresh = ?,
+                metadata_cert_grace = ?, updated_at = ?, version = version + 1
             WHERE account_id = ?
             """,
             [
@@ -75,22 +89,34 @@ extension StoreTransaction {
                 settings.allowIdPInitiated, settings.clockSkew, settings.sessionLifetime, settings.logRetention,
                 settings.signRequests, settings.requireEncryption, settings.requestBinding.rawValue, settings.sloURL,
                 settings.sloResponseURL, settings.sloBinding.rawValue, settings.appLogoutCookies.joined(separator: ","),
-                Int64(now.timeIntervalSince1970), accountID,
+                settings.idpMetadataURL, settings.metadataSigningCertificate.map { Data($0.der) },
+                settings.metadataRefresh, settings.metadataCertGrace, Int64(now.timeIntervalSince1970), accountID,
             ])
         guard changes == 1 else { throw StoreError.database("account \(accountID) has no SAML settings row") }
+        // A metadata certificate keeps the time it was last seen; a new one is seen now.
+        let lastSeen = try metadataCertificatesLastSeen(accountID: accountID)
         try run("DELETE FROM idp_certificate WHERE account_id = ?", [accountID])
         var seen = Set<String>()
         for (position, certificate) in settings.certificates.enumerated() where seen.insert(certificate.sha256).inserted
         {
+            let fromMetadata = settings.metadataCertificates.contains(certificate.sha256)
             try run(
                 """
-                INSERT INTO idp_certificate (account_id, position, der, subject, sha256, not_after)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO idp_certificate (account_id, position, der, subject, sha256, not_after, origin, last_seen_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     accountID, position, Data(certificate.der), certificate.subject, certificate.sha256,
-                    Int64(certificate.notAfter.timeIntervalSince1970),
+                    Int64(certificate.notAfter.timeIntervalSince1970), fromMetadata ? "metadata" : "uploaded",
+                    fromMetadata ? Int64((lastSeen[certificate.sha256] ?? now).timeIntervalSince1970) : nil,
                 ])
+        }
+        if settings.idpMetadataURL == nil {
+            try run("DELETE FROM metadata_refresh WHERE account_id = ?", [accountID])
+        } else {
+            try run(
+                "INSERT INTO metadata_refresh (account_id, next_fetch_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [accountID, Int64(now.timeIntervalSince1970) + Int64(settings.metadataRefresh)])
         }
     }
 }

@@ -18,6 +18,29 @@ extension StoreTransaction {
                 bounded(entry.failedCheck), bounded(entry.expected), bounded(entry.actual), entry.clockOffset,
                 bounded(entry.clientAddress), entry.event.rawValue,
             ])
+        guard entry.event == .signIn else { return }
+        try run(
+            """
+            INSERT INTO signin_counter (account_id, method, outcome, check_name, count) VALUES (?, ?, ?, ?, 1)
+            ON CONFLICT (account_id, method, outcome, check_name) DO UPDATE SET count = count + 1
+            """,
+            [accountID, entry.method.rawValue, entry.outcome.rawValue, bounded(entry.failedCheck) ?? ""])
+    }
+
+    /// Every account's sign-in counts by method, outcome and failed check (`""` for accepted sign-ins), for
+    /// the metrics: kept in the store, they count every process's and node's sign-ins, never decrease and
+    /// outlive the log's retention.
+    public func signInCounts() throws -> [SignInCount] {
+        try all(
+            """
+            SELECT a.slug, c.method, c.outcome, c.check_name, c.count FROM signin_counter c
+            JOIN account a ON a.id = c.account_id ORDER BY a.slug, c.method, c.outcome, c.check_name
+            """
+        ).map {
+            SignInCount(
+                account: $0["slug"], method: $0["method"], outcome: $0["outcome"], check: $0["check_name"],
+                count: $0["count"])
+        }
     }
 
     /// The newest `limit` log entries (only rejections when `failuresOnly`), newest first.

@@ -1,6 +1,7 @@
 import Admin
 import ArgumentParser
 import Credentials
+import Fetch
 import Foundation
 import SAML
 import Store
@@ -9,7 +10,7 @@ import Store
 struct SAMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "saml", abstract: "Show and change an account's SAML settings.",
-        subcommands: [Show.self, Set.self])
+        subcommands: [Show.self, Set.self, Refresh.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -21,17 +22,45 @@ struct SAMLCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let (account, settings, spKeys) = try database.openStore().read { tx in
-                let account = try tx.requireAccount(slug: self.account.account)
-                return (
-                    account, try tx.samlSettings(accountID: account.id),
-                    try SettingsReport.withCertificates(tx.spKeys(accountID: account.id))
-                )
+            let report = try database.openStore().read { tx in
+                try SettingsReport.read(slug: self.account.account, in: tx)
             }
-            print(
-                json
-                    ? SettingsReport.json(account: account, settings: settings, spKeys: spKeys)
-                    : SettingsReport.text(account: account, settings: settings, spKeys: spKeys))
+            print(json ? report.json() : report.text())
+        }
+    }
+
+    struct Refresh: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch the account's IdP metadata URL now and apply it (for cron or a systemd timer).",
+            discussion: """
+                The responder refreshes on its own schedule; this fetches at once, whatever the schedule. A \
+                document that fails a check (parse, signature when pinned, validUntil, entityID, signing \
+                certificate) changes nothing: the reason is printed, recorded for the settings page and the \
+                exit status is 1.
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var account: AccountOption
+        @Option(help: ArgumentHelp("Give up a fetch after this many seconds (default 30).", valueName: "seconds"))
+        var timeout: Int?
+
+        func validate() throws {
+            if let timeout, !(1...300).contains(timeout) { throw ValidationError("--timeout must be 1 to 300 seconds") }
+        }
+
+        func run() throws {
+            let store = try database.openStore()
+            let refresher = MetadataRefresher(store: store, fetcher: MetadataFetching.fetcher(timeout: timeout))
+            let result = try refresher.refresh(slug: account.account)
+            switch result.outcome {
+            case .applied(let update, let changed):
+                print(MetadataFetching.summary(update, changed: changed))
+                if let next = result.nextFetchAt { print("Next fetch by the responder: \(SAMLTime.format(next))") }
+            case .refused(let refusal):
+                throw CLIError("the metadata was not applied (nothing changed): \(refusal)")
+            case .skipped:
+                print("Nothing done: the metadata URL changed during the fetch.")
+            }
         }
     }
 
@@ -66,6 +95,33 @@ struct SAMLCommand: ParsableCommand {
                 "The IdP's SAML metadata XML: fills the SSO URL, IdP entity ID and certificates (explicit options win).",
                 valueName: "file"))
         var idpMetadata: String?
+        @Option(
+            help: ArgumentHelp(
+                "Keep the settings current from the IdP's metadata at this URL (https; http only on localhost): fetched "
+                    + "and applied now (the save fails if it cannot be), then refreshed by the responder. An empty "
+                    + "string stops refreshing (the certificates stay, as uploaded ones).",
+                valueName: "url"))
+        var idpMetadataURL: String?
+        @Option(
+            help: ArgumentHelp(
+                "With a metadata URL: the certificate the document's XML signature must verify with (empty string: "
+                    + "no pinned signature).",
+                valueName: "file"))
+        var metadataSigningCert: String?
+        @Option(
+            help: ArgumentHelp(
+                "Seconds between metadata fetches (default 21600 = 6 h; sooner when the document says so).",
+                valueName: "seconds"))
+        var metadataRefresh: Int?
+        @Option(
+            help: ArgumentHelp(
+                "How long a certificate gone from the metadata stays trusted (default 604800 = 7 days).",
+                valueName: "seconds"))
+        var metadataCertGrace: Int?
+        @Option(
+            help: ArgumentHelp("Give up the metadata fetch after this many seconds (default 30).", valueName: "seconds")
+        )
+        var fetchTimeout: Int?
         @Flag var enablement: Enablement?
         @Flag(
             name: .customLong("force"), inversion: .prefixedNo, help: "Force SAML sign-in (the owner keeps a password)."
@@ -113,6 +169,15 @@ struct SAMLCommand: ParsableCommand {
                 valueName: "seconds"))
         var logRetention: Int?
 
+        func validate() throws {
+            if idpMetadata != nil, idpMetadataURL.map({ !$0.isEmpty }) == true {
+                throw ValidationError("give either --idp-metadata or --idp-metadata-url, not both")
+            }
+            if let fetchTimeout, !(1...300).contains(fetchTimeout) {
+                throw ValidationError("--fetch-timeout must be 1 to 300 seconds")
+            }
+        }
+
         func run() throws {
             let store = try database.openStore()
             var change = SAMLSettingsChange()
@@ -152,21 +217,92 @@ struct SAMLCommand: ParsableCommand {
             change.clockSkew = clockSkew
             change.sessionLifetime = sessionLifetime
             change.logRetention = logRetention
-            let (account, settings, spKeys) = try store.write { tx in
+            change.metadataRefresh = metadataRefresh
+            change.metadataCertGrace = metadataCertGrace
+            let source = try metadataSource()
+            // The document is fetched before the transaction, so a slow IdP never holds the write lock.
+            var document: [UInt8]?
+            if let source, source.needsFetch {
+                let url =
+                    try source.url.flatMap { $0.isEmpty ? nil : $0 }
+                    ?? store.read { tx in
+                        try tx.samlSettings(accountID: tx.requireAccount(slug: self.account.account).id).idpMetadataURL
+                    }
+                guard let url else {
+                    throw CLIError("--metadata-signing-cert needs a metadata URL (--idp-metadata-url)")
+                }
+                if let reason = FetchURLRule.problem(with: url) {
+                    throw SettingsError.invalidMetadataURL(url, reason: reason)
+                }
+                document = try MetadataFetching.fetch(url, timeout: fetchTimeout)
+            }
+            var applied: MetadataUpdate?
+            let report = try store.write { tx in
                 let account = try tx.requireAccount(slug: self.account.account)
-                let current = try tx.samlSettings(accountID: account.id)
+                var current = try tx.samlSettings(accountID: account.id)
                 var change = change
                 if let metadata, let idpMetadata {
                     try change.fill(
                         from: metadata, source: idpMetadata, stored: current.requestBinding,
                         storedLogout: current.sloBinding)
                 }
-                let updated = try change.applied(to: current)
-                try tx.saveSAMLSettings(accountID: account.id, updated)
-                return (account, updated, try SettingsReport.withCertificates(tx.spKeys(accountID: account.id)))
+                var replaces = false
+                if let source { (current, replaces) = source.settingUp(current) }
+                var updated = try change.applied(to: current, validating: document == nil)
+                if let document, updated.idpMetadataURL != nil {
+                    let now = Date()
+                    let update: MetadataUpdate
+                    do {
+                        update = try MetadataApplication.apply(
+                            document, to: updated, lastSeen: tx.metadataCertificatesLastSeen(accountID: account.id),
+                            now: now, replacingCertificates: replaces)
+                    } catch {
+                        throw CLIError("the IdP metadata was not applied (nothing changed): \(error)")
+                    }
+                    updated = update.settings
+                    applied = update
+                    try tx.saveSAMLSettings(accountID: account.id, updated, now: now)
+                    try tx.markMetadataCertificatesSeen(
+                        accountID: account.id, sha256s: update.metadata.certificates.map(\.sha256), now: now)
+                    try tx.recordMetadataRefresh(
+                        accountID: account.id, now: now, error: nil,
+                        nextFetchAt: MetadataRefresher.nextFetch(
+                            after: now, settings: updated, metadata: update.metadata),
+                        documentSHA256: update.documentSHA256)
+                } else {
+                    try tx.saveSAMLSettings(accountID: account.id, updated)
+                }
+                return try SettingsReport.read(slug: account.slug, in: tx)
             }
             print("Saved.")
-            print(SettingsReport.text(account: account, settings: settings, spKeys: spKeys))
+            if let applied { print(MetadataFetching.summary(applied, changed: true)) }
+            print(report.text())
+        }
+
+        /// The metadata URL part of the change: nil when neither the URL nor its signing certificate is given.
+        private func metadataSource() throws -> MetadataSourceChange? {
+            guard idpMetadataURL != nil || metadataSigningCert != nil else { return nil }
+            var pinned: Certificate??
+            if let metadataSigningCert {
+                if metadataSigningCert.isEmpty {
+                    pinned = .some(nil)
+                } else {
+                    guard let data = FileManager.default.contents(atPath: metadataSigningCert) else {
+                        throw CLIError("cannot read metadata signing certificate file \(metadataSigningCert)")
+                    }
+                    let certificates: [Certificate]
+                    do {
+                        certificates = try CertificateImporter.certificates(from: [UInt8](data))
+                    } catch {
+                        throw CLIError("\(metadataSigningCert): \(error)")
+                    }
+                    guard certificates.count == 1 else {
+                        throw CLIError("\(metadataSigningCert): give exactly one metadata signing certificate")
+                    }
+                    pinned = .some(certificates[0])
+                }
+            }
+            return MetadataSourceChange(url: idpMetadataURL, pinned: pinned, uploadsCertificates: !cert.isEmpty)
         }
     }
 }

@@ -1,13 +1,28 @@
+import Admin
 import Credentials
 import Foundation
 import SAML
 import Store
 
 /// The `saml show` output, as text for people and JSON for scripts.
-enum SettingsReport {
-    static func text(account: Account, settings: SAMLSettings, spKeys: [(SPKey, Certificate)], now: Date = Date())
-        -> String
-    {
+struct SettingsReport {
+    let account: Account
+    let settings: SAMLSettings
+    let spKeys: [(SPKey, Certificate)]
+    let metadata: MetadataSourceStatus
+
+    /// Everything `saml show` prints about the account `slug`, read in one transaction.
+    static func read(slug: String, in tx: StoreTransaction) throws -> SettingsReport {
+        let account = try tx.requireAccount(slug: slug)
+        let settings = try tx.samlSettings(accountID: account.id)
+        return SettingsReport(
+            account: account, settings: settings, spKeys: try withCertificates(tx.spKeys(accountID: account.id)),
+            metadata: MetadataSourceStatus(
+                settings: settings, state: try tx.metadataRefreshState(accountID: account.id),
+                lastSeen: try tx.metadataCertificatesLastSeen(accountID: account.id)))
+    }
+
+    func text(now: Date = Date()) -> String {
         let provider = ServiceProvider(slug: account.slug, baseURL: account.baseURL)
         func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
         var lines = [
@@ -31,13 +46,15 @@ enum SettingsReport {
             "Clock skew:           \(settings.clockSkew) s",
             "Session lifetime:     \(settings.sessionLifetime) s (\(TimeFormat.duration(settings.sessionLifetime)))",
             "Sign-in log kept:     \(settings.logRetention) s (\(TimeFormat.duration(settings.logRetention)))",
-            "Certificates:         \(settings.certificates.isEmpty ? "none" : String(settings.certificates.count))",
         ]
+        lines += metadataLines(now: now)
+        lines.append(
+            "Certificates:         \(settings.certificates.isEmpty ? "none" : String(settings.certificates.count))")
         for (index, certificate) in settings.certificates.enumerated() {
-            lines.append("  \(index + 1). \(certificate.subject)")
+            lines.append("  \(index + 1). \(certificate.subject) (\(metadata.origin(of: certificate.sha256)))")
             lines.append("     SHA-256 \(certificate.sha256)")
             lines.append(
-                "     expires \(SAMLTime.format(certificate.notAfter))\(warning(for: certificate, now: now))"
+                "     expires \(SAMLTime.format(certificate.notAfter))\(Self.warning(for: certificate, now: now))"
             )
         }
         lines.append(
@@ -45,14 +62,34 @@ enum SettingsReport {
         )
         for (key, certificate) in spKeys {
             lines.append("  \(key.id). \(key.state.rawValue), SHA-256 \(key.sha256)")
-            lines.append("     expires \(SAMLTime.format(key.notAfter))\(warning(for: certificate, now: now))")
+            lines.append("     expires \(SAMLTime.format(key.notAfter))\(Self.warning(for: certificate, now: now))")
         }
         return lines.map(Terminal.escaped).joined(separator: "\n")
     }
 
-    static func json(account: Account, settings: SAMLSettings, spKeys: [(SPKey, Certificate)], now: Date = Date())
-        -> String
-    {
+    /// The metadata URL, its refresh state and the failing warning.
+    private func metadataLines(now: Date) -> [String] {
+        guard let url = settings.idpMetadataURL else { return ["IdP metadata URL:     (not set)"] }
+        var lines = [
+            "IdP metadata URL:     \(url)",
+            "  signature:          "
+                + (settings.metadataSigningCertificate.map { "must verify with SHA-256 \($0.sha256)" } ?? "not pinned"),
+            "  refresh every:      \(settings.metadataRefresh) s (\(TimeFormat.duration(settings.metadataRefresh))); "
+                + "vanished certificates trusted \(TimeFormat.duration(settings.metadataCertGrace)) more",
+        ]
+        let state = metadata.state
+        lines.append(
+            "  last fetch:         " + (state?.lastAttemptAt.map { SAMLTime.format($0) } ?? "never")
+                + (state?.lastAttemptAt == nil ? "" : state?.lastError.map { ", failed: \($0)" } ?? ", applied"))
+        lines.append("  last applied:       " + (state?.lastSuccessAt.map { SAMLTime.format($0) } ?? "never"))
+        lines.append(
+            "  next fetch:         "
+                + (state.map { SAMLTime.format($0.nextFetchAt) } ?? "at the responder's next check"))
+        if let warning = metadata.failingWarning(now: now) { lines.append("  [WARNING: \(warning)]") }
+        return lines
+    }
+
+    func json(now: Date = Date()) -> String {
         let provider = ServiceProvider(slug: account.slug, baseURL: account.baseURL)
         return JSONValue.object([
             ("account", .string(account.slug)),
@@ -76,12 +113,27 @@ enum SettingsReport {
             ("clock_skew", .int(settings.clockSkew)),
             ("session_lifetime", .int(settings.sessionLifetime)),
             ("log_retention", .int(settings.logRetention)),
+            ("idp_metadata_url", .optional(settings.idpMetadataURL)),
+            ("metadata_signing_cert_sha256", .optional(settings.metadataSigningCertificate?.sha256)),
+            ("metadata_refresh", .int(settings.metadataRefresh)),
+            ("metadata_cert_grace", .int(settings.metadataCertGrace)),
+            ("metadata_last_fetch", .optional(metadata.state?.lastAttemptAt.map { SAMLTime.format($0) })),
+            ("metadata_last_success", .optional(metadata.state?.lastSuccessAt.map { SAMLTime.format($0) })),
+            ("metadata_last_error", .optional(metadata.state?.lastError)),
+            ("metadata_next_fetch", .optional(metadata.state.map { SAMLTime.format($0.nextFetchAt) })),
+            ("metadata_failing_warning", .optional(metadata.failingWarning(now: now))),
             (
                 "certificates",
                 .array(
                     settings.certificates.map { certificate in
                         .object([
                             ("subject", .string(certificate.subject)), ("sha256", .string(certificate.sha256)),
+                            (
+                                "origin",
+                                .string(
+                                    settings.metadataCertificates.contains(certificate.sha256) ? "metadata" : "uploaded"
+                                )
+                            ),
                             ("not_after", .string(SAMLTime.format(certificate.notAfter))),
                             ("expired", .bool(certificate.isExpired(at: now))),
                             ("expires_soon", .bool(certificate.expiresSoon(at: now))),
