@@ -17,12 +17,12 @@ let strictSettings: [SwiftSetting] = [
 //   Endpoints                                                the application: routes, handlers, pages
 //   Admin                                                    settings rules shared by the CLI and the page
 //   FastCGI                                                  the transport: HTTP and libfcgi, no application
-//   Store   SAML                                             storage; the protocol
+//   Store   SAML   Fetch                                     storage; the protocol; https documents
 //   XMLSecurity                                              libxml2 and xmlsec, wrapped once
 //   Credentials                                              OpenSSL: certificates, digests, passwords
 //   HTTP                                                     request, response, handler, cookies, header values
 //   Basics                                                   UTC time, white space rules
-//   CXML2  CXMLSec  CFCGI  COpenSSL  CZlib                   C libraries, one system module each
+//   CXML2  CXMLSec  CFCGI  COpenSSL  CZlib  CCurl            C libraries, one system module each
 let package = Package(
     name: "samlgate",
     platforms: [.macOS(.v15)],
@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: C libraries, one system module each (defines SwiftPM drops live in each shim.h).
@@ -45,6 +47,7 @@ let package = Package(
         .systemLibrary(name: "CFCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // MARK: Core: no knowledge of SAML, storage or the transport.
         // Basics: the UTC timestamp and the white space rules every layer shares; depends on nothing, so the
@@ -62,16 +65,23 @@ let package = Package(
             name: "SAML", dependencies: ["Basics", "XMLSecurity", "Credentials", "CZlib"], swiftSettings: strictSettings
         ),
 
+        // Fetch: one https document (IdP metadata) through libcurl, under the fetch rule and limits.
+        .target(name: "Fetch", dependencies: ["Basics", "CCurl"], swiftSettings: strictSettings),
+
         // MARK: Storage and the application.
         .target(
             name: "Store", dependencies: ["Credentials", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
-        .target(name: "Admin", dependencies: ["Store", "SAML", "Credentials"], swiftSettings: strictSettings),
+        .target(
+            name: "Admin", dependencies: ["Basics", "Store", "SAML", "Credentials", "Fetch", "XMLSecurity"],
+            swiftSettings: strictSettings),
         .target(
             name: "Endpoints",
             dependencies: [
                 "Basics", "HTTP", "Admin", "SAML", "Store", "Credentials",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
@@ -94,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "samlgate-fcgi",
             dependencies: [
-                "FastCGI", "HTTP", "Endpoints", "Store", "SAML",
+                "FastCGI", "HTTP", "Endpoints", "Admin", "Store", "SAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -138,6 +148,7 @@ let package = Package(
             dependencies: ["FastCGI", "HTTP", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSettings),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch"], swiftSettings: strictSettings),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strictSettings),
         .testTarget(
             name: "XMLSecurityTests", dependencies: ["XMLSecurity", "TestSupport"], swiftSettings: strictSettings),
@@ -145,7 +156,7 @@ let package = Package(
             name: "StoreTests", dependencies: ["Store", "Credentials", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "AdminTests", dependencies: ["Admin", "Store", "Credentials", "SAML"],
+            name: "AdminTests", dependencies: ["Admin", "Store", "Credentials", "SAML", "Fetch", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests", dependencies: ["samlgate", "samlgate-fcgi"],

@@ -1,3 +1,4 @@
+import Admin
 import ArgumentParser
 import Credentials
 import Endpoints
@@ -50,6 +51,19 @@ struct SamlgateFCGI: ParsableCommand {
         ))
     var socketGroup: String?
 
+    @Flag(
+        help: "Do not time post-backs and session checks (/sso/-/metrics then shows only the store's numbers).")
+    var noMetrics = false
+
+    @Flag(
+        help: ArgumentHelp(
+            "Serve /sso/-/metrics to any client address; by default only to loopback (the web server's "
+                + "own allow rules then decide)."))
+    var metricsFromAnywhere = false
+
+    @Flag(help: "Do not refresh IdP metadata URLs in the background (use `samlgate saml refresh` from a timer).")
+    var noMetadataRefresh = false
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let socketMode, UInt16(socketMode, radix: 8).map({ $0 <= 0o777 }) != true {
@@ -86,7 +100,8 @@ struct SamlgateFCGI: ParsableCommand {
 
     func run() throws {
         let gateway = try Self.makeGateway(
-            databasePath: Store.resolvePath(db), secretFile: secretFile, checkpoints: .background)
+            databasePath: Store.resolvePath(db), secretFile: secretFile, checkpoints: .background,
+            metrics: noMetrics ? .disabled : GatewayMetrics(), metricsFromAnywhere: metricsFromAnywhere)
         var target: ListenTarget = try listen.map { try ListenTarget(parsing: $0) } ?? .standardInput
         if case .unixSocket(let path, let permissions, let group) = target {
             // Anyone who can connect can speak for the web server (the Authorizer role trusts it), so the
@@ -105,16 +120,52 @@ struct SamlgateFCGI: ParsableCommand {
             metadata: [
                 "listen": "\(target)", "threads": "\(configuration.threadCount)", "db": "\(Store.resolvePath(db))",
             ])
+        let refresh = noMetadataRefresh ? nil : Self.metadataRefreshLoop(store: gateway.store)
+        refresh?.start()
+        defer { refresh?.stop() }
         try server.run()
+    }
+
+    /// The background metadata refresh, logging each fetch it makes (one line per account and round).
+    private static func metadataRefreshLoop(store: Store) -> MetadataRefreshLoop {
+        let logger = Logger(label: "samlgate-fcgi")
+        return MetadataRefreshLoop(refresher: MetadataRefresher(store: store)) { result in
+            switch result {
+            case .failure(let error):
+                logger.error("metadata refresh failed", metadata: ["error": "\(error)"])
+            case .success(let reports):
+                for report in reports {
+                    let next = report.nextFetchAt.map { SAMLTime.format($0) } ?? "-"
+                    switch report.outcome {
+                    case .applied(let update, let changed):
+                        logger.info(
+                            "metadata refreshed",
+                            metadata: [
+                                "account": "\(report.slug)", "changed": "\(changed)", "added": "\(update.added.count)",
+                                "removed": "\(update.removed.count)", "next": "\(next)",
+                            ])
+                    case .refused(let refusal):
+                        logger.warning(
+                            "metadata refresh refused; nothing changed",
+                            metadata: [
+                                "account": "\(report.slug)", "check": "\(refusal.check.rawValue)",
+                                "reason": "\(refusal.reason)", "next": "\(next)",
+                            ])
+                    case .skipped: break
+                    }
+                }
+            }
+        }
     }
 
     /// Opens the store (refusing an outdated schema) and initializes xmlsec on the main thread, before workers start.
     ///
     /// A long-running responder checkpoints the WAL from a background thread; a CGI process, which
     /// lives for one request, leaves it to SQLite's automatic checkpoints.
-    static func makeGateway(databasePath: String, secretFile: String?, checkpoints: Store.Checkpoints) throws
-        -> SSOGateway
-    {
+    static func makeGateway(
+        databasePath: String, secretFile: String?, checkpoints: Store.Checkpoints,
+        metrics: GatewayMetrics = .disabled, metricsFromAnywhere: Bool = false
+    ) throws -> SSOGateway {
         do {
             try SAMLRuntime.initialize()
         } catch {
@@ -122,7 +173,9 @@ struct SamlgateFCGI: ParsableCommand {
         }
         let store = try Store(path: databasePath, checkpoints: checkpoints)
         try store.checkSchema()
-        return SSOGateway(store: store, secret: loadSecret(path: KeyEncryptionKey.resolvePath(secretFile)))
+        return SSOGateway(
+            store: store, secret: loadSecret(path: KeyEncryptionKey.resolvePath(secretFile)), metrics: metrics,
+            metricsFromAnywhere: metricsFromAnywhere)
     }
 
     /// Reads the secret file once. Without it the responder still serves what needs no SP private key

@@ -9,7 +9,8 @@ import Synchronization
 /// The FastCGI and CGI transports call ``handle(_:)`` from many threads; tests call it directly.
 /// Routing uses only the request path; every URL it emits comes from the account's stored base URL.
 public final class SSOGateway: HTTPHandler {
-    let store: Store
+    /// The store every request reads and writes.
+    public let store: Store
     let directory: AccountDirectory
     /// Opens SP private keys, and seals the ones the settings page adds.
     let secret: SPKeySecret
@@ -22,6 +23,10 @@ public final class SSOGateway: HTTPHandler {
     static let requestLifetime: TimeInterval = 10 * 60
     /// The password hashes that may run at once (see ``PasswordSlots``).
     let passwordSlots: PasswordSlots
+    /// This process's latency histograms and store error counts.
+    let metrics: GatewayMetrics
+    /// Serve `/sso/-/metrics` to any client address (the web server restricts it), not only loopback.
+    let metricsFromAnywhere: Bool
 
     /// Failed password attempts allowed per account, email and client address in ``rateLimitWindow``.
     static let rateLimitAttempts = 5
@@ -36,11 +41,15 @@ public final class SSOGateway: HTTPHandler {
     ///   - secret: the key-encryption key that opens the SP private keys (signing, decryption).
     ///   - passwordSlots: how many password hashes may run at once (default: half the cores, one or
     ///     two); keep it below the transport's thread count so session checks always find a thread.
+    ///   - metrics: where ACS and `auth` latencies and store errors are recorded (``GatewayMetrics/disabled``: nowhere).
+    ///   - metricsFromAnywhere: answer `/sso/-/metrics` whatever the client's address.
     public init(
-        store: Store, secret: SPKeySecret, passwordSlots: Int? = nil,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        store: Store, secret: SPKeySecret, passwordSlots: Int? = nil, metrics: GatewayMetrics = GatewayMetrics(),
+        metricsFromAnywhere: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
+        self.metrics = metrics
+        self.metricsFromAnywhere = metricsFromAnywhere
         self.secret = secret
         self.directory = AccountDirectory(store: store, secret: secret)
         self.passwordSlots = PasswordSlots(count: passwordSlots ?? PasswordSlots.defaultCount)
@@ -55,6 +64,7 @@ public final class SSOGateway: HTTPHandler {
             }
             return try route(request)
         } catch StoreError.busy {
+            metrics.storeError("busy")
             let reference = ReferenceID.make()
             var response = pages.error(
                 status: 503, title: "Busy", message: "The sign-in service is busy. Please try again in a moment.",
@@ -63,8 +73,10 @@ public final class SSOGateway: HTTPHandler {
             response.logMetadata = ["outcome": "busy", "reference": reference]
             return response
         } catch StoreError.unavailable(let fault, let detail) {
+            metrics.storeError(fault.rawValue)
             return storageUnavailable(fault, error: StoreError.unavailable(fault, detail: detail))
         } catch {
+            if error is StoreError { metrics.storeError("other") }
             let reference = ReferenceID.make()
             var response = pages.error(
                 status: 500, title: "Something went wrong", message: "The sign-in service hit an unexpected error.",
@@ -103,12 +115,29 @@ public final class SSOGateway: HTTPHandler {
         // The per-request session check answers every method (the protected request's) and reads account
         // and session together (see `signedIn`).
         if route.endpoint == .auth {
-            return try authCheck(request, slug: route.slug)
+            return try metrics.timing(acs: false) { try authCheck(request, slug: route.slug) }
         }
-        // A post-back validates with the cached settings and confirms them in the transaction that
-        // records its outcome; if they changed meanwhile, that wrote nothing and it is answered again below.
-        if route.endpoint == .acs, request.method == "POST", let cached = directory.unconfirmedContext(slug: route.slug)
-        {
+        if route.endpoint.isOperational {
+            guard request.method == "GET" || request.method == "HEAD" else {
+                var response = pages.error(
+                    status: 405, title: "Method not allowed", message: "This address does not accept \(request.method)."
+                )
+                response.headers.append(("Allow", "GET, HEAD"))
+                return response
+            }
+            return route.endpoint == .metrics ? try metricsAnswer(request) : healthAnswer()
+        }
+        if route.endpoint == .acs, request.method == "POST" {
+            return try metrics.timing(acs: true) { try postback(request, route: route) }
+        }
+        guard let context = try directory.context(slug: route.slug) else { return notFound() }
+        return try dispatch(request, route: route, context: context)
+    }
+
+    /// A post-back validates with the cached settings and confirms them in the transaction that records
+    /// its outcome; if they changed meanwhile, that wrote nothing and it is answered again with fresh ones.
+    private func postback(_ request: HTTPRequest, route: Route) throws -> HTTPResponse {
+        if let cached = directory.unconfirmedContext(slug: route.slug) {
             do { return try dispatch(request, route: route, context: cached) } catch is AccountContext.Stale {}
         }
         guard let context = try directory.context(slug: route.slug) else { return notFound() }
@@ -166,7 +195,7 @@ public final class SSOGateway: HTTPHandler {
     /// The `Allow` header of a 405 from `endpoint`; nil for `auth`, which answers every method.
     static func allowedMethods(_ endpoint: Route.Endpoint) -> String? {
         switch endpoint {
-        case .metadata, .signedOut: "GET, HEAD"
+        case .metadata, .signedOut, .metrics, .health: "GET, HEAD"
         case .slo: "GET, POST"
         case .login, .settings, .logout: "GET, HEAD, POST"
         case .acs: "POST"
