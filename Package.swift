@@ -156,7 +156,8 @@ let package = Package(
             name: "StoreTests", dependencies: ["Store", "Credentials", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "AdminTests", dependencies: ["Admin", "Store", "Credentials", "SAML", "Fetch", "TestSupport"],
+            name: "AdminTests",
+            dependencies: ["Admin", "Store", "Credentials", "SAML", "Fetch", "XMLSecurity", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests", dependencies: ["samlgate", "samlgate-fcgi"],
