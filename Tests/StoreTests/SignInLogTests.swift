@@ -77,3 +77,53 @@ struct SignInLogTests {
         }
     }
 }
+
+/// The sign-in counters the metrics read: sign-ins only, by method, outcome and failed check.
+struct SignInCountTests {
+    private func entry(
+        _ outcome: SignInLogEntry.Outcome, _ method: SessionRecord.AuthMethod, check: String? = nil,
+        event: SignInLogEntry.Event = .signIn
+    ) -> SignInLogEntry {
+        SignInLogEntry(
+            time: Date(timeIntervalSince1970: 1_900_000_000), outcome: outcome, method: method,
+            email: "alice@example.com", identityVerified: outcome == .accepted, reason: "r", reference: "R",
+            failedCheck: check, event: event)
+    }
+
+    @Test func signInsAreCountedByMethodOutcomeAndCheckButSignOutsAreNot() throws {
+        let temporary = try TemporaryStore()
+        let acme = try temporary.addAcme()
+        let beta = try temporary.store.write {
+            try $0.addAccount(slug: "beta", name: "Beta", baseURL: "https://beta.example.com").id
+        }
+        try temporary.store.write { tx in
+            try tx.appendLog(accountID: acme, entry(.accepted, .saml))
+            try tx.appendLog(accountID: acme, entry(.rejected, .saml, check: "audience"))
+            try tx.appendLog(accountID: acme, entry(.rejected, .saml, check: "audience"))
+            try tx.appendLog(accountID: acme, entry(.rejected, .saml, check: "replay"))
+            try tx.appendLog(accountID: acme, entry(.rejected, .password, check: "password"))
+            try tx.appendLog(accountID: acme, entry(.accepted, .saml, event: .signOut))
+            try tx.appendLog(accountID: acme, entry(.rejected, .saml, check: "signature", event: .signOut))
+            try tx.appendLog(accountID: beta, entry(.accepted, .password))
+        }
+        let counts = try temporary.store.read { try $0.signInCounts() }
+        #expect(
+            counts == [
+                SignInCount(account: "acme", method: "password", outcome: "rejected", check: "password", count: 1),
+                SignInCount(account: "acme", method: "saml", outcome: "accepted", check: "", count: 1),
+                SignInCount(account: "acme", method: "saml", outcome: "rejected", check: "audience", count: 2),
+                SignInCount(account: "acme", method: "saml", outcome: "rejected", check: "replay", count: 1),
+                SignInCount(account: "beta", method: "password", outcome: "accepted", check: "", count: 1),
+            ])
+    }
+
+    @Test func countsOutliveTheLogRowsTheyCounted() throws {
+        let temporary = try TemporaryStore()
+        let acme = try temporary.addAcme()
+        try temporary.store.write { try $0.appendLog(accountID: acme, entry(.accepted, .saml)) }
+        let later = Date(timeIntervalSince1970: 1_900_000_000 + 365 * 86_400)
+        _ = try temporary.store.write { try $0.pruneExpired(now: later, limit: 100) }
+        #expect(try temporary.store.read { try $0.log(accountID: acme) }.isEmpty)
+        #expect(try temporary.store.read { try $0.signInCounts() }.map(\.count) == [1])
+    }
+}
