@@ -23,10 +23,11 @@ final class GatewayHarness: @unchecked Sendable {
     /// - Parameters:
     ///   - spKeys: the account's SP key fixtures and states (default: `sp-rsa`, active).
     ///   - secret: what the gateway gets instead of the fixture's key-encryption key (a missing secret file).
+    ///   - metricsFromAnywhere: serve `/sso/-/metrics` to any client address.
     init(
         now: Date = ResponseBuilder().now, passwordSlots: Int? = nil,
         spKeys: [(prefix: String, state: SPKey.State)] = [("sp-rsa", .active)], secret: SPKeySecret? = nil,
-        configure: (inout SAMLSettings) -> Void = { _ in }
+        metricsFromAnywhere: Bool = false, configure: (inout SAMLSettings) -> Void = { _ in }
     ) throws {
         self.now = now
         let fixture = try GatewayFixture(
@@ -43,7 +44,8 @@ final class GatewayHarness: @unchecked Sendable {
         keyEncryptionKey = fixture.keyEncryptionKey
         let fixed = now
         gateway = SSOGateway(
-            store: store, secret: secret ?? fixture.secret, passwordSlots: passwordSlots, clock: { fixed })
+            store: store, secret: secret ?? fixture.secret, passwordSlots: passwordSlots,
+            metricsFromAnywhere: metricsFromAnywhere, clock: { fixed })
     }
 
     deinit {
