@@ -108,6 +108,23 @@ struct MetadataApplicationTests {
         #expect(expired.metadataCertificates == [Self.certificateB.sha256])
     }
 
+    /// An uploaded certificate the document lists too stays uploaded: when the document drops it, its trust
+    /// does not end with the grace.
+    @Test func anUploadedCertificateTheDocumentAlsoListsStaysUploaded() throws {
+        let listed = try MetadataApplication.apply(
+            Self.document([Self.certificateA, Self.uploadedC]), to: Self.followingSettings, lastSeen: [:],
+            now: Self.start)
+        #expect(Self.hashes(listed.settings.certificates) == [Self.certificateA.sha256, Self.uploadedC.sha256])
+        #expect(listed.settings.metadataCertificates == [Self.certificateA.sha256])
+        #expect(listed.settings.certificates.filter { $0.sha256 == Self.uploadedC.sha256 }.count == 1)
+        let later = Self.start.addingTimeInterval(30 * Self.day)
+        let dropped = try MetadataApplication.apply(
+            Self.document([Self.certificateA]), to: listed.settings,
+            lastSeen: [Self.certificateA.sha256: Self.start, Self.uploadedC.sha256: Self.start], now: later)
+        #expect(Self.hashes(dropped.settings.certificates) == [Self.certificateA.sha256, Self.uploadedC.sha256])
+        #expect(dropped.removed.isEmpty && dropped.inGrace.isEmpty)
+    }
+
     @Test func replacingCertificatesKeepsOnlyTheDocumentsOwn() throws {
         var settings = Self.followingSettings
         settings.certificates = [Self.certificateA, Self.uploadedC]

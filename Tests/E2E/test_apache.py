@@ -135,3 +135,21 @@ def test_mod_fcgid_restarts_a_killed_responder(apache_site):
     ).fetchone()[0]
     assert unlogged <= 0, "a session without its log row"
     connection.close()
+
+
+def test_mod_fcgid_metrics_and_health_are_for_this_host_only(apache_site):
+    """The shipped snippet's `Require ip`; the sign-in counter comes from the store, so it moves by one whichever
+    of mod_fcgid's responder processes answers each scrape."""
+    base = apache_site["base_url"]
+    port = int(base.rsplit(":", 1)[1])
+    assert harness.status_from(port, "/sso/-/health", "127.0.0.1") == 200
+    assert harness.status_from(port, "/sso/-/metrics", "127.0.0.2") == 403
+    assert harness.status_from(port, "/sso/-/health", "127.0.0.2") == 403
+    labels = dict(account="acme", method="saml", outcome="accepted")
+    before = harness.metric_value(requests.get(f"{base}/sso/-/metrics", timeout=20).text, "samlgate_signins_total",
+                                  **labels)
+    action, fields = harness.idp_initiated(apache_site, "alice@example.com")
+    assert requests.post(action, data=fields, allow_redirects=False, timeout=20).status_code == 303
+    after = requests.get(f"{base}/sso/-/metrics", timeout=20)
+    assert after.status_code == 200
+    assert harness.metric_value(after.text, "samlgate_signins_total", **labels) == before + 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -228,12 +229,14 @@ class Samlgate:
         self.bins = bins
         self.db = db
         self.secret_file = db.parent / "secret.key"
+        # More environment for every command (e.g. SAMLGATE_CA_FILE for a test CA).
+        self.environment: dict[str, str] = {}
 
     def __call__(self, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run(
             [str(self.bins / "samlgate"), *args, "--db", str(self.db)],
             input=stdin, capture_output=True, text=True,
-            env={**os.environ, "SAMLGATE_SECRET_FILE": str(self.secret_file)},
+            env={**os.environ, "SAMLGATE_SECRET_FILE": str(self.secret_file), **self.environment},
         )
         if check and result.returncode != 0:
             raise AssertionError(f"samlgate {' '.join(args)} failed: {result.stderr}")
@@ -389,6 +392,7 @@ ErrorLog {root}/logs/error.log
 LogLevel info
 LoadModule mpm_event_module {modules}/mod_mpm_event.so
 LoadModule authz_core_module {modules}/mod_authz_core.so
+LoadModule authz_host_module {modules}/mod_authz_host.so
 LoadModule alias_module {modules}/mod_alias.so
 LoadModule env_module {modules}/mod_env.so
 LoadModule setenvif_module {modules}/mod_setenvif.so
@@ -412,6 +416,29 @@ ScriptAlias /app {app}
                     env={**os.environ, "APACHE_RUN_DIR": str(root), "APACHE_LOCK_DIR": str(root),
                          "APACHE_LOG_DIR": str(root / "logs")})
     wait_for_port(port)
+
+
+def status_from(port: int, path: str, source: str) -> int:
+    """The status of a GET to 127.0.0.1:`port` sent from the loopback address `source`: to a web server's
+    `allow 127.0.0.1`, 127.0.0.2 is another host."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0)) as client:
+        client.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1])
+
+
+def metric_value(text: str, name: str, **labels: str) -> float:
+    """The value of the Prometheus sample `name` whose labels include `labels` (0 when absent)."""
+    for line in text.splitlines():
+        match = re.match(r"^([a-z_]+)(?:\{(.*)\})? (\S+)$", line)
+        if not match or match.group(1) != name:
+            continue
+        found = dict(re.findall(r'(\w+)="([^"]*)"', match.group(2) or ""))
+        if all(found.get(key) == value for key, value in labels.items()):
+            return float(match.group(3))
+    return 0.0
 
 
 def idp_initiated(site: dict, user: str, relay_state: str | None = None) -> tuple[str, dict[str, str]]:

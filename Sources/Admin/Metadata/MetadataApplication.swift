@@ -40,9 +40,10 @@ public enum MetadataApplication {
         let fresh = metadata.certificates
         let freshHashes = Set(fresh.map(\.sha256))
         let kept = replacingCertificates ? [] : settings.certificates
-        let uploaded = kept.filter {
-            !settings.metadataCertificates.contains($0.sha256) && !freshHashes.contains($0.sha256)
-        }
+        // An uploaded certificate stays uploaded even while the document lists it too: it was the admin's
+        // choice, and leaving the document later must not end its trust.
+        let uploaded = kept.filter { !settings.metadataCertificates.contains($0.sha256) }
+        let uploadedHashes = Set(uploaded.map(\.sha256))
         let graceEnd = { (certificate: Certificate) in
             (lastSeen[certificate.sha256] ?? now).addingTimeInterval(TimeInterval(settings.metadataCertGrace))
         }
@@ -59,14 +60,14 @@ public enum MetadataApplication {
             throw MetadataRefusal(.settings, "\(error)")
         }
         change.certificateFiles = nil
-        change.certificates = fresh + uploaded + graced
+        change.certificates = fresh + uploaded.filter { !freshHashes.contains($0.sha256) } + graced
         var updated: SAMLSettings
         do {
             updated = try change.applied(to: settings)
         } catch {
             throw MetadataRefusal(.settings, "\(error)")
         }
-        updated.metadataCertificates = freshHashes.union(graced.map(\.sha256))
+        updated.metadataCertificates = freshHashes.subtracting(uploadedHashes).union(graced.map(\.sha256))
         return MetadataUpdate(
             settings: updated, metadata: metadata,
             added: fresh.filter { !settings.certificates.map(\.sha256).contains($0.sha256) },

@@ -6,7 +6,7 @@ extension SSOGateway {
     /// `GET /sso/-/metrics`: the Prometheus exposition, to loopback clients only unless the responder
     /// was told otherwise (the shipped snippets restrict it too; this holds when a snippet is edited).
     func metricsAnswer(_ request: HTTPRequest) throws -> HTTPResponse {
-        guard metricsFromAnywhere || request.remoteAddress.map(LoopbackHost.contains) ?? true else {
+        guard metricsFromAnywhere || request.remoteAddress.map(LoopbackHost.contains) == true else {
             return pages.error(status: 403, title: "Forbidden", message: "Metrics are served to this host only.")
                 .with(outcome: "metrics_refused")
         }

@@ -73,10 +73,15 @@ extension SSOGateway {
         _ form: SettingsForm, status: Int, identity: SessionIdentity, context: AccountContext, session: String
     ) throws -> HTTPResponse {
         let now = clock()
-        let (log, spKeys) = try store.read { tx in
-            (try tx.log(accountID: context.account.id, limit: 20), try tx.spKeys(accountID: context.account.id))
+        let (log, spKeys, source) = try store.read { tx in
+            (
+                try tx.log(accountID: context.account.id, limit: 20), try tx.spKeys(accountID: context.account.id),
+                MetadataSourceStatus(
+                    settings: context.settings, state: try tx.metadataRefreshState(accountID: context.account.id),
+                    lastSeen: try tx.metadataCertificatesLastSeen(accountID: context.account.id))
+            )
         }
-        var values = form.templateValues(now: now)
+        var values = form.templateValues(now: now, source: source)
         values["title"] = "Authentication settings"
         values["accountName"] = context.account.name
         values["userEmail"] = identity.user.email

@@ -27,7 +27,16 @@ struct MetricsScrape {
     /// The exposition: the store's numbers, then `process`'s own.
     func exposition(now: Date, process: GatewayMetrics) -> [UInt8] {
         let registry = PrometheusCollectorRegistry()
-        for count in counts {
+        // Every account shows an accepted and a rejected SAML count from the start (0 until the first), so
+        // a rate or an alert on them has a series before the first sign-in.
+        let counted = Set(counts.map { "\($0.account) \($0.method) \($0.outcome)" })
+        let zeros = accounts.flatMap { account in
+            ["accepted", "rejected"].compactMap { outcome in
+                counted.contains("\(account) saml \(outcome)")
+                    ? nil : SignInCount(account: account, method: "saml", outcome: outcome, check: "", count: 0)
+            }
+        }
+        for count in counts + zeros {
             var labels = [("account", count.account), ("method", count.method), ("outcome", count.outcome)]
             if !count.check.isEmpty { labels.append(("check", count.check)) }
             registry.makeCounter(

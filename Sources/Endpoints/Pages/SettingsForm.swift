@@ -163,7 +163,8 @@ struct SettingsForm {
         return nil
     }
 
-    func templateValues(now: Date) -> [String: Any] {
+    /// The page's values; `source` says where the stored settings come from (the metadata URL, if any).
+    func templateValues(now: Date, source: MetadataSourceStatus? = nil) -> [String: Any] {
         var values: [String: Any] = [
             "enabled": enabled, "ssoURL": ssoURL, "idpEntityID": idpEntityID, "forceSAML": forceSAML,
             "allowSHA1": allowSHA1, "allowIdPInitiated": allowIdPInitiated, "clockSkew": clockSkew,
@@ -173,13 +174,18 @@ struct SettingsForm {
             "appLogoutCookies": appLogoutCookies,
             "sessionLifetime": sessionLifetime, "idpMetadata": idpMetadata, "errors": errors, "saved": saved,
             "metadataOpen": metadataOpen || errors["idp_metadata"] != nil,
-            "certificates": certificates.map { Self.certificateValues($0, now: now) },
+            "certificates": certificates.map { certificate -> [String: Any] in
+                var values = Self.certificateValues(certificate, now: now)
+                values["origin"] = source?.origin(of: certificate.sha256) ?? "uploaded"
+                return values
+            },
             "pendingCertificates": pendingCertificates.map { certificate -> [String: Any] in
                 var values = Self.certificateValues(certificate, now: now)
                 values["base64"] = Data(certificate.der).base64EncodedString()
                 return values
             },
         ]
+        if let source, let sourceValues = Self.sourceValues(source, now: now) { values["metadataSource"] = sourceValues }
         if let spKeyDone { values["spKeyDone"] = spKeyDone }
         if !errors.isEmpty { values["formError"] = "Nothing was saved: please correct the fields marked below." }
         if let (text, ok) = testResult {
@@ -195,6 +201,23 @@ struct SettingsForm {
         "activated": "The next key is now active; the previous one is retired and still decrypts.",
         "removed": "The key was removed.",
     ]
+
+    /// The metadata URL block: where the settings come from, the last fetch and its result, the next one,
+    /// and the warning when refreshes have failed for more than a day; nil without a metadata URL.
+    static func sourceValues(_ source: MetadataSourceStatus, now: Date) -> [String: Any]? {
+        guard let url = source.settings.idpMetadataURL else { return nil }
+        let time = { (date: Date) in SAMLTime.format(date).replacingOccurrences(of: "T", with: " ") }
+        var values: [String: Any] = [
+            "url": url, "refresh": source.settings.metadataRefresh,
+            "lastFetch": source.state?.lastAttemptAt.map(time) ?? "never",
+            "lastSuccess": source.state?.lastSuccessAt.map(time) ?? "never",
+            "nextFetch": source.state.map { time($0.nextFetchAt) } ?? "soon",
+        ]
+        if let pinned = source.settings.metadataSigningCertificate { values["pinned"] = pinned.sha256 }
+        if let error = source.state?.lastError { values["lastError"] = error }
+        if let warning = source.failingWarning(now: now) { values["failing"] = warning }
+        return values
+    }
 
     static func certificateValues(_ certificate: Certificate, now: Date) -> [String: Any] {
         [

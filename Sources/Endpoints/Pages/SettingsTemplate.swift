@@ -90,8 +90,19 @@ enum SettingsTemplate {
             {{#errors.idp_entity_id}} class="invalid" aria-invalid="true"{{/errors.idp_entity_id}}>
             {{#errors.idp_entity_id}}<p class="field-error">{{errors.idp_entity_id}}</p>{{/errors.idp_entity_id}}
 
+            {{#metadataSource}}<div class="cert" id="metadata-source"><div><strong>Kept current from the IdP's \
+            metadata</strong> <span class="hint">— {{url}}</span></div>
+            <div class="hint">Fetched every {{refresh}} s (sooner when the document says so){{#pinned}}; its signature \
+            must verify with SHA-256 {{pinned}}{{/pinned}}. Change it with <code>samlgate saml set \
+            --idp-metadata-url</code>; fetch now with <code>samlgate saml refresh</code>.</div>
+            <div>Last fetch {{lastFetch}}: {{#lastError}}<span class="bad">failed — {{lastError}}</span>{{/lastError}}\
+            {{^lastError}}<span class="ok">applied</span>{{/lastError}} · last applied {{lastSuccess}} · next fetch \
+            {{nextFetch}}</div>
+            {{#failing}}<p class="warn" role="alert">Warning: {{failing}}. Sign-ins go on with the certificates below; \
+            a certificate rollover at the IdP will not reach samlgate until the URL works again.</p>{{/failing}}
+            </div>{{/metadataSource}}
             <label>X.509 signing certificates</label>
-            {{#certificates}}<div class="cert"><div><strong>{{subject}}</strong></div>
+            {{#certificates}}<div class="cert"><div><strong>{{subject}}</strong> <span class="hint">({{origin}})</span></div>
             <div class="hint">SHA-256 {{sha256}}</div><div>Expires {{notAfter}} \
             {{#expired}}<span class="bad">— expired: replace it</span>{{/expired}}\
             {{#expiresSoon}}<span class="warn">— expires in {{daysLeft}} days: plan a rollover</span>{{/expiresSoon}}</div>

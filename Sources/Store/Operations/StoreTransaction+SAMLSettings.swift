@@ -75,6 +75,8 @@ extension StoreTransaction {
     /// Callers validate first (see the Admin module); running inside ``Store/write(_:)`` makes the
     /// whole save one transaction.
     public func saveSAMLSettings(accountID: Int64, _ settings: SAMLSettings, now: Date = Date()) throws {
+        let previousURL = try one("SELECT idp_metadata_url FROM saml_settings WHERE account_id = ?", [accountID])?[
+            "idp_metadata_url"] as String?
         try run(
             """
             UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,
@@ -111,9 +113,11 @@ extension StoreTransaction {
                     fromMetadata ? Int64((lastSeen[certificate.sha256] ?? now).timeIntervalSince1970) : nil,
                 ])
         }
-        if settings.idpMetadataURL == nil {
+        // A new URL starts a new refresh history (its failure count is that URL's).
+        if settings.idpMetadataURL == nil || settings.idpMetadataURL != previousURL {
             try run("DELETE FROM metadata_refresh WHERE account_id = ?", [accountID])
-        } else {
+        }
+        if settings.idpMetadataURL != nil {
             try run(
                 "INSERT INTO metadata_refresh (account_id, next_fetch_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [accountID, Int64(now.timeIntervalSince1970) + Int64(settings.metadataRefresh)])
