@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "samlgate-fuzz",
             dependencies: [
-                "SAML", "Credentials", "Store", "HTTP", "Endpoints", "FastCGI", "TestSupport",
+                "Admin", "SAML", "Credentials", "Store", "HTTP", "Endpoints", "FastCGI", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),

@@ -45,7 +45,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case database(String)
 
     /// What keeps SQLite from using the database file, one case per thing an admin must fix.
-    public enum StorageFault: String, Sendable, Equatable {
+    public enum StorageFault: String, Sendable, Equatable, CaseIterable {
         /// SQLITE_READONLY / SQLITE_PERM: the file, its `-wal`/`-shm` files, its folder or the file system is
         /// read-only.
         case readOnly = "read_only"

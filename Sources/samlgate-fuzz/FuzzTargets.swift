@@ -1,12 +1,14 @@
+import Admin
 import Credentials
 import Foundation
+import Store
 @_spi(Testing) import SAML
 import TestSupport
 
 // libFuzzer targets for samlgate's untrusted-input parsers (built by fuzz/run.sh with
 // `-sanitize=fuzzer,address`; main.swift hands control to libFuzzer). The target is chosen by
 // $SAMLGATE_FUZZ_TARGET: `acs` (base64 → XML → full validation), `certificate` (PEM/DER/base64 import),
-// `metadata` (IdP metadata), `returnpath` (RelayState / return_to), `form` (URL-encoded form decoding),
+// `metadata` (IdP metadata: a file, a fetched document applied to settings, a cacheDuration), `returnpath` (RelayState / return_to), `form` (URL-encoded form decoding),
 // `fastcgi` (raw bytes on a FastCGI connection to the real server and gateway: records, parameters,
 // bodies, routing, forms and multipart, handlers), `logout` (Single Logout messages: the bytes as an
 // HTTP-Redirect query, as the XML of an HTTP-Redirect or HTTP-POST message).
@@ -32,6 +34,14 @@ private let fastCGIServer: FastCGIFuzzServer = {
     }
 }()
 
+/// Settings following a metadata URL, with one uploaded certificate, for the metadata target.
+private let metadataSettings: SAMLSettings = {
+    var settings = SAMLSettings()
+    settings.idpMetadataURL = "https://idp.example.com/metadata"
+    if let certificate = try? Certificate(der: TestKeys.idpRSADER) { settings.certificates = [certificate] }
+    return settings
+}()
+
 private let target = ProcessInfo.processInfo.environment["SAMLGATE_FUZZ_TARGET"] ?? "acs"
 private let fixedNow = Date(timeIntervalSince1970: 1_796_054_400)
 
@@ -46,7 +56,11 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case "certificate":
         _ = try? CertificateImporter.certificates(from: bytes)
     case "metadata":
+        // As an uploaded file, as a fetched document applied to settings (rollover and all), and the bytes
+        // as a cacheDuration.
         _ = try? IdentityProviderMetadata(xml: bytes)
+        _ = try? MetadataApplication.apply(bytes, to: metadataSettings, lastSeen: [:], now: fixedNow)
+        _ = XMLDuration.seconds(String(decoding: bytes, as: UTF8.self))
     case "returnpath":
         let text = String(decoding: bytes, as: UTF8.self)
         if let resolved = ReturnPath.resolve(text, baseURL: "https://help.example.com/desk") {

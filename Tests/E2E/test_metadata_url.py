@@ -100,13 +100,7 @@ def start_metadata_server(processes: harness.Processes, folder: Path, cert: Path
     (folder / "logs").mkdir(exist_ok=True)
     https_port, http_port = harness.free_port(), harness.free_port()
     conf = folder / "nginx.conf"
-    conf.write_text(f"""
-user root;
-worker_processes 1;
-daemon off;
-pid {folder}/nginx.pid;
-error_log {folder}/logs/error.log info;
-events {{ worker_connections 64; }}
+    conf.write_text(harness.nginx_main(folder, connections=64) + f"""
 http {{
     types {{ application/samlmetadata+xml xml; }}
     log_format timed '$msec $request_uri $status';
@@ -201,8 +195,10 @@ def sha256_of(cert: Path) -> str:
 
 
 def use_metadata_url(env: dict, certs: list[Path] | None = None) -> None:
-    """Serves a good document with `certs` (default: the new key's) and points the account at it."""
+    """Serves a good document with `certs` (default: the new key's) and points the account at it afresh, so
+    the document's certificates are all there is."""
     publish(env, metadata(certs or [NEW_CERT]))
+    env["cli"]("saml", "set", "--account", "acme", "--idp-metadata-url", "")
     env["cli"]("saml", "set", "--account", "acme", "--idp-metadata-url", f"{env['https']}/idp.xml", "--enable")
 
 
@@ -260,7 +256,8 @@ BAD_DOCUMENTS = [
     ("wrong entity ID", lambda: metadata([NEW_CERT], entity_id="https://evil.example/idp"), "entity_id"),
     ("expired validUntil", lambda: metadata([NEW_CERT], valid_until="2020-01-01T00:00:00Z"), "valid_until"),
     ("no signing certificate", lambda: metadata([NEW_CERT], use="encryption"), "signing_certificate"),
-    ("10 MB body", lambda: metadata([NEW_CERT], padding=10 << 20), "larger than 1048576 bytes"),
+    ("10 MB body", lambda: metadata([NEW_CERT], padding=10 << 20),
+     "larger than 1048576 bytes"),
 ]
 
 
@@ -308,9 +305,11 @@ def test_an_unusable_url_is_refused_and_nothing_changes(md, path, extra, expecte
     assert after["certificates"] == before["certificates"]
 
 
-def test_a_redirect_to_https_is_followed(md):
+@pytest.mark.parametrize("where", ["https redirect", "plain http on loopback"])
+def test_a_redirect_to_https_and_plain_http_on_loopback_are_followed(md, where):
     publish(md, metadata([NEW_CERT]))
-    out = md["cli"]("saml", "set", "--account", "acme", "--idp-metadata-url", f"{md['https']}/to-https")
+    url = f"{md['https']}/to-https" if where == "https redirect" else f"{md['http']}/idp.xml"
+    out = md["cli"]("saml", "set", "--account", "acme", "--idp-metadata-url", url)
     assert "Applied IdP metadata" in out.stdout
     md["cli"]("saml", "set", "--account", "acme", "--idp-metadata-url", f"{md['https']}/idp.xml")
 
@@ -320,13 +319,6 @@ def test_an_untrusted_tls_certificate_is_refused(md):
     cli = harness.Samlgate(md["bins"], md["cli"].db)
     out = cli("saml", "set", "--account", "acme", "--idp-metadata-url", f"{md['https']}/to-https", check=False)
     assert out.returncode == 1 and "certificate" in out.stderr.lower(), out.stderr
-
-
-def test_plain_http_on_loopback_is_allowed(md):
-    publish(md, metadata([NEW_CERT]))
-    out = md["cli"]("saml", "set", "--account", "acme", "--idp-metadata-url", f"{md['http']}/idp.xml")
-    assert "Applied IdP metadata" in out.stdout
-    md["cli"]("saml", "set", "--account", "acme", "--idp-metadata-url", f"{md['https']}/idp.xml")
 
 
 def test_a_pinned_signing_certificate_must_sign_the_document(md):
@@ -373,14 +365,12 @@ def test_metrics_through_nginx_move_with_sign_ins_and_refreshes(md):
     publish(md, "not xml")
     assert refresh(md).returncode == 1
     after = scrape(md["base_url"])
-    accepted = dict(account="acme", method="saml", outcome="accepted")
-    rejected = dict(account="acme", method="saml", outcome="rejected", check="signature")
-    assert harness.metric_value(after, "samlgate_signins_total", **accepted) == harness.metric_value(before, "samlgate_signins_total",
-                                                                         **accepted) + 1
-    assert harness.metric_value(after, "samlgate_signins_total", **rejected) == harness.metric_value(before, "samlgate_signins_total",
-                                                                         **rejected) + 1
-    failures = "samlgate_metadata_refresh_failures_total"
-    assert harness.metric_value(after, failures, account="acme") == harness.metric_value(before, failures, account="acme") + 1
+    def moved(name: str, **labels: str) -> float:
+        return harness.metric_value(after, name, **labels) - harness.metric_value(before, name, **labels)
+
+    assert moved("samlgate_signins_total", account="acme", method="saml", outcome="accepted") == 1
+    assert moved("samlgate_signins_total", account="acme", method="saml", outcome="rejected", check="signature") == 1
+    assert moved("samlgate_metadata_refresh_failures_total", account="acme") == 1
     assert harness.metric_value(after, "samlgate_metadata_refresh_consecutive_failures", account="acme") >= 1
     assert harness.metric_value(after, "samlgate_request_duration_seconds_count", endpoint="acs") >= 2
     expiry = harness.metric_value(after, "samlgate_certificate_expiry_seconds", account="acme", kind="idp_certificate")
@@ -479,7 +469,7 @@ def test_two_responders_on_one_store_fetch_once_per_interval(md, bins, processes
     time.sleep(32)
     fetches = [float(line.split()[0]) for line in md["access_log"].read_text().splitlines()
                if line.split()[1] == "/two.xml" and float(line.split()[0]) >= started]
-    gaps = [b - a for a, b in zip(fetches, fetches[1:])]
+    gaps = [b - a for a, b in zip(fetches, fetches[1:], strict=False)]
     # One fetch by the CLI, then one per due time (every 10 s, found within the responders' 5 s tick): two
     # responders each fetching would show two fetches within a tick of each other.
     assert 3 <= len(fetches) <= 5, fetches
@@ -494,4 +484,20 @@ def test_certificates_in_the_metrics_are_labelled_by_fingerprint(md):
     use_metadata_url(md)
     text = scrape(md["base_url"])
     new = sha256_of(NEW_CERT).replace(":", "").lower()[:16]
-    assert harness.metric_value(text, "samlgate_certificate_expiry_seconds", account="acme", sha256=new, detail="metadata") > 0
+    expiry = harness.metric_value(text, "samlgate_certificate_expiry_seconds", account="acme", sha256=new,
+                                  detail="metadata")
+    assert expiry > 0
+
+
+def test_the_shipped_alert_rules_name_only_metrics_the_responder_exports(md):
+    """examples/prometheus/samlgate-alerts.yml is code too: every samlgate_* series it uses is in a scrape."""
+    use_metadata_url(md)
+    assert signs_in(md, NEW_KEY, NEW_CERT)
+    text = scrape(md["base_url"])
+    exported = {line.split("{")[0].split(" ")[0] for line in text.splitlines() if line and not line.startswith("#")}
+    exported |= {name.rsplit("_", 1)[0] for name in exported if name.endswith(("_bucket", "_sum", "_count"))}
+    rules = (harness.REPO / "examples" / "prometheus" / "samlgate-alerts.yml").read_text()
+    used = set(re.findall(r"\bsamlgate_[a-z_]+", rules))
+    assert used, "no samlgate metric in the alert rules"
+    assert used <= exported, used - exported
+    assert 'kind="busy"' in text and 'kind="disk_full"' in text

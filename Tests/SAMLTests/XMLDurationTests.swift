@@ -14,7 +14,10 @@ struct XMLDurationTests {
     }
 
     /// A duration that is not one must refuse the whole document rather than become a default.
-    @Test(arguments: ["", "P", "PT", "1H", "-P1D", "P1H", "PT1D", "P1DT", "P1DT2", "P 1D", "PTH", "P1D2", "P1.5D", "PT1.H", "PT1H1H", "PT1M1H", "P1D1Y", "PT.5S"])
+    @Test(arguments: [
+        "", "P", "PT", "1H", "-P1D", "P1H", "PT1D", "P1DT", "P1DT2", "P 1D", "PTH", "P1D2", "P1.5D", "PT1.H", "PT1H1H",
+        "PT1M1H", "P1D1Y", "PT.5S",
+    ])
     func refusesWhatIsNotANonNegativeDuration(text: String) {
         #expect(XMLDuration.seconds(text) == nil)
     }

@@ -290,6 +290,18 @@ def form_fields(html: str) -> tuple[str, dict[str, str]]:
     return parser.action, parser.fields
 
 
+def nginx_main(prefix: Path, connections: int = 256) -> str:
+    """The top of a test nginx.conf: in the foreground, its pid file and error log under `prefix`."""
+    return f"""
+user root;
+worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/logs/error.log info;
+events {{ worker_connections {connections}; }}
+"""
+
+
 def start_nginx(processes: Processes, work: Path, port: int, socket_path: Path, app_port: int,
                 account: str = "acme") -> None:
     """Runs nginx on 127.0.0.1:`port` with the shipped snippets (nginx/*.conf) in front of the app on
@@ -305,13 +317,7 @@ def start_nginx(processes: Processes, work: Path, port: int, socket_path: Path, 
         (prefix / name).write_text(text)
         snippets[name] = prefix / name
     conf = prefix / "nginx.conf"
-    conf.write_text(f"""
-user root;
-worker_processes 1;
-daemon off;
-pid {prefix}/nginx.pid;
-error_log {prefix}/logs/error.log info;
-events {{ worker_connections 256; }}
+    conf.write_text(nginx_main(prefix) + f"""
 http {{
     include /etc/nginx/mime.types;
     access_log {prefix}/logs/access.log;

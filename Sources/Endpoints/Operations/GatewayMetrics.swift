@@ -40,7 +40,16 @@ public final class GatewayMetrics: Sendable {
             label: "samlgate_request_duration_seconds", dimensions: [("endpoint", "acs")], factory: factory)
         authTimer = CoreMetrics.Timer(
             label: "samlgate_request_duration_seconds", dimensions: [("endpoint", "auth")], factory: factory)
+        // Every kind shows from the start (at 0), so an alert on its increase has a series to watch.
+        guard enabled else { return }
+        for kind in Self.storeErrorKinds {
+            _ = CoreMetrics.Counter(
+                label: "samlgate_store_errors_total", dimensions: [("kind", kind)], factory: factory)
+        }
     }
+
+    /// The `kind` label's values: a busy store, each storage fault, and anything else the store threw.
+    static let storeErrorKinds = ["busy"] + StoreError.StorageFault.allCases.map(\.rawValue) + ["other"]
 
     /// Runs `body`, timing it as a post-back (`acs`) or a session check.
     @inline(__always)

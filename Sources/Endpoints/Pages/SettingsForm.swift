@@ -185,7 +185,9 @@ struct SettingsForm {
                 return values
             },
         ]
-        if let source, let sourceValues = Self.sourceValues(source, now: now) { values["metadataSource"] = sourceValues }
+        if let source, let sourceValues = Self.sourceValues(source, now: now) {
+            values["metadataSource"] = sourceValues
+        }
         if let spKeyDone { values["spKeyDone"] = spKeyDone }
         if !errors.isEmpty { values["formError"] = "Nothing was saved: please correct the fields marked below." }
         if let (text, ok) = testResult {

@@ -75,8 +75,9 @@ extension StoreTransaction {
     /// Callers validate first (see the Admin module); running inside ``Store/write(_:)`` makes the
     /// whole save one transaction.
     public func saveSAMLSettings(accountID: Int64, _ settings: SAMLSettings, now: Date = Date()) throws {
-        let previousURL = try one("SELECT idp_metadata_url FROM saml_settings WHERE account_id = ?", [accountID])?[
-            "idp_metadata_url"] as String?
+        let previousURL =
+            try one("SELECT idp_metadata_url FROM saml_settings WHERE account_id = ?", [accountID])?[
+                "idp_metadata_url"] as String?
         try run(
             """
             UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,
