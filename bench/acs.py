@@ -10,7 +10,8 @@ Each run POSTs unique, validly signed SAML Responses (made beforehand by bench/r
 sent twice) with wrk and bench/wrk-acs.lua, and counts the answers per HTTP status: plaintext, then with
 the signed Assertion encrypted to the SP's certificate (samlgate, mellon and Shibboleth each decrypting
 with their own key). samlgate's SP-initiated login (GET …/login, signed and unsigned AuthnRequests) is
-timed too, and with --before-bins an older build's plaintext ACS next to this one's. A run whose
+timed too, and with --before-bins an older build's (or this build's under other responder options)
+plaintext ACS and per-request check next to this one's. A run whose
 success share is below 99% is marked INVALID and the script exits 1. The peers, wrk, the response pools and
 the report are modules of samlgate_tools.bench (python/samlgate_tools/bench/).
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shlex
 import shutil
 import signal
 import sys
@@ -69,11 +71,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--before-name", default="before", help="what to call the --before-bins build")
     parser.add_argument("--before-rounds", type=int, default=2,
                         help="runs of each build per concurrency, alternating which goes first")
+    parser.add_argument("--before-responder-args", type=shlex.split, default=[], metavar="ARGS",
+                        help="extra samlgate-fcgi arguments for the --before-bins side, split like a shell "
+                             "would: with this build's own release folder as --before-bins, "
+                             "--before-responder-args=--no-metrics compares metrics off and on")
+    parser.add_argument("--only-before-after", action="store_true",
+                        help="with --before-bins: measure only the two builds against each other (no peers, "
+                             "no samlgate rows of its own; the responders get the first --threads value)")
     parser.add_argument("--no-floor", action="store_true", help="skip bench/validate.sh")
     parser.add_argument("--no-rss-check", action="store_true",
                         help="skip the responder memory check (VmRSS after 10,000 and 100,000 post-backs)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.only_before_after and not args.before_bins:
+        parser.error("--only-before-after needs --before-bins")
+    return args
 
 
 def measure(args: argparse.Namespace, work: Path, processes: harness.Processes) -> Results:
@@ -83,9 +95,10 @@ def measure(args: argparse.Namespace, work: Path, processes: harness.Processes) 
         key, cert = work / "idp-key.pem", work / "idp-cert.pem"
         shutil.copy(harness.IDP_KEY, key)
         shutil.copy(harness.IDP_CERT, cert)
-        measure_samlgate(args, work, processes, key, cert, results)
-        measure_mellon(args, work, processes, key, cert, results)
-        if not args.no_shibboleth:
+        if not args.only_before_after:
+            measure_samlgate(args, work, processes, key, cert, results)
+            measure_mellon(args, work, processes, key, cert, results)
+        if not args.no_shibboleth and not args.only_before_after:
             measure_shibboleth(args, work, processes, key, cert, results)
         if args.before_bins:
             measure_before_after(args, work, processes, key, cert, results)

@@ -26,7 +26,7 @@ scripts/install-deps.sh wrk libapache2-mod-auth-mellon >&2
 # Shibboleth SP 3 is optional: if it cannot be installed, say why and measure the others
 # (the table then has a "not measured: <reason>" line).
 shib_args=()
-if [[ " $* " != *" --no-shibboleth "* ]]; then
+if [[ " $* " != *" --no-shibboleth "* && " $* " != *" --only-before-after "* ]]; then
     if ! shib_log="$(scripts/install-deps.sh libapache2-mod-shib 2>&1)"; then
         reason="$(printf '%s\n' "$shib_log" | grep -v '^\s*$' | tail -n 1 | cut -c1-200)"
         echo "warning: Shibboleth SP not installed (scripts/install-deps.sh libapache2-mod-shib): $reason" >&2

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samlgate_tools.bench.common import WRK_THREADS
+from samlgate_tools.bench.common import ACCOUNT, WRK_THREADS
 from samlgate_tools.bench.pool import ResponsePool
 from samlgate_tools.bench.wrk import Run
 
@@ -111,22 +111,29 @@ def login_table(runs: list[Run]) -> str:
     return table(rows)
 
 
-def before_after_table(runs: list[Run], concurrencies: list[int]) -> str:
-    """The plaintext ACS of the older build and this one, each run, then the mean rates' ratio."""
-    rows = [["plaintext ACS, two builds back to back", "conc", "accepted/s", "ok %", "p50 ms", "p99 ms",
-             "CPU µs/login", "note"]]
+def before_after_table(runs: list[Run], concurrencies: list[int], title: str, rate_header: str = "accepted/s",
+                       cpu_header: str = "CPU µs/login", latency_digits: int = 1) -> str:
+    """The before side's and the after side's runs of one endpoint, then per concurrency the mean rates'
+    and CPU costs' ratio, with how far each side's rounds lie from their own mean: the noise the ratio
+    has to stand out from."""
+    rows = [[title, "conc", rate_header, "ok %", "p50 ms", "p99 ms", cpu_header, "note"]]
     for concurrency in concurrencies:
         here = [r for r in runs if r.concurrency == concurrency]
         for r in here:
             rows.append([f"samlgate: {r.label}", str(r.concurrency), fmt(r.rate), f"{100 * r.share:.1f}",
-                         fmt(r.p50_ms, 1), fmt(r.p99_ms, 1), fmt(r.cpu_us), r.note + ("" if r.valid else " INVALID")])
+                         fmt(r.p50_ms, latency_digits), fmt(r.p99_ms, latency_digits), fmt(r.cpu_us),
+                         r.note + ("" if r.valid else " INVALID")])
         sides = {side: [r for r in here if r.side == side] for side in ("before", "after")}
         if all(sides.values()):
             rate = {side: sum(r.rate for r in rs) / len(rs) for side, rs in sides.items()}
             cpu = {side: sum(r.cpu_us for r in rs) / len(rs) for side, rs in sides.items()}
+            spread = {side: max(abs(r.rate - rate[side]) for r in rs) / rate[side] if rate[side] else float("nan")
+                      for side, rs in sides.items()}
             rows.append([f"after / before (mean of {len(sides['after'])})", str(concurrency),
                          f"{rate['after'] / rate['before']:.2f}x" if rate["before"] else "-", "", "", "",
-                         f"{cpu['after'] / cpu['before']:.2f}x", ""])
+                         f"{cpu['after'] / cpu['before']:.2f}x",
+                         "rounds' spread: " + ", ".join(f"±{100 * spread[side]:.0f}% {side}" for side in spread)
+                         if len(sides["after"]) > 1 else ""])
     return table(rows)
 
 
@@ -179,21 +186,26 @@ def report(results: Results, floor: dict, *, date: str, seconds: float, concurre
     acs_runs = [r for r in results.runs if r.kind == "acs"]
     out = [f"samlgate ACS benchmark — {date}, {os.cpu_count()} cores ({cpu_model()}), {platform.platform()}",
            f"wrk -t{WRK_THREADS} --latency, {seconds:g}s per run, client on the same cores; load average "
-           + " at the start, ".join("/".join(f"{x:.2f}" for x in averages) for averages in load) + " at the end", "",
-           acs_table(acs_runs, results), ""]
-    out += [ratio_table(acs_runs, concurrencies), ""]
+           + " at the start, ".join("/".join(f"{x:.2f}" for x in averages) for averages in load) + " at the end", ""]
+    if acs_runs or results.shib_skipped:  # none with --only-before-after
+        out += [acs_table(acs_runs, results), "", ratio_table(acs_runs, concurrencies), ""]
     logins = [r for r in results.runs if r.kind == "login"]
     if logins:
         out += [login_table(logins), ""]
-    out += [auth_table(results.runs, concurrencies), ""]
+    if any(r.kind == "auth" for r in results.runs):
+        out += [auth_table(results.runs, concurrencies), ""]
     compared = [r for r in results.runs if r.kind == "before-after"]
     if compared:
-        out += [before_after_table(compared, concurrencies), ""]
+        out += [before_after_table(compared, concurrencies, "plaintext ACS, before and after in turn"), ""]
+    checks = [r for r in results.runs if r.kind == "before-after-auth"]
+    if checks:
+        out += [before_after_table(checks, concurrencies, f"GET /sso/{ACCOUNT}/auth (cookie), before and after in turn",
+                                   "req/s", "CPU µs/req", latency_digits=2), ""]
     out += floor_lines(floor)
     out += memory_lines(results)
     out += [f"note: {n}" for n in results.notes]
-    out.append(f"note: samlgate responder RSS after the ACS runs: {results.rss_after_acs:.1f} MB; "
-               "responses generated: "
+    out.append((f"note: samlgate responder RSS after the ACS runs: {results.rss_after_acs:.1f} MB; "
+                if results.rss_after_acs else "note: ") + "responses generated: "
                + ", ".join(f"{p.name} {p.generated} in {p.generation_seconds:.0f}s" for p in results.pools)
                + " (outside the timed windows)")
     out.append(f"note: total time {time.monotonic() - started:.0f}s; logs in {work}" if keep

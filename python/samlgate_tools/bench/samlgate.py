@@ -24,11 +24,13 @@ from samlgate_tools.bench.wrk import Run, describe, fill, post_backs, run_wrk
 class SamlgateSite:
     """samlgate-fcgi on a unix socket behind nginx with the shipped snippets, one account `acme`.
     `bins`: another build's binaries (default --bins); `name`: its folder under `work` (a second site
-    gets its own nginx there too)."""
+    gets its own nginx there too); `responder_args`: extra samlgate-fcgi arguments, given at every
+    (re)start, so one build can be compared with itself under other options."""
 
     def __init__(self, args, work: Path, processes: harness.Processes, bins: Path | None = None,
-                 name: str = "samlgate"):
+                 name: str = "samlgate", responder_args: list[str] | None = None):
         self.args, self.work, self.processes, self.name = args, work, processes, name
+        self.responder_args = list(responder_args or [])
         self.bins = Path(bins or args.bins)
         self.port = harness.free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -64,7 +66,8 @@ class SamlgateSite:
         secret = ["--secret-file", str(self.db.parent / "secret.key")] if self.secret_option else []
         self.responder = self.processes.start(
             f"samlgate-fcgi ({self.name})", [str(self.bins / "samlgate-fcgi"), "--db", str(self.db), *secret,
-                                             "--listen", f"unix:{self.socket}", "--threads", str(threads)],
+                                             "--listen", f"unix:{self.socket}", "--threads", str(threads),
+                                             *self.responder_args],
             self.db.parent / "samlgate-fcgi.log")
         harness.wait_for_path(self.socket)
         self.threads = threads
@@ -136,6 +139,17 @@ def timed_post_backs(site: SamlgateSite, pool: ResponsePool, run: Run, seconds: 
     if run.answered > run.ok:
         results.notes.append(f"{site.name} {run.label} c={run.concurrency} failures (newest): "
                              + json.dumps(site.failures(3))[:600])
+    log(describe(run))
+    return run
+
+
+def timed_auth(site: SamlgateSite, token: str, run: Run, seconds: float) -> Run:
+    """One timed run of the per-request check with the session cookie `token`; `run` says 204 is success."""
+    parsed, cpu, client = run_wrk(f"{site.base_url}/sso/{ACCOUNT}/auth", run.concurrency, seconds, site.work, None,
+                                  headers=[f"Cookie: samlgate_{ACCOUNT}={token}"],
+                                  cpu_roots=[site.responder.pid, site.nginx.pid])
+    fill(run, parsed, cpu, client)
+    run.peak_rss_mb = status_kb(site.responder.pid, "VmHWM") / 1024
     log(describe(run))
     return run
 
@@ -230,13 +244,8 @@ def measure_samlgate(args, work: Path, processes: harness.Processes, key: Path, 
 
     static_nginx, static_port = start_static_nginx(work, processes)
     for concurrency in args.concurrency:
-        run = Run("samlgate", "GET /sso/acme/auth (cookie)", concurrency, kind="auth", success_status=204)
-        parsed, cpu, client = run_wrk(f"{site.base_url}/sso/{ACCOUNT}/auth", concurrency, args.seconds, work, None,
-                                      headers=[f"Cookie: samlgate_{ACCOUNT}={token}"],
-                                      cpu_roots=[site.responder.pid, site.nginx.pid])
-        fill(run, parsed, cpu, client)
-        run.peak_rss_mb = status_kb(site.responder.pid, "VmHWM") / 1024
-        log(describe(run))
+        run = timed_auth(site, token, Run("samlgate", f"GET /sso/{ACCOUNT}/auth (cookie)", concurrency, kind="auth",
+                                          success_status=204), args.seconds)
         results.runs.append(run)
         run = Run("nginx", "GET /static.txt", concurrency, kind="static", success_status=200)
         parsed, cpu, client = run_wrk(f"http://127.0.0.1:{static_port}/static.txt", concurrency, args.seconds,

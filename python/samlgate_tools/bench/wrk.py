@@ -17,8 +17,8 @@ from samlgate_tools.bench.pool import ResponsePool
 class Run:
     """One timed wrk run against one SP: what it answered, how fast, and what it cost. `kind`: "acs"
     (post-backs), "auth" (the per-request check), "static" (nginx's file), "login" (SP-initiated sign-in
-    starts) or "before-after" (post-backs of two builds compared, `side` "before" or "after"); `encrypted`:
-    post-backs whose Assertion is encrypted."""
+    starts), "before-after" (post-backs of two sites compared, `side` "before" or "after") or
+    "before-after-auth" (their per-request checks); `encrypted`: post-backs whose Assertion is encrypted."""
 
     sp: str
     label: str
