@@ -22,7 +22,7 @@ let strictSettings: [SwiftSetting] = [
 //   Credentials                                              OpenSSL: certificates, digests, passwords
 //   HTTP                                                     request, response, handler, cookies, header values
 //   Basics                                                   UTC time, white space rules
-//   CXML2  CXMLSec  CFCGI  COpenSSL  CZlib  CCurl            C libraries, one system module each
+//   CXML2  CXMLSec  CFCGI  COpenSSL  CZlib  CCurl  CPostgres C libraries, one system module each
 let package = Package(
     name: "samlgate",
     platforms: [.macOS(.v15)],
@@ -48,6 +48,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // MARK: Core: no knowledge of SAML, storage or the transport.
         // Basics: the UTC timestamp and the white space rules every layer shares; depends on nothing, so the
