@@ -18,6 +18,7 @@ let strictSettings: [SwiftSetting] = [
 //   Admin                                                    settings rules shared by the CLI and the page
 //   FastCGI                                                  the transport: HTTP and libfcgi, no application
 //   Store   SAML   Fetch                                     storage; the protocol; https documents
+//   PostgresClient                                           libpq, wrapped once: connections, statements
 //   XMLSecurity                                              libxml2 and xmlsec, wrapped once
 //   Credentials                                              OpenSSL: certificates, digests, passwords
 //   HTTP                                                     request, response, handler, cookies, header values
@@ -70,6 +71,8 @@ let package = Package(
         .target(name: "Fetch", dependencies: ["Basics", "CCurl"], swiftSettings: strictSettings),
 
         // MARK: Storage and the application.
+        // PostgresClient: one synchronous libpq session, prepared statements, errors by SQLSTATE; no Store logic.
+        .target(name: "PostgresClient", dependencies: ["CPostgres"], swiftSettings: strictSettings),
         .target(
             name: "Store", dependencies: ["Credentials", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
@@ -150,6 +153,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSettings),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], swiftSettings: strictSettings),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"], swiftSettings: strictSettings),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strictSettings),
         .testTarget(
             name: "XMLSecurityTests", dependencies: ["XMLSecurity", "TestSupport"], swiftSettings: strictSettings),
