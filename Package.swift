@@ -18,11 +18,12 @@ let strictSettings: [SwiftSetting] = [
 //   Admin                                                    settings rules shared by the CLI and the page
 //   FastCGI                                                  the transport: HTTP and libfcgi, no application
 //   Store   SAML   Fetch                                     storage; the protocol; https documents
+//   PostgresClient                                           libpq, wrapped once: connections, statements
 //   XMLSecurity                                              libxml2 and xmlsec, wrapped once
 //   Credentials                                              OpenSSL: certificates, digests, passwords
 //   HTTP                                                     request, response, handler, cookies, header values
 //   Basics                                                   UTC time, white space rules
-//   CXML2  CXMLSec  CFCGI  COpenSSL  CZlib  CCurl            C libraries, one system module each
+//   CXML2  CXMLSec  CFCGI  COpenSSL  CZlib  CCurl  CPostgres C libraries, one system module each
 let package = Package(
     name: "samlgate",
     platforms: [.macOS(.v15)],
@@ -48,6 +49,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // MARK: Core: no knowledge of SAML, storage or the transport.
         // Basics: the UTC timestamp and the white space rules every layer shares; depends on nothing, so the
@@ -69,6 +71,8 @@ let package = Package(
         .target(name: "Fetch", dependencies: ["Basics", "CCurl"], swiftSettings: strictSettings),
 
         // MARK: Storage and the application.
+        // PostgresClient: one synchronous libpq session, prepared statements, errors by SQLSTATE; no Store logic.
+        .target(name: "PostgresClient", dependencies: ["CPostgres"], swiftSettings: strictSettings),
         .target(
             name: "Store", dependencies: ["Credentials", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
@@ -149,6 +153,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"], swiftSettings: strictSettings),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"], swiftSettings: strictSettings),
+        .testTarget(name: "PostgresClientTests", dependencies: ["PostgresClient"], swiftSettings: strictSettings),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strictSettings),
         .testTarget(
             name: "XMLSecurityTests", dependencies: ["XMLSecurity", "TestSupport"], swiftSettings: strictSettings),

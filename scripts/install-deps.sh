@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     # build
     pkg-config libfcgi-dev libssl-dev libxml2-dev libxmlsec1-dev libxmlsec1-openssl libsqlite3-dev zlib1g-dev
-    libcurl4-openssl-dev
+    libcurl4-openssl-dev libpq-dev
     # tests: certificate and signature tooling, the test IdP's venv, real web servers for end-to-end tests
     openssl xmlsec1 libxml2-utils python3-venv nginx apache2 libapache2-mod-fcgid
     # the second test IdP: SimpleSAMLphp (PHP, xmlseclibs) run by php-cli's built-in server. php-cgi comes
@@ -15,6 +15,8 @@ packages=(
     php-cgi simplesamlphp php-cli php-xml php-mbstring
     # the browser test
     chromium chromium-driver fonts-dejavu-core
+    # the PostgreSQL client's tests: a throw-away cluster from initdb and pg_ctl in /usr/lib/postgresql/15/bin
+    postgresql-15
     # the leak check
     valgrind
     # the shell linter (scripts/lint.sh)
