@@ -74,7 +74,8 @@ let package = Package(
         // PostgresClient: one synchronous libpq session, prepared statements, errors by SQLSTATE; no Store logic.
         .target(name: "PostgresClient", dependencies: ["CPostgres"], swiftSettings: strictSettings),
         .target(
-            name: "Store", dependencies: ["Credentials", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "Store",
+            dependencies: ["Credentials", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         .target(
             name: "Admin", dependencies: ["Basics", "Store", "SAML", "Credentials", "Fetch", "XMLSecurity"],
@@ -134,7 +135,8 @@ let package = Package(
         // MARK: Tests mirror the sources; shared fixtures live in Tests/Fixtures (found via #filePath).
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials"], swiftSettings: strictSettings),
         .target(
-            name: "TestSupport", dependencies: ["SAML", "Credentials", "XMLSecurity", "Store", "Endpoints"],
+            name: "TestSupport",
+            dependencies: ["SAML", "Credentials", "XMLSecurity", "Store", "Endpoints", "PostgresClient"],
             path: "Tests/TestSupport",
             swiftSettings: strictSettings),
         .testTarget(
@@ -158,14 +160,15 @@ let package = Package(
         .testTarget(
             name: "XMLSecurityTests", dependencies: ["XMLSecurity", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "Credentials", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "StoreTests",
+            dependencies: ["Store", "Credentials", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "AdminTests",
             dependencies: ["Admin", "Store", "Credentials", "SAML", "Fetch", "XMLSecurity", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "CLITests", dependencies: ["samlgate", "samlgate-fcgi"],
+            name: "CLITests", dependencies: ["samlgate", "samlgate-fcgi", "TestSupport"],
             swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -17,7 +17,7 @@ static inline const char *CPostgres_resultPrimaryMessage(const PGresult *result)
 
 /// A notice processor that drops notices: libpq prints them to stderr by default, which would put
 /// unformatted lines ("NOTICE: relation already exists, skipping") into the responder's log stream.
-static void CPostgres_ignoreNotice(void *context, const char *message) {
+static inline void CPostgres_ignoreNotice(void *context, const char *message) {
     (void)context;
     (void)message;
 }

@@ -1,30 +1,19 @@
 import Foundation
-import GRDB
 
-/// samlgate's SQLite store: one file shared by the CLI and the responder.
+/// samlgate's store: accounts, users, settings, SP keys, sessions, pending requests, the replay cache and
+/// the sign-in log, shared by the CLI and every responder.
 ///
-/// WAL lets the responder's readers run while the CLI writes; the busy timeout makes a writer wait
-/// for another process's write instead of failing at once; foreign keys keep sessions and log rows
-/// tied to live accounts. Callers see only this module's types: all SQL stays in ``StoreTransaction``
-/// so another backend (PostgreSQL for multi-node installs) can replace it.
-///
-/// Reads use connections from a ``ConnectionPool`` (one per concurrent reader, reused with its
-/// prepared statements). Writes use one writer connection behind a lock: writers of this process
-/// queue on the lock, never inside SQLite (whose busy handler sleeps in milliseconds), so the busy
-/// timeout is only spent waiting for another process (the CLI); and the writer's page cache stays
-/// valid from one commit to the next (a commit by another connection would make it re-read the pages
-/// it writes every time).
+/// One SQLite file by default; a PostgreSQL database when `--db` (or `$SAMLGATE_DB`) is a
+/// `postgresql://` or `postgres://` URL, so several web nodes share it. Callers see only this module's
+/// types: every operation is written once in ``StoreTransaction`` and runs on either backend.
 public final class Store: Sendable {
     /// The default database path when neither `--db` nor `$SAMLGATE_DB` is given.
     public static let defaultPath = "/var/lib/samlgate/samlgate.db"
 
-    /// How long a writer waits for another process's write lock before giving up.
+    /// How long a SQLite writer waits for another process's write lock before giving up.
     public static let busyTimeout: TimeInterval = 5
 
-    /// The size, in bytes, a WAL file is cut back to when it starts over (see `journal_size_limit`).
-    static let walSizeLimit = 64 << 20
-
-    /// Who copies the WAL back into the database file.
+    /// Who copies SQLite's WAL back into the database file (PostgreSQL ignores it).
     public enum Checkpoints: Sendable {
         /// SQLite's automatic checkpoint, run by the commit that finds 1,000 pages in the WAL: right
         /// for the CLI, which writes little and briefly.
@@ -34,93 +23,49 @@ public final class Store: Sendable {
         case background
     }
 
-    /// The database file this store opened.
-    public let path: String
-    private let readers: ConnectionPool
-    private let writer: WriterConnection
-    private let checkpointer: WALCheckpointer?
+    /// The database this store opened: a file path, or a PostgreSQL URL with its password hidden.
+    public var path: String { backend.location }
 
-    /// Opens the database at `path`.
+    /// Whether the database is PostgreSQL (else SQLite).
+    public let isPostgreSQL: Bool
+
+    private let backend: any StoreBackend
+    private let sqlite: SQLiteBackend?
+
+    /// Opens the database at `path` (a file, or a `postgresql://` / `postgres://` URL).
     ///
     /// - Parameters:
-    ///   - create: create the file (and apply nothing yet) when it does not exist; only `samlgate init`
-    ///     does this, so a mistyped `--db` fails clearly instead of creating an empty store.
-    ///   - checkpoints: who checkpoints the WAL (see ``Checkpoints``).
+    ///   - create: create the SQLite file (and apply nothing yet) when it does not exist; only
+    ///     `samlgate init` does this, so a mistyped `--db` fails clearly instead of creating an empty store.
+    ///     A PostgreSQL database is created by its administrator (see the README), never here.
+    ///   - checkpoints: who checkpoints SQLite's WAL (see ``Checkpoints``).
     public init(path: String, create: Bool = false, checkpoints: Checkpoints = .automatic) throws {
-        if !create, !FileManager.default.fileExists(atPath: path) {
-            throw StoreError.missingDatabase(path: path)
-        }
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(Self.busyTimeout)
-        configuration.label = "samlgate"
-        if create {
-            // WAL is a property of the file: set once here, every later connection finds it.
-            configuration.journalMode = .wal
-            try Self.createPrivately(path)
-        }
-        configuration.prepareDatabase { db in
-            // WAL with synchronous=NORMAL: a commit appends to the WAL without an fsync; checkpoints
-            // fsync. See SECURITY.md, "Known limits".
-            // No mmap_size: SQLite unmaps and remaps the whole file at the start of every read
-            // transaction after another connection's commit, so with a commit per sign-in it would add
-            // one mmap + munmap and their page faults per sign-in, more than the few pread(2) calls it saves.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // When a writer starts the WAL over, it cuts a file grown past this back to it (a burst, or
-            // a long read that kept checkpoints from finishing), yet keeps the blocks a busy quarter
-            // second reuses: writing into existing blocks is cheaper than extending the file.
-            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
-            if checkpoints == .background { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
-        }
-        self.path = path
-        do {
-            writer = try WriterConnection(path: path, configuration: configuration)
-            readers = try ConnectionPool(path: path, configuration: configuration)
-            checkpointer =
-                checkpoints == .background
-                ? try WALCheckpointer(path: path, configuration: configuration, writer: writer) : nil
-        } catch {
-            throw StoreError(error)
+        if Self.isPostgreSQLURL(path) {
+            backend = try PostgresBackend(url: path)
+            sqlite = nil
+            isPostgreSQL = true
+        } else {
+            let sqlite = try SQLiteBackend(path: path, create: create, checkpoints: checkpoints)
+            backend = sqlite
+            self.sqlite = sqlite
+            isPostgreSQL = false
         }
     }
 
-    deinit {
-        checkpointer?.stop()
-    }
-
-    /// Creates the database file readable and writable by its owner only (0600), before SQLite opens
-    /// it, and takes world access away from an existing one.
-    ///
-    /// It holds password hashes and session digests. SQLite gives its `-wal` and `-shm` files the
-    /// database file's permissions, so they follow. Group access an admin grants on purpose (0640 or
-    /// 0660 for the web server's group) is kept.
-    static func createPrivately(_ path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if descriptor >= 0 {
-            close(descriptor)
-            return
-        }
-        guard errno == EEXIST else {
-            throw StoreError.unavailable(
-                .cannotOpen, detail: "cannot create \(path): \(String(cString: strerror(errno)))")
-        }
-        var status = stat()
-        if stat(path, &status) == 0, status.st_mode & 0o007 != 0 {
-            _ = chmod(path, status.st_mode & 0o7770)
-        }
+    /// Whether `path` names a PostgreSQL database rather than a SQLite file.
+    public static func isPostgreSQLURL(_ path: String) -> Bool {
+        path.hasPrefix("postgresql://") || path.hasPrefix("postgres://")
     }
 
     /// Runs one checkpoint round now on the background checkpointer's connection (tests); nil without one.
     @_spi(Testing) public func checkpointNow() throws -> (walFrames: Int, checkpointed: Int)? {
-        try checkpointer?.round()
+        try sqlite?.checkpointNow()
     }
 
-    /// Resolves the database path from `--db`, then `$SAMLGATE_DB`, then ``defaultPath``.
+    /// Resolves the database from `--db`, then `$SAMLGATE_DB`, then ``defaultPath``.
     public static func resolvePath(
         _ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment
-    )
-        -> String
-    {
+    ) -> String {
         if let option, !option.isEmpty { return option }
         if let fromEnvironment = environment["SAMLGATE_DB"], !fromEnvironment.isEmpty { return fromEnvironment }
         return defaultPath
@@ -129,85 +74,29 @@ public final class Store: Sendable {
     /// Applies every migration not yet applied and returns the identifiers it applied.
     @discardableResult
     public func migrate() throws -> [String] {
-        do {
-            let migrator = Migrations.migrator
-            return try writer.withLock { writer in
-                let before = try writer.read { try migrator.appliedIdentifiers($0) }
-                try migrator.migrate(writer)
-                return migrator.migrations.filter { !before.contains($0) }
-            }
-        } catch {
-            throw StoreError(error)
-        }
+        try backend.migrate()
     }
 
     /// Throws ``StoreError/schemaOutOfDate(missing:unknown:)`` unless exactly this build's migrations are applied.
     ///
     /// Every command but `init` calls this, so an old schema is reported, never silently used.
     public func checkSchema() throws {
-        let migrator = Migrations.migrator
-        let applied: Set<String>
-        do {
-            applied = try readers.withConnection { connection in
-                try connection.read { db in
-                    // A pooled connection caches the schema it saw; the writer may have migrated since.
-                    db.clearSchemaCache()
-                    return try db.tableExists("grdb_migrations") ? migrator.appliedIdentifiers(db) : []
-                }
-            }
-        } catch {
-            throw StoreError(error)
-        }
-        let known = migrator.migrations
-        let missing = known.filter { !applied.contains($0) }
-        let unknown = applied.subtracting(known).sorted()
-        if !missing.isEmpty || !unknown.isEmpty {
-            throw StoreError.schemaOutOfDate(missing: missing, unknown: unknown)
-        }
+        try backend.checkSchema()
     }
 
-    /// Runs `body` in one write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+    /// Runs `body` in one write transaction; any error thrown by `body` rolls everything back.
     ///
-    /// Taking the lock first means a concurrent writer makes us wait (up to the busy timeout)
-    /// rather than fail half-way; any error thrown by `body` rolls everything back.
+    /// SQLite takes the write lock up front (BEGIN IMMEDIATE), so a concurrent writer makes this one wait
+    /// (up to the busy timeout) rather than fail half-way. PostgreSQL runs it at READ COMMITTED: every
+    /// rule that must hold across nodes is one atomic statement (a conditional insert, update or delete
+    /// and its row count) or holds a row lock (``StoreTransaction/lockedAccountVersion(slug:)``).
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        do {
-            return try writer.withLock { writer in
-                try writer.inDatabase { db in try Self.transaction(db, begin: "BEGIN IMMEDIATE", body) }
-            }
-        } catch let error as DatabaseError {
-            throw StoreError(error)
-        }
+        try backend.write(body)
     }
 
-    /// Runs `body` on a read-only snapshot (a deferred transaction: WAL readers never wait for writers).
+    /// Runs `body` on a read-only snapshot (SQLite: a deferred transaction, WAL readers never wait for
+    /// writers; PostgreSQL: REPEATABLE READ, READ ONLY).
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        do {
-            return try readers.withConnection { connection in
-                try connection.inDatabase { db in try Self.transaction(db, begin: "BEGIN", body) }
-            }
-        } catch let error as DatabaseError {
-            throw StoreError(error)
-        }
-    }
-
-    /// `begin`, `body`, then `COMMIT` — or `ROLLBACK` when anything throws, so no partial write stays.
-    ///
-    /// The three statements come from the connection's statement cache; GRDB's `inTransaction` would
-    /// parse them anew on every call.
-    private static func transaction<T>(_ db: Database, begin: String, _ body: (StoreTransaction) throws -> T) throws
-        -> T
-    {
-        try db.cachedStatement(sql: begin).execute()
-        do {
-            let result = try body(StoreTransaction(db: db))
-            try db.cachedStatement(sql: "COMMIT").execute()
-            return result
-        } catch {
-            // A failed COMMIT or statement may already have ended the transaction (SQLite rolls back
-            // on some errors, e.g. SQLITE_FULL); only roll back what is still open.
-            if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK").execute() }
-            throw error
-        }
+        try backend.read(body)
     }
 }

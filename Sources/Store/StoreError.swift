@@ -57,6 +57,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case cannotOpen = "cannot_open"
         /// SQLITE_CORRUPT / SQLITE_NOTADB: the file is damaged or not a database.
         case damaged
+        /// PostgreSQL: the server cannot be reached, refused the connection, or is shutting down or restarting.
+        case unreachable
     }
 
     /// One line an admin can act on.
@@ -108,6 +110,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "accessible"
         case .damaged:
             "the file is damaged or not a samlgate database; check it with PRAGMA integrity_check or restore a backup"
+        case .unreachable:
+            "the PostgreSQL server cannot be reached or is restarting; samlgate reconnects by itself once it answers"
         }
     }
 }

@@ -3,32 +3,46 @@ import GRDB
 /// The store's operations, run inside one transaction opened by ``Store/write(_:)`` or ``Store/read(_:)``.
 ///
 /// Grouping several operations in one `write` makes them atomic: an ACS post-back records the
-/// assertion ID, consumes the request ID, creates the session and logs the attempt together.
+/// assertion ID, consumes the request ID, creates the session and logs the attempt together. The
+/// operations are written once, in SQL every backend accepts; ``StoreConnection`` runs them.
 public struct StoreTransaction {
-    let db: Database
+    let connection: any StoreConnection
 
-    init(db: Database) {
-        self.db = db
+    init(connection: any StoreConnection) {
+        self.connection = connection
     }
 
     /// The rows changed by the last statement.
-    var changes: Int { db.changesCount }
+    var changes: Int { connection.changes }
+
+    /// The SQL dialect of the backend, for the few statements that differ.
+    var dialect: SQLDialect { connection.dialect }
 }
 
 extension StoreTransaction {
-    /// Runs a statement from the connection's statement cache: the hot-path queries are parsed (and
-    /// checked by GRDB's authorizer) once per connection instead of once per request.
-    func run(_ sql: String, _ arguments: StatementArguments = StatementArguments()) throws {
-        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    /// Runs a statement.
+    func run(_ sql: String, _ arguments: StoreArguments = []) throws {
+        try connection.execute(sql, arguments)
     }
 
-    /// One row from a cached statement.
-    func one(_ sql: String, _ arguments: StatementArguments = StatementArguments()) throws -> Row? {
-        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    /// The first row of a statement.
+    func one(_ sql: String, _ arguments: StoreArguments = []) throws -> StoreRow? {
+        try connection.firstRow(sql, arguments)
     }
 
-    /// All rows from a cached statement.
-    func all(_ sql: String, _ arguments: StatementArguments = StatementArguments()) throws -> [Row] {
-        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    /// All rows of a statement.
+    func all(_ sql: String, _ arguments: StoreArguments = []) throws -> [StoreRow] {
+        try connection.rows(sql, arguments)
+    }
+}
+
+extension StoreTransaction {
+    /// The GRDB database of a SQLite transaction, for tests that look at SQLite itself (pragmas, raw
+    /// rows); operations go through ``run(_:_:)``, ``one(_:_:)`` and ``all(_:_:)`` so every backend runs them.
+    var db: Database {
+        guard let sqlite = connection as? SQLiteConnection else {
+            preconditionFailure("a SQLite-only test ran on another backend")
+        }
+        return sqlite.db
     }
 }

@@ -23,7 +23,8 @@ struct SamlgateFCGI: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Path of the SQLite database (default: $SAMLGATE_DB, else \(Store.defaultPath)).", valueName: "path"))
+            "The SQLite database file or a postgresql:// URL (default: $SAMLGATE_DB, else \(Store.defaultPath)).",
+            valueName: "path-or-url"))
     var db: String?
 
     @Option(

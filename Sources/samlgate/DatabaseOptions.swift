@@ -6,8 +6,8 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Path of the SQLite database.", discussion: "Default: $SAMLGATE_DB, else \(Store.defaultPath).",
-            valueName: "path"))
+            "The SQLite database file, or a postgresql:// URL (several web nodes sharing one database).",
+            discussion: "Default: $SAMLGATE_DB, else \(Store.defaultPath).", valueName: "path-or-url"))
     var db: String?
 
     /// The resolved path.

@@ -11,7 +11,8 @@ struct Samlgate: ParsableCommand {
         commandName: "samlgate",
         abstract: "Administer samlgate: SAML single sign-on for apps behind nginx or Apache.",
         discussion: """
-            Every command works on one SQLite database, chosen by --db PATH, else $SAMLGATE_DB, \
+            Every command works on one database — a SQLite file, or a PostgreSQL database shared by several \
+            web nodes (postgresql://user:password@host/dbname) — chosen by --db, else $SAMLGATE_DB, \
             else \(Store.defaultPath). Changes take effect on the responder's next request.
 
             Getting started:

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `samlgate` binary against a temporary database, as an admin would.
 final class CLI {
@@ -14,7 +15,8 @@ final class CLI {
     }
 
     let folder: URL
-    var databasePath: String { folder.appendingPathComponent("samlgate.db").path }
+    /// The database the commands use: a file in ``folder``, or a new PostgreSQL database (``TestDatabase``).
+    let databasePath: String
     /// The secret file the commands use (through `SAMLGATE_SECRET_FILE`), beside the database.
     var secretPath: String { folder.appendingPathComponent("secret.key").path }
 
@@ -35,6 +37,7 @@ final class CLI {
     init(initialise: Bool = true) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("samlgate-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        databasePath = try TestDatabase.make(folder: folder, name: "samlgate.db")
         if initialise {
             let result = try run("init")
             precondition(result.status == 0, "samlgate init failed: \(result.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import FoundationXML
+import TestSupport
 import Testing
 
 /// The admin CLI, run as a separate process on a temporary database: outputs, exit codes, error lines.
@@ -19,7 +20,8 @@ struct CLITests {
         return cli
     }
 
-    @Test func initCreatesThenReportsUpToDate() throws {
+    // SQLite: the file and its migration list; a PostgreSQL store has its own (PostgresStoreTests).
+    @Test(.enabled(if: TestDatabase.isSQLite)) func initCreatesThenReportsUpToDate() throws {
         let cli = try CLI(initialise: false)
         let first = try cli.run("init")
         #expect(first.status == 0)
@@ -36,7 +38,7 @@ struct CLITests {
         #expect(FileManager.default.fileExists(atPath: nested))
     }
 
-    @Test func commandsOnAMissingDatabaseFailClearly() throws {
+    @Test(.enabled(if: TestDatabase.isSQLite)) func commandsOnAMissingDatabaseFailClearly() throws {
         let cli = try CLI(initialise: false)
         let result = try cli.run("account", "list")
         #expect(result.status == 1)
@@ -449,7 +451,7 @@ struct ResponderStartTests {
         #expect(errors.contains("schema is out of date") && errors.contains("samlgate init"), "\(errors)")
     }
 
-    @Test func refusesAMissingDatabase() throws {
+    @Test(.enabled(if: TestDatabase.isSQLite)) func refusesAMissingDatabase() throws {
         let cli = try CLI(initialise: false)
         let (status, errors) = try Self.run(["--db", cli.databasePath, "--listen", "127.0.0.1:1"])
         #expect(status == 1 && errors.contains("no samlgate database"))

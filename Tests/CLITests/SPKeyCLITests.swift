@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `samlgate sp-key …`, `account add` and `init` with the secret file: rollover, import, and the promise
@@ -69,7 +70,8 @@ struct SPKeyCLITests {
     }
 
     /// The database file (and its WAL) holds no byte run of the private key, whatever form it took.
-    @Test func theDatabaseHoldsNoPrivateKeyMaterial() throws {
+    // Reads the SQLite file itself.
+    @Test(.enabled(if: TestDatabase.isSQLite)) func theDatabaseHoldsNoPrivateKeyMaterial() throws {
         let cli = try Self.acme()
         let keyFile = CLI.fixture("certificates/idp-rsa-key.pem")
         let imported = try cli.run(

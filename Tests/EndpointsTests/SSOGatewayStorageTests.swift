@@ -9,7 +9,7 @@ import Testing
 
 /// A database that cannot be written (read-only, full disk, I/O error) is an outage, not a bug: 503 with a
 /// reference on the page and the fault, advice and path only in the log line; nothing half-written.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1)), .enabled(if: TestDatabase.isSQLite))
 struct SSOGatewayStorageTests {
     @Test func readOnlyDatabaseAnswers503NamingTheReasonOnlyInTheLog() throws {
         let harness = try GatewayHarness()

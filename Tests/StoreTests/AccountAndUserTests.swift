@@ -104,20 +104,20 @@ struct AccountAndUserTests {
         // Bypass the API: the schema's constraints hold on their own.
         #expect(throws: (any Error).self) {
             try temporary.store.write { tx in
-                try tx.db.execute(
-                    sql: """
-                        INSERT INTO user (account_id, email, email_key, role, created_at)
-                        VALUES (?, 'b@example.com', 'b@example.com', 'owner', 0)
-                        """, arguments: [id])
+                try tx.run(
+                    """
+                    INSERT INTO "user" (account_id, email, email_key, role, created_at)
+                    VALUES (?, 'b@example.com', 'b@example.com', 'owner', 0)
+                    """, [id])
             }
         }
         #expect(throws: (any Error).self) {
             try temporary.store.write { tx in
-                try tx.db.execute(
-                    sql: """
-                        INSERT INTO user (account_id, email, email_key, role, created_at)
-                        VALUES (?, 'OWNER@example.com', 'owner@example.com', 'user', 0)
-                        """, arguments: [id])
+                try tx.run(
+                    """
+                    INSERT INTO "user" (account_id, email, email_key, role, created_at)
+                    VALUES (?, 'OWNER@example.com', 'owner@example.com', 'user', 0)
+                    """, [id])
             }
         }
         #expect(try temporary.store.read { try $0.users(accountID: id) }.count == 1)
@@ -167,7 +167,7 @@ struct AccountAndUserTests {
         func update(_ given: String?, _ family: String?) throws -> Int {
             try temporary.store.write { tx in
                 try tx.updateNames(userID: user.id, givenName: given, familyName: family)
-                return tx.db.changesCount
+                return tx.changes
             }
         }
         #expect(try update("Ursula", "Ser") == 0)

@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
 import Synchronization
+import TestSupport
 import Testing
 
 @_spi(Testing) @testable import Store
 
 /// WAL checkpoints: the responder's are made by a background thread, never by a committing request.
-struct CheckpointTests {
+@Suite(.enabled(if: TestDatabase.isSQLite)) struct CheckpointTests {
     /// Writes ~100 pages in one transaction: they sit in the WAL until a checkpoint copies them.
     private func writePages(_ store: Store) throws {
         try store.write { tx in

@@ -56,8 +56,7 @@ struct MetadataRefreshStoreTests {
         #expect(try Self.take(temporary, id, owner: "one", at: due))
         #expect(try !Self.take(temporary, id, owner: "two", at: due))
         let owner = try temporary.store.read {
-            try String.fetchOne(
-                $0.db, sql: "SELECT lease_owner FROM metadata_refresh WHERE account_id = ?", arguments: [id])
+            try $0.one("SELECT lease_owner FROM metadata_refresh WHERE account_id = ?", [id])?["lease_owner"] as String?
         }
         #expect(owner == "one")
     }

@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Store
 
 /// Schema creation from empty, and the responder's refusal to run on a schema it does not match.
-struct MigrationTests {
+@Suite(.enabled(if: TestDatabase.isSQLite)) struct MigrationTests {
     static let all = [
         "0001-initial-schema", "0002-settings-version", "0003-ascii-email-keys", "0004-signin-log-bounds",
         "0005-sp-keys", "0006-single-logout", "0007-metadata-url-and-counters",

@@ -76,11 +76,11 @@ struct SPKeyTests {
         }
         #expect(throws: StoreError.self) {
             try temporary.store.write { tx in
-                try tx.db.execute(
-                    sql: """
-                        INSERT INTO sp_key (account_id, state, certificate, sha256, not_after, created_at,
-                            sealed_private_key) VALUES (?, 'active', x'00', 'AB', 0, 0, x'00')
-                        """, arguments: [acme])
+                try tx.run(
+                    """
+                    INSERT INTO sp_key (account_id, state, certificate, sha256, not_after, created_at,
+                        sealed_private_key) VALUES (?, 'active', ?, 'AB', 0, 0, ?)
+                    """, [acme, Data([0]), Data([0])])
             }
         }
     }

@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Store
 
 /// Failures of the database file itself (full, read-only, cannot open, damaged) are reported as
 /// ``StoreError/unavailable(_:detail:)`` with advice, not as an anonymous database error; busy stays busy.
-struct StoreErrorStorageTests {
+@Suite(.enabled(if: TestDatabase.isSQLite)) struct StoreErrorStorageTests {
     /// Real SQLite failures, provoked on a scratch database, mapped by `StoreError.init(_:)`.
     @Test func realSQLiteFailuresMapToTheirStorageFault() throws {
         let temporary = try TemporaryStore()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 @testable import Store
 
@@ -6,11 +7,14 @@ import Foundation
 final class TemporaryStore {
     let folder: URL
     let store: Store
+    /// The database: the SQLite file's path, or the PostgreSQL URL (another ``Store`` on it is another node).
+    let location: String
 
     init(migrate: Bool = true, checkpoints: Store.Checkpoints = .automatic) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("samlgate-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder.appendingPathComponent("test.db").path, create: true, checkpoints: checkpoints)
+        location = try TestDatabase.make(folder: folder)
+        store = try Store(path: location, create: true, checkpoints: checkpoints)
         if migrate { try store.migrate() }
     }
 

@@ -66,11 +66,12 @@ struct TransactionTests {
         changed.requestBinding = .post
         try temporary.store.write { try $0.saveSAMLSettings(accountID: id, changed) }
         #expect(try temporary.store.read { try $0.samlSettings(accountID: id) } == changed)
-        let stored = try temporary.store.read { tx in
-            try Row.fetchOne(
-                tx.db, sql: "SELECT sign_requests, require_encryption, request_binding FROM saml_settings")
-        }
-        #expect(stored == ["sign_requests": 0, "require_encryption": 1, "request_binding": "post"])
+        let stored = try #require(
+            try temporary.store.read { tx in
+                try tx.one("SELECT sign_requests, require_encryption, request_binding FROM saml_settings")
+            })
+        #expect(stored["sign_requests"] as Int == 0 && stored["require_encryption"] as Int == 1)
+        #expect(stored["request_binding"] as String == "post")
     }
 
     @Test func assertionIDIsAcceptedOnceEvenConcurrently() async throws {
@@ -124,7 +125,7 @@ struct TransactionTests {
                 accountID: id, userID: user.id, token: token, authMethod: .saml, createdAt: now,
                 expiresAt: now.addingTimeInterval(60))
         }
-        let stored = try temporary.store.read { try Data.fetchOne($0.db, sql: "SELECT token_hash FROM session") }
+        let stored = try temporary.store.read { try $0.one("SELECT token_hash FROM session")?["token_hash"] as Data? }
         #expect(stored == Data(Digests.sha256(Array(token.utf8))))
         #expect(
             try temporary.store.read { try $0.session(accountID: id, token: token, now: now) }?.0.email
@@ -153,7 +154,7 @@ struct TransactionTests {
             }
         }
         func count(_ table: String) throws -> Int {
-            try temporary.store.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM \(table)") ?? -1 }
+            try temporary.store.read { try $0.one("SELECT count(*) AS n FROM \(table)")?["n"] ?? -1 }
         }
         let first = try temporary.store.write { try $0.pruneExpired(now: now, limit: 3) }
         #expect(first.deleted == 6 && !first.complete)

@@ -72,7 +72,7 @@ public struct GatewayFixture: Sendable {
         try SAMLRuntime.initialize()
         self.folder = folder
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try Store(path: folder.appendingPathComponent(databaseName).path, create: true)
+        let store = try Store(path: TestDatabase.make(folder: folder, name: databaseName), create: true)
         try store.migrate()
         // A low cost: the tests check passwords many times.
         let hasher = PasswordHasher(logN: 10)

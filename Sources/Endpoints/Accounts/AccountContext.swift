@@ -58,7 +58,7 @@ struct AccountContext: Sendable {
     /// validated is seen, not just one saved before it started.
     func confirm(in transaction: StoreTransaction) throws {
         guard unconfirmed else { return }
-        guard let (current, currentVersion) = try transaction.accountVersion(slug: account.slug),
+        guard let (current, currentVersion) = try transaction.lockedAccountVersion(slug: account.slug),
             current == account, currentVersion == version
         else { throw Stale() }
     }

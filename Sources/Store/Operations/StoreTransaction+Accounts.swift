@@ -7,14 +7,15 @@ extension StoreTransaction {
     public func addAccount(slug: String, name: String, baseURL: String, now: Date = Date()) throws -> Account {
         try AccountRules.validate(slug: slug)
         try AccountRules.validate(baseURL: baseURL)
-        if try Int64.fetchOne(db, sql: "SELECT id FROM account WHERE slug = ?", arguments: [slug]) != nil {
+        if try one("SELECT id FROM account WHERE slug = ?", [slug]) != nil {
             throw StoreError.duplicateAccount(slug: slug)
         }
         let time = Int64(now.timeIntervalSince1970)
-        try run(
-            "INSERT INTO account (slug, name, base_url, created_at) VALUES (?, ?, ?, ?)",
-            [slug, name, baseURL, time])
-        let id = db.lastInsertedRowID
+        guard
+            let id: Int64 = try one(
+                "INSERT INTO account (slug, name, base_url, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+                [slug, name, baseURL, time])?["id"]
+        else { throw StoreError.database("account \(slug) vanished after insert") }
         try run("INSERT INTO saml_settings (account_id, updated_at) VALUES (?, ?)", [id, time])
         return Account(id: id, slug: slug, name: name, baseURL: baseURL)
     }
@@ -38,7 +39,7 @@ extension StoreTransaction {
 }
 
 extension Account {
-    init(row: Row) {
+    init(row: StoreRow) {
         self.init(id: row["id"], slug: row["slug"], name: row["name"], baseURL: row["base_url"])
     }
 }

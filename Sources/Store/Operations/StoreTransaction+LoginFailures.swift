@@ -16,21 +16,22 @@ extension StoreTransaction {
     ///
     /// Per address, so a stranger guessing the owner's password elsewhere never locks the owner out.
     public func loginFailures(accountID: Int64, email: String, clientAddress: String, since: Date) throws -> Int {
-        try Int.fetchOne(
-            db,
-            sql: """
-                SELECT count(*) FROM login_failure
-                WHERE account_id = ? AND email_key = ? AND client_address = ? AND time >= ?
-                """,
-            arguments: [accountID, User.emailKey(email), clientAddress, Int64(since.timeIntervalSince1970)]) ?? 0
+        try one(
+            """
+            SELECT count(*) AS n FROM login_failure
+            WHERE account_id = ? AND email_key = ? AND client_address = ? AND time >= ?
+            """,
+            [accountID, User.emailKey(email), clientAddress, Int64(since.timeIntervalSince1970)]
+        )?["n"] ?? 0
     }
 
     /// Failed attempts from `clientAddress` since `since`, whatever email they named: one address
     /// spraying many emails is limited too.
     public func loginFailures(accountID: Int64, clientAddress: String, since: Date) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM login_failure WHERE account_id = ? AND client_address = ? AND time >= ?",
-            arguments: [accountID, clientAddress, Int64(since.timeIntervalSince1970)]) ?? 0
+        try one(
+            "SELECT count(*) AS n FROM login_failure WHERE account_id = ? AND client_address = ? AND time >= ?",
+            [accountID, clientAddress, Int64(since.timeIntervalSince1970)]
+        )?["n"] ?? 0
     }
 
     /// Forgets the failed attempts of `email` from `clientAddress` after a successful sign-in.

@@ -62,7 +62,7 @@ extension StoreTransaction {
         try run(
             """
             UPDATE metadata_refresh SET lease_owner = ?, lease_until = ?
-            WHERE account_id = ? AND (? OR (next_fetch_at <= ? AND (lease_until IS NULL OR lease_until <= ?)))
+            WHERE account_id = ? AND (? = 1 OR (next_fetch_at <= ? AND (lease_until IS NULL OR lease_until <= ?)))
             """,
             [owner, Int64(until.timeIntervalSince1970), accountID, force, nowSeconds, nowSeconds])
         return changes == 1

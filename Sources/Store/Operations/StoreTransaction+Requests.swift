@@ -47,7 +47,7 @@ extension StoreTransaction {
     /// makes this atomic across threads and processes: of two concurrent posts, one insert wins.
     public func recordAssertion(accountID: Int64, assertionID: String, keepUntil: Date) throws -> Bool {
         try run(
-            "INSERT OR IGNORE INTO replay_cache (account_id, assertion_id, expires_at) VALUES (?, ?, ?)",
+            "INSERT INTO replay_cache (account_id, assertion_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [accountID, assertionID, Int64(keepUntil.timeIntervalSince1970)])
         return changes == 1
     }
@@ -90,7 +90,10 @@ extension StoreTransaction {
     /// Returns the rows deleted and whether nothing expired is left (no table reached the limit).
     @discardableResult
     public func pruneExpired(now: Date = Date(), limit: Int? = nil) throws -> (deleted: Int, complete: Bool) {
-        let arguments: StatementArguments = [Int64(now.timeIntervalSince1970), limit ?? -1]  // LIMIT -1: no limit
+        // No limit is the largest one: PostgreSQL refuses SQLite's LIMIT -1.
+        let arguments: StoreArguments = [Int64(now.timeIntervalSince1970), limit.map { Int64($0) } ?? Int64.max]
+        // login_failure has no key of its own: SQLite's rowid, PostgreSQL's identity column.
+        let failureKey = dialect == .sqlite ? "rowid" : "id"
         var deleted = 0
         var complete = true
         for sql in [
@@ -111,8 +114,8 @@ extension StoreTransaction {
                 (SELECT account_id, assertion_id FROM replay_cache WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2)
             """,
             """
-            DELETE FROM login_failure WHERE rowid IN
-                (SELECT rowid FROM login_failure WHERE time <= ?1 - 86400 ORDER BY time LIMIT ?2)
+            DELETE FROM login_failure WHERE \(failureKey) IN
+                (SELECT \(failureKey) FROM login_failure WHERE time <= ?1 - 86400 ORDER BY time LIMIT ?2)
             """,
             // Each account's own retention; the (account_id, time) index makes it a range per account.
             """

@@ -50,7 +50,9 @@ extension StoreTransaction {
     }
 
     /// The binding stored in `column`; a value this build does not know is an error naming it.
-    private static func binding(_ row: Row, _ column: String, accountID: Int64) throws -> SAMLSettings.RequestBinding {
+    private static func binding(_ row: StoreRow, _ column: String, accountID: Int64) throws
+        -> SAMLSettings.RequestBinding
+    {
         let value: String = row[column]
         guard let binding = SAMLSettings.RequestBinding(rawValue: value) else {
             throw StoreError.database("account \(accountID) has an unknown \(column) '\(value)'")
@@ -65,6 +67,20 @@ extension StoreTransaction {
             """
             SELECT a.id, a.slug, a.name, a.base_url, s.version FROM account a
             JOIN saml_settings s ON s.account_id = a.id WHERE a.slug = ?
+            """,
+            [slug]
+        ).map { (Account(row: $0), $0["version"]) }
+    }
+
+    /// ``accountVersion(slug:)`` inside a write transaction, holding the settings row so that no save commits
+    /// before this transaction does: what a request that validated with cached settings confirms before it
+    /// writes. (SQLite's write transaction already excludes every other writer; PostgreSQL's row lock does it
+    /// for the one row that matters, under READ COMMITTED.)
+    public func lockedAccountVersion(slug: String) throws -> (Account, Int64)? {
+        try one(
+            """
+            SELECT a.id, a.slug, a.name, a.base_url, s.version FROM account a
+            JOIN saml_settings s ON s.account_id = a.id WHERE a.slug = ?\(dialect == .postgresql ? " FOR SHARE OF s" : "")
             """,
             [slug]
         ).map { (Account(row: $0), $0["version"]) }

@@ -19,16 +19,17 @@ extension StoreTransaction {
         if try one("SELECT 1 FROM sp_key WHERE account_id = ? AND sha256 = ?", [accountID, sha256]) != nil {
             throw StoreError.duplicateSPKey(sha256: sha256)
         }
-        try run(
-            """
-            INSERT INTO sp_key (account_id, state, certificate, sha256, not_after, created_at, sealed_private_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                accountID, state.rawValue, Data(certificateDER), sha256, Int64(notAfter.timeIntervalSince1970),
-                Int64(now.timeIntervalSince1970), Data(sealedPrivateKey),
-            ])
-        let id = db.lastInsertedRowID
+        guard
+            let id: Int64 = try one(
+                """
+                INSERT INTO sp_key (account_id, state, certificate, sha256, not_after, created_at, sealed_private_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                [
+                    accountID, state.rawValue, Data(certificateDER), sha256, Int64(notAfter.timeIntervalSince1970),
+                    Int64(now.timeIntervalSince1970), Data(sealedPrivateKey),
+                ])?["id"]
+        else { throw StoreError.database("SP key vanished after insert") }
         try keysChanged(accountID: accountID, now: now)
         guard let key = try spKey(accountID: accountID, id: id) else {
             throw StoreError.database("SP key vanished after insert")
@@ -114,7 +115,7 @@ extension StoreTransaction {
 
 extension SPKey {
     /// A row selected by `spKeyColumns`.
-    init(row: Row) throws {
+    init(row: StoreRow) throws {
         let id: Int64 = row["id"]
         let stateName: String = row["state"]
         guard let state = State(rawValue: stateName) else {

@@ -28,7 +28,7 @@ extension StoreTransaction {
             """
             SELECT u.id, u.account_id, u.email, u.given_name, u.family_name, u.role, u.password_hash, u.disabled,
                    u.created_at, s.auth_method, s.created_at, s.expires_at
-            FROM session s JOIN user u ON u.id = s.user_id
+            FROM session s JOIN "user" u ON u.id = s.user_id
             WHERE s.token_hash = ? AND s.account_id = ? AND s.expires_at > ? AND u.disabled = 0
             """,
             [Data(Digests.sha256(Array(token.utf8))), accountID, Int64(now.timeIntervalSince1970)])
@@ -47,7 +47,7 @@ extension StoreTransaction {
         try all(
             """
             SELECT u.email, s.auth_method, s.created_at, s.expires_at
-            FROM session s JOIN user u ON u.id = s.user_id
+            FROM session s JOIN "user" u ON u.id = s.user_id
             WHERE s.account_id = ? AND s.expires_at > ? ORDER BY s.created_at DESC, u.email_key
             """,
             [accountID, Int64(now.timeIntervalSince1970)]
@@ -74,7 +74,8 @@ extension StoreTransaction {
             """,
             [Data(Digests.sha256(Array(token.utf8))), accountID])
         guard let row else { return nil }
-        let email: String = try one("SELECT email FROM user WHERE id = ?", [row["user_id"] as Int64])?["email"] ?? ""
+        let email: String =
+            try one("SELECT email FROM \"user\" WHERE id = ?", [row["user_id"] as Int64])?["email"] ?? ""
         let subject = (row["name_id"] as String?).map { nameID in
             SAMLSubject(
                 nameID: nameID, format: row["name_id_format"], nameQualifier: row["name_qualifier"],
@@ -93,17 +94,17 @@ extension StoreTransaction {
     ) throws -> [String] {
         var sql = """
             DELETE FROM session WHERE account_id = ? AND auth_method = 'saml' AND name_id = ?
-                AND (?3 IS NULL OR name_id_format IS NULL OR name_id_format = ?3)
+                AND (CAST(?3 AS TEXT) IS NULL OR name_id_format IS NULL OR name_id_format = ?3)
             """
-        var arguments: [(any DatabaseValueConvertible)?] = [accountID, nameID, format]
+        var arguments: [(any StoreBindable)?] = [accountID, nameID, format]
         if !sessionIndexes.isEmpty {
             sql +=
                 " AND session_index IN (" + Array(repeating: "?", count: sessionIndexes.count).joined(separator: ", ")
                 + ")"
             arguments += sessionIndexes.map { $0 }
         }
-        let userIDs = try all(sql + " RETURNING user_id", StatementArguments(arguments)).map { $0["user_id"] as Int64 }
-        return try userIDs.map { id in try one("SELECT email FROM user WHERE id = ?", [id])?["email"] ?? "" }
+        let userIDs = try all(sql + " RETURNING user_id", StoreArguments(arguments)).map { $0["user_id"] as Int64 }
+        return try userIDs.map { id in try one("SELECT email FROM \"user\" WHERE id = ?", [id])?["email"] ?? "" }
     }
 
     /// Ends every session of one user (by email) or, with nil, of the whole account. Returns how many ended.

@@ -22,7 +22,7 @@ extension StoreTransaction {
         try run(
             """
             INSERT INTO signin_counter (account_id, method, outcome, check_name, count) VALUES (?, ?, ?, ?, 1)
-            ON CONFLICT (account_id, method, outcome, check_name) DO UPDATE SET count = count + 1
+            ON CONFLICT (account_id, method, outcome, check_name) DO UPDATE SET count = signin_counter.count + 1
             """,
             [accountID, entry.method.rawValue, entry.outcome.rawValue, bounded(entry.failedCheck) ?? ""])
     }

@@ -26,7 +26,7 @@ extension StoreTransaction {
         }
         try run(
             """
-            INSERT INTO user (account_id, email, email_key, given_name, family_name, role, password_hash, created_at)
+            INSERT INTO "user" (account_id, email, email_key, given_name, family_name, role, password_hash, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
@@ -70,14 +70,14 @@ extension StoreTransaction {
     /// Sets (or, with nil, clears) a user's password hash.
     public func setPasswordHash(accountID: Int64, email: String, passwordHash: String?) throws {
         let user = try requireUser(accountID: accountID, email: email)
-        try run("UPDATE user SET password_hash = ? WHERE id = ?", [passwordHash, user.id])
+        try run("UPDATE \"user\" SET password_hash = ? WHERE id = ?", [passwordHash, user.id])
     }
 
     /// Disables or re-enables a user; disabling also ends the user's sessions. The owner cannot be disabled.
     public func setDisabled(accountID: Int64, email: String, disabled: Bool) throws {
         let user = try requireUser(accountID: accountID, email: email)
         if disabled, user.role == .owner { throw StoreError.ownerRequired(email: user.email) }
-        try run("UPDATE user SET disabled = ? WHERE id = ?", [disabled, user.id])
+        try run("UPDATE \"user\" SET disabled = ? WHERE id = ?", [disabled, user.id])
         if disabled {
             try run("DELETE FROM session WHERE user_id = ?", [user.id])
         }
@@ -87,7 +87,7 @@ extension StoreTransaction {
     public func removeUser(accountID: Int64, email: String) throws {
         let user = try requireUser(accountID: accountID, email: email)
         if user.role == .owner { throw StoreError.ownerRequired(email: user.email) }
-        try run("DELETE FROM user WHERE id = ?", [user.id])
+        try run("DELETE FROM \"user\" WHERE id = ?", [user.id])
     }
 
     /// Updates the names sent by the IdP; nil leaves a name as it is.
@@ -97,14 +97,14 @@ extension StoreTransaction {
     public func updateNames(userID: Int64, givenName: String?, familyName: String?) throws {
         try run(
             """
-            UPDATE user SET given_name = coalesce(?1, given_name), family_name = coalesce(?2, family_name)
+            UPDATE "user" SET given_name = coalesce(?1, given_name), family_name = coalesce(?2, family_name)
             WHERE id = ?3
-              AND (given_name IS NOT coalesce(?1, given_name) OR family_name IS NOT coalesce(?2, family_name))
+              AND (given_name IS DISTINCT FROM coalesce(?1, given_name) OR family_name IS DISTINCT FROM coalesce(?2, family_name))
             """,
             [givenName, familyName, userID])
     }
 
-    private static let userColumns = "SELECT \(User.columns.joined(separator: ", ")) FROM user"
+    private static let userColumns = "SELECT \(User.columns.joined(separator: ", ")) FROM \"user\""
 
     /// One `@` with something on each side, of a sane length, on an identity that ``Identity/normalized(_:)``
     /// accepted (no white space, no control characters): enough to catch typos without rejecting the
@@ -125,7 +125,7 @@ extension User {
     ///
     /// By position: GRDB finds a column by name by lower-casing and hashing the name, and this runs
     /// nine times in the check made before every protected request.
-    init(row: Row) {
+    init(row: StoreRow) {
         assert(Array(row.columnNames.prefix(Self.columns.count)) == Self.columns, "\(row.columnNames)")
         self.init(
             id: row[0], accountID: row[1], email: row[2], givenName: row[3], familyName: row[4],

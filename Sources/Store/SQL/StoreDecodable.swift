@@ -1,0 +1,99 @@
+import Foundation
+
+/// A Swift type a column can be read as.
+///
+/// A non-optional read of NULL or of the wrong kind is a broken schema invariant (every column the
+/// store reads non-optionally is `NOT NULL` with that type), so it stops with the column's name rather
+/// than inventing a value.
+protocol StoreDecodable {
+    /// The value, or nil when `value` cannot be read as this type.
+    static func decode(_ value: StoreValue) -> Self?
+}
+
+extension Int64: StoreDecodable {
+    static func decode(_ value: StoreValue) -> Int64? {
+        switch value {
+        case .integer(let integer): integer
+        case .real(let real): Int64(exactly: real)
+        case .text(let text): Int64(text)
+        default: nil
+        }
+    }
+}
+
+extension Int: StoreDecodable {
+    static func decode(_ value: StoreValue) -> Int? { Int64.decode(value).map { Int($0) } }
+}
+
+extension Bool: StoreDecodable {
+    static func decode(_ value: StoreValue) -> Bool? {
+        switch value {
+        case .integer(let integer): integer != 0
+        case .text(let text) where text == "t" || text == "true": true
+        case .text(let text) where text == "f" || text == "false": false
+        case .text(let text): Int64(text).map { $0 != 0 }
+        default: nil
+        }
+    }
+}
+
+extension Double: StoreDecodable {
+    static func decode(_ value: StoreValue) -> Double? {
+        switch value {
+        case .real(let real): real
+        case .integer(let integer): Double(integer)
+        case .text(let text): Double(text)
+        default: nil
+        }
+    }
+}
+
+extension String: StoreDecodable {
+    static func decode(_ value: StoreValue) -> String? {
+        switch value {
+        case .text(let text): text
+        case .integer(let integer): String(integer)
+        case .real(let real): String(real)
+        default: nil
+        }
+    }
+}
+
+extension Data: StoreDecodable {
+    /// A blob; or, from PostgreSQL's text results, a `bytea` in its hex output format (`\x` and two hex
+    /// digits a byte).
+    static func decode(_ value: StoreValue) -> Data? {
+        switch value {
+        case .blob(let data): return data
+        case .text(let text):
+            let utf8 = Array(text.utf8)
+            guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0
+            else { return nil }
+            var bytes = Data(capacity: utf8.count / 2 - 1)
+            var index = 2
+            while index < utf8.count {
+                guard let high = hexDigit(utf8[index]), let low = hexDigit(utf8[index + 1]) else { return nil }
+                bytes.append(high << 4 | low)
+                index += 2
+            }
+            return bytes
+        default: return nil
+        }
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+extension Optional: StoreDecodable where Wrapped: StoreDecodable {
+    static func decode(_ value: StoreValue) -> Wrapped?? {
+        if case .null = value { return .some(nil) }
+        return Wrapped.decode(value).map { .some($0) }
+    }
+}

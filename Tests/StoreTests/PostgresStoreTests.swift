@@ -1,0 +1,145 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Store
+
+/// What only a PostgreSQL store has: its own migrations, and nodes — separate ``Store`` instances, each with
+/// its own connections, as separate web nodes have — racing for the atomic pieces. Each race runs many
+/// threads on both stores at once and needs exactly one winner.
+@Suite(.enabled(if: TestDatabase.isPostgreSQL), .timeLimit(.minutes(2)))
+struct PostgresStoreTests {
+    @Test func migratesANewDatabaseOnceAndReportsUnknownMigrations() throws {
+        let temporary = try TemporaryStore(migrate: false)
+        #expect(throws: StoreError.schemaOutOfDate(missing: PostgresMigrations.identifiers, unknown: [])) {
+            try temporary.store.checkSchema()
+        }
+        #expect(try temporary.store.migrate() == ["0001-initial-schema"])
+        #expect(try temporary.store.migrate() == [])
+        try temporary.store.checkSchema()
+        try temporary.store.write { try $0.run("INSERT INTO samlgate_migrations (identifier) VALUES ('9999-future')") }
+        #expect(throws: StoreError.schemaOutOfDate(missing: [], unknown: ["9999-future"])) {
+            try temporary.store.checkSchema()
+        }
+        #expect(temporary.store.isPostgreSQL)
+    }
+
+    /// Runs `attempt` `count` times at once, alternately on `first` and `second`; the results.
+    static func race(
+        _ count: Int, _ first: Store, _ second: Store, _ attempt: @escaping @Sendable (Store) throws -> Bool
+    )
+        -> [Bool]
+    {
+        let results = ResultBox(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            results.set(index, (try? attempt(index % 2 == 0 ? first : second)) ?? false)
+        }
+        return results.values
+    }
+
+    @Test func oneAssertionIsAcceptedOnceHoweverManyNodesReceiveIt() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let other = try Store(path: temporary.location)
+        let keep = Date().addingTimeInterval(600)
+        for round in 0..<10 {
+            let accepted = Self.race(16, temporary.store, other) { store in
+                try store.write { try $0.recordAssertion(accountID: id, assertionID: "_a\(round)", keepUntil: keep) }
+            }
+            #expect(accepted.filter { $0 }.count == 1, "round \(round): \(accepted)")
+        }
+    }
+
+    @Test func aPendingRequestIsConsumedOnceAcrossNodes() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let other = try Store(path: temporary.location)
+        let now = Date()
+        for round in 0..<10 {
+            try temporary.store.write {
+                try $0.rememberRequest(
+                    accountID: id, requestID: "_r\(round)", relayToken: "t\(round)", returnTo: nil, createdAt: now,
+                    expiresAt: now.addingTimeInterval(600))
+            }
+            let consumed = Self.race(16, temporary.store, other) { store in
+                try store.write { try $0.consumeRequest(accountID: id, requestID: "_r\(round)", now: now) } != nil
+            }
+            #expect(consumed.filter { $0 }.count == 1, "round \(round): \(consumed)")
+        }
+    }
+
+    @Test func theMetadataLeaseHasOneHolderAcrossNodes() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let other = try Store(path: temporary.location)
+        let now = Date()
+        let taken = Self.race(16, temporary.store, other) { store in
+            try store.write {
+                try $0.takeMetadataLease(
+                    accountID: id, owner: "node", now: now, until: now.addingTimeInterval(300))
+            }
+        }
+        #expect(taken.filter { $0 }.count == 1, "\(taken)")
+    }
+
+    @Test func aSecondOwnerIsRefusedEvenWhenTwoNodesAddOneAtOnce() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let other = try Store(path: temporary.location)
+        let added = Self.race(8, temporary.store, other) { store in
+            let email = "owner\(UUID().uuidString.prefix(6))@example.com"
+            return (try? store.write { try $0.addUser(accountID: id, email: email, role: .owner) }) != nil
+        }
+        #expect(added.filter { $0 }.count == 1, "\(added)")
+        #expect(try temporary.store.read { try $0.users(accountID: id) }.filter { $0.role == .owner }.count == 1)
+    }
+
+    @Test func aSaveOnOneNodeIsSeenByTheOtherAtItsNextRead() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let other = try Store(path: temporary.location)
+        let before = try #require(try other.read { try $0.accountVersion(slug: "acme") }?.1)
+        var settings = SAMLSettings()
+        settings.clockSkew = 42
+        try temporary.store.write { try $0.saveSAMLSettings(accountID: id, settings) }
+        #expect(try other.read { try $0.accountVersion(slug: "acme") }?.1 == before + 1)
+        #expect(try other.read { try $0.samlSettings(accountID: id) }.clockSkew == 42)
+    }
+
+    @Test func aWrongPasswordOrServerIsAClearErrorWithoutThePassword() throws {
+        do {
+            _ = try Store(path: "postgresql://samlgate:s3cret-pw@127.0.0.1:1/none")
+            Issue.record("opened a store on a closed port")
+        } catch {
+            let text = "\(error)"
+            #expect(!text.contains("s3cret-pw"), "\(text)")
+            #expect(text.contains("127.0.0.1"), "\(text)")
+            guard case StoreError.unavailable(.unreachable, _) = error else {
+                Issue.record("expected unreachable, got \(error)")
+                return
+            }
+        }
+    }
+}
+
+/// Results written by concurrent threads, each at its own index.
+final class ResultBox: @unchecked Sendable {
+    private var storage: [Bool]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        storage = Array(repeating: false, count: count)
+    }
+
+    func set(_ index: Int, _ value: Bool) {
+        lock.lock()
+        storage[index] = value
+        lock.unlock()
+    }
+
+    var values: [Bool] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+}

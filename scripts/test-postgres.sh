@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# A throw-away PostgreSQL 15 cluster for the tests: initdb in a temporary folder, listening on 127.0.0.1
+# only on a free port, trusting the local user `samlgate` without a password, fsync off.
+#   scripts/test-postgres.sh start FOLDER   # prints the maintenance URL (postgresql://samlgate@127.0.0.1:PORT/postgres)
+#   scripts/test-postgres.sh stop FOLDER    # stops it and removes FOLDER
+# initdb refuses to run as root: as root the server runs as `nobody`, who owns FOLDER.
+set -euo pipefail
+bin=/usr/lib/postgresql/15/bin
+action="${1:?start or stop}"
+folder="${2:?a folder for the cluster}"
+
+as_owner() {
+    if [[ $(id -u) -eq 0 ]]; then runuser -u nobody -- "$@"; else "$@"; fi
+}
+
+case "$action" in
+start)
+    if [[ ! -x "$bin/initdb" ]]; then
+        echo "error: PostgreSQL 15 is not installed (no $bin/initdb): run scripts/install-deps.sh" >&2
+        exit 1
+    fi
+    mkdir -p "$folder"
+    chmod 700 "$folder"
+    if [[ $(id -u) -eq 0 ]]; then chown nobody "$folder"; fi
+    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    as_owner "$bin/initdb" -D "$folder/data" -A trust -U samlgate -E UTF8 --locale=C --no-sync >"$folder/initdb.log"
+    as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w start \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $folder -c fsync=off -c max_connections=300" >/dev/null
+    echo "$port" >"$folder/port"
+    echo "postgresql://samlgate@127.0.0.1:$port/postgres"
+    ;;
+stop)
+    if [[ -d "$folder/data" ]]; then as_owner "$bin/pg_ctl" -D "$folder/data" -m fast -w stop >/dev/null || true; fi
+    rm -rf "$folder"
+    ;;
+*)
+    echo "usage: $0 start|stop FOLDER" >&2
+    exit 2
+    ;;
+esac
