@@ -35,6 +35,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case spKeyNotActivatable(id: Int64, state: SPKey.State)
     /// The active SP key signs the account's requests; removing it would leave the account unable to sign.
     case activeSPKeyNotRemovable
+    /// `samlgate store copy` refuses a target that already holds rows (here in `table`).
+    case targetNotEmpty(table: String)
     /// The database stayed locked by another writer for longer than the busy timeout.
     case busy
     /// The database file cannot be written or opened: the disk is full, the file or its folder is
@@ -93,6 +95,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .activeSPKeyNotRemovable: "the active SP key cannot be removed; activate another first"
         case .busy: "the database is locked by another process (busy timeout expired); try again"
         case .unavailable(let fault, let detail): "the database is unavailable: \(Self.advice(fault)) (\(detail))"
+        case .targetNotEmpty(let table):
+            "the target database is not empty (table \(table) has rows): copy only into a new database"
         case .database(let message): "database error: \(message)"
         }
     }

@@ -24,7 +24,7 @@ struct Samlgate: ParsableCommand {
             """,
         subcommands: [
             InitCommand.self, AccountCommand.self, UserCommand.self, SAMLCommand.self, MetadataCommand.self,
-            SessionCommand.self, LogCommand.self, SPKeyCommand.self,
+            SessionCommand.self, LogCommand.self, SPKeyCommand.self, StoreCommand.self,
         ])
 
     /// Runs the command; an expected failure prints one line on stderr and exits 1, never a backtrace.

@@ -1,7 +1,7 @@
 /// The parameters of one statement, in order (`?`, or `?N` for the N-th).
 struct StoreArguments: ExpressibleByArrayLiteral, Sendable {
     /// The values, as bound.
-    var values: [StoreValue]
+    var values: [StoreValue] = []
 
     /// Arguments from values of any bindable type; nil binds NULL.
     init(arrayLiteral elements: (any StoreBindable)?...) {

@@ -97,3 +97,8 @@ extension Optional: StoreDecodable where Wrapped: StoreDecodable {
         return Wrapped.decode(value).map { .some($0) }
     }
 }
+
+extension StoreValue: StoreDecodable {
+    /// The value as stored, whatever its kind.
+    static func decode(_ value: StoreValue) -> StoreValue? { value }
+}
