@@ -25,9 +25,7 @@ extension Store {
                 let placeholders = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
                 let insert = "INSERT INTO \(table.name) (\(table.columnList)) VALUES (\(placeholders))"
                 for row in rows {
-                    var arguments: StoreArguments = []
-                    arguments.values = row
-                    try tx.run(insert, arguments)
+                    try tx.run(insert, StoreArguments(row.map { $0 }))
                 }
                 if tx.dialect == .postgresql, let identity = table.identity {
                     try tx.run(

@@ -1,15 +1,18 @@
 /// The parameters of one statement, in order (`?`, or `?N` for the N-th).
-struct StoreArguments: ExpressibleByArrayLiteral, Sendable {
-    /// The values, as bound.
-    var values: [StoreValue] = []
+struct StoreArguments: ExpressibleByArrayLiteral {
+    /// The values as the caller gave them; nil binds NULL.
+    var elements: [(any StoreBindable)?]
 
     /// Arguments from values of any bindable type; nil binds NULL.
     init(arrayLiteral elements: (any StoreBindable)?...) {
-        values = elements.map { $0?.storeValue ?? .null }
+        self.elements = elements
     }
 
     /// Arguments from a list built at run time.
     init(_ elements: [(any StoreBindable)?]) {
-        values = elements.map { $0?.storeValue ?? .null }
+        self.elements = elements
     }
+
+    /// The values, as bound.
+    var values: [StoreValue] { elements.map { $0?.storeValue ?? .null } }
 }

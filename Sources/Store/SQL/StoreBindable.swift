@@ -1,7 +1,11 @@
 import Foundation
+import GRDB
 
 /// A Swift value that can be bound to a statement parameter.
-protocol StoreBindable {
+///
+/// It is GRDB's `DatabaseValueConvertible` too, so a SQLite statement binds it as GRDB always did (no
+/// intermediate value on the hot path); PostgreSQL binds ``storeValue``.
+protocol StoreBindable: DatabaseValueConvertible {
     /// The value as bound.
     var storeValue: StoreValue { get }
 }

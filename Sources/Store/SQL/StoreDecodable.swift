@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 /// A Swift type a column can be read as.
 ///
@@ -8,6 +9,16 @@ import Foundation
 protocol StoreDecodable {
     /// The value, or nil when `value` cannot be read as this type.
     static func decode(_ value: StoreValue) -> Self?
+    /// The same from a SQLite column as GRDB read it (the hot path: no intermediate value).
+    static func decode(database value: DatabaseValue) -> Self?
+}
+
+extension StoreDecodable {
+    static func decode(database value: DatabaseValue) -> Self? { decode(StoreRow.storeValue(value)) }
+}
+
+extension StoreDecodable where Self: DatabaseValueConvertible {
+    static func decode(database value: DatabaseValue) -> Self? { fromDatabaseValue(value) }
 }
 
 extension Int64: StoreDecodable {
@@ -95,6 +106,11 @@ extension Optional: StoreDecodable where Wrapped: StoreDecodable {
     static func decode(_ value: StoreValue) -> Wrapped?? {
         if case .null = value { return .some(nil) }
         return Wrapped.decode(value).map { .some($0) }
+    }
+
+    static func decode(database value: DatabaseValue) -> Wrapped?? {
+        if value.isNull { return .some(nil) }
+        return Wrapped.decode(database: value).map { .some($0) }
     }
 }
 

@@ -25,12 +25,28 @@ struct StoreRow {
 
     /// The column named `name` (the first one when a join repeats it).
     subscript<T: StoreDecodable>(_ name: String) -> T {
-        Self.decoded(value(named: name), column: name)
+        if case .sqlite(let row) = storage {
+            guard let value = T.decode(database: row[name] as DatabaseValue? ?? .null) else {
+                Self.mismatch(column: name, T.self)
+            }
+            return value
+        }
+        return Self.decoded(value(named: name), column: name)
     }
 
     /// The column at `index`, counting from 0.
     subscript<T: StoreDecodable>(_ index: Int) -> T {
-        Self.decoded(value(at: index), column: "#\(index)")
+        if case .sqlite(let row) = storage {
+            guard let value = T.decode(database: row[index] as DatabaseValue) else {
+                Self.mismatch(column: "#\(index)", T.self)
+            }
+            return value
+        }
+        return Self.decoded(value(at: index), column: "#\(index)")
+    }
+
+    private static func mismatch<T>(column: String, _: T.Type) -> Never {
+        preconditionFailure("column \(column) is not a \(T.self): the schema and the store disagree")
     }
 
     /// The column names, in order.

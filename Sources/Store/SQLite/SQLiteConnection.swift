@@ -22,15 +22,6 @@ struct SQLiteConnection: StoreConnection {
     var changes: Int { db.changesCount }
 
     private static func bound(_ arguments: StoreArguments) -> StatementArguments {
-        StatementArguments(
-            arguments.values.map { value -> DatabaseValue in
-                switch value {
-                case .null: .null
-                case .integer(let integer): integer.databaseValue
-                case .real(let real): real.databaseValue
-                case .text(let text): text.databaseValue
-                case .blob(let data): data.databaseValue
-                }
-            })
+        StatementArguments(arguments.elements.map { $0 as (any DatabaseValueConvertible)? })
     }
 }
