@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PostgresClient
 
 /// A Swift type a column can be read as.
 ///
@@ -76,28 +77,8 @@ extension Data: StoreDecodable {
     static func decode(_ value: StoreValue) -> Data? {
         switch value {
         case .blob(let data): return data
-        case .text(let text):
-            let utf8 = Array(text.utf8)
-            guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0
-            else { return nil }
-            var bytes = Data(capacity: utf8.count / 2 - 1)
-            var index = 2
-            while index < utf8.count {
-                guard let high = hexDigit(utf8[index]), let low = hexDigit(utf8[index + 1]) else { return nil }
-                bytes.append(high << 4 | low)
-                index += 2
-            }
-            return bytes
+        case .text(let text): return PostgresBytea.decode(text).map { Data($0) }
         default: return nil
-        }
-    }
-
-    private static func hexDigit(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }
