@@ -137,6 +137,9 @@ struct SettingsPageTests {
             #expect(html.contains(try Certificate(der: TestKeys.idpRSADER).sha256))
             #expect(html.contains("ghost@example.com") && html.contains("There is no user ghost@example.com"))
             #expect(page.header("Content-Security-Policy")?.contains("script-src 'sha256-") == true)
+            // Without a metadata URL, pinned certificate or separate logout response URL, none is mentioned.
+            #expect(!html.contains("LogoutResponses go to") && !html.contains("Kept current from the IdP"))
+            #expect(!html.contains("must verify with") && html.contains("(uploaded)"))
         }
     }
 

@@ -170,7 +170,7 @@ struct SettingsForm {
             "allowSHA1": allowSHA1, "allowIdPInitiated": allowIdPInitiated, "clockSkew": clockSkew,
             "signRequests": signRequests, "requireEncryption": requireEncryption,
             "bindingRedirect": requestBinding == .redirect, "bindingPost": requestBinding == .post,
-            "sloURL": sloURL, "sloResponseURL": sloResponseURL, "sloBindingPost": sloBinding == .post,
+            "sloURL": sloURL, "sloBindingPost": sloBinding == .post,
             "appLogoutCookies": appLogoutCookies,
             "sessionLifetime": sessionLifetime, "idpMetadata": idpMetadata, "errors": errors, "saved": saved,
             "metadataOpen": metadataOpen || errors["idp_metadata"] != nil,
@@ -188,6 +188,8 @@ struct SettingsForm {
         if let source, let sourceValues = Self.sourceValues(source, now: now) {
             values["metadataSource"] = sourceValues
         }
+        // Mustache shows a section for an empty string too: only a response URL that is there is given.
+        if !sloResponseURL.isEmpty { values["sloResponseURL"] = sloResponseURL }
         if let spKeyDone { values["spKeyDone"] = spKeyDone }
         if !errors.isEmpty { values["formError"] = "Nothing was saved: please correct the fields marked below." }
         if let (text, ok) = testResult {
