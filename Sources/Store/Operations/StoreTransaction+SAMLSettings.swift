@@ -63,13 +63,7 @@ extension StoreTransaction {
     /// The account with `slug` and its settings version (bumped by every save), or nil: one indexed read,
     /// cheap enough for every request, so cached settings are never stale.
     public func accountVersion(slug: String) throws -> (Account, Int64)? {
-        try one(
-            """
-            SELECT a.id, a.slug, a.name, a.base_url, s.version FROM account a
-            JOIN saml_settings s ON s.account_id = a.id WHERE a.slug = ?
-            """,
-            [slug]
-        ).map { (Account(row: $0), $0["version"]) }
+        try one(Self.versionSQL, [slug]).map { (Account(row: $0), $0["version"]) }
     }
 
     /// ``accountVersion(slug:)`` inside a write transaction, holding the settings row so that no save commits
@@ -77,14 +71,17 @@ extension StoreTransaction {
     /// writes. (SQLite's write transaction already excludes every other writer; PostgreSQL's row lock does it
     /// for the one row that matters, under READ COMMITTED.)
     public func lockedAccountVersion(slug: String) throws -> (Account, Int64)? {
-        try one(
-            """
-            SELECT a.id, a.slug, a.name, a.base_url, s.version FROM account a
-            JOIN saml_settings s ON s.account_id = a.id WHERE a.slug = ?\(dialect == .postgresql ? " FOR SHARE OF s" : "")
-            """,
-            [slug]
-        ).map { (Account(row: $0), $0["version"]) }
+        try one(dialect == .postgresql ? Self.lockedVersionSQL : Self.versionSQL, [slug]).map {
+            (Account(row: $0), $0["version"])
+        }
     }
+
+    /// The account and settings version by slug; built once, not per post-back.
+    private static let versionSQL = """
+        SELECT a.id, a.slug, a.name, a.base_url, s.version FROM account a
+        JOIN saml_settings s ON s.account_id = a.id WHERE a.slug = ?
+        """
+    private static let lockedVersionSQL = versionSQL + " FOR SHARE OF s"
 
     /// Replaces the account's SAML settings and certificate list with `settings`.
     ///
