@@ -153,3 +153,11 @@ def test_mod_fcgid_metrics_and_health_are_for_this_host_only(apache_site):
     after = requests.get(f"{base}/sso/-/metrics", timeout=20)
     assert after.status_code == 200
     assert harness.metric_value(after.text, "samlgate_signins_total", **labels) == before + 1
+
+
+def test_mod_fcgid_operations_location_takes_a_post_body_and_a_hostile_url_cleanly(apache_site):
+    base = apache_site["base_url"]
+    post = requests.post(f"{base}/sso/-/metrics", data={"x": "y" * 4096}, timeout=20)
+    assert post.status_code == 405 and post.headers["Allow"] == "GET, HEAD"
+    answer = requests.get(f"{base}/sso/-/metrics%0d%0aSet-Cookie:%20evil=1", timeout=20, allow_redirects=False)
+    assert answer.status_code < 500 and "evil" not in str(answer.headers).lower()

@@ -501,3 +501,17 @@ def test_the_shipped_alert_rules_name_only_metrics_the_responder_exports(md):
     assert used, "no samlgate metric in the alert rules"
     assert used <= exported, used - exported
     assert 'kind="busy"' in text and 'kind="disk_full"' in text
+
+
+def test_the_operations_location_takes_a_post_body_and_a_hostile_url_cleanly(md):
+    """The shipped `location /sso/-/`: a POST with a body is a 405 naming GET and HEAD, and a URL carrying CR LF
+    and a header gets a 404 with no header of its making, never a 5xx."""
+    base = md["base_url"]
+    post = requests.post(f"{base}/sso/-/metrics", data={"x": "y" * 4096}, timeout=10)
+    assert post.status_code == 405 and post.headers["Allow"] == "GET, HEAD"
+    hostile = ["/sso/-/metrics%0d%0aSet-Cookie:%20evil=1", "/sso/-/../-/health%0aX-Evil:%201",
+               "/sso/-/health?%0d%0aX: y"]
+    for path in hostile:
+        answer = requests.get(base + path, timeout=10, allow_redirects=False)
+        assert answer.status_code < 500, (path, answer.status_code)
+        assert "evil" not in str(answer.headers).lower() and "X-Evil" not in answer.headers
