@@ -161,7 +161,9 @@ let package = Package(
             name: "XMLSecurityTests", dependencies: ["XMLSecurity", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Credentials", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Store", "Credentials", "TestSupport", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "AdminTests",

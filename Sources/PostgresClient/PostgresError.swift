@@ -44,8 +44,13 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Running the whole transaction again may succeed: a serialization failure, a deadlock, or a lost
     /// connection (after ``PostgresConnection/reset()``). The statement alone is never worth resending.
     public var isRetryable: Bool {
+        isConnectionLost || isSerializationFailure || isDeadlockDetected
+    }
+
+    /// The session ended under the statement: whether the server applied it is unknown.
+    public var isConnectionLost: Bool {
         if case .connectionLost = self { return true }
-        return isSerializationFailure || isDeadlockDetected
+        return false
     }
 
     /// One sentence for the admin.

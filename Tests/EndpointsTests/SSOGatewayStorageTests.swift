@@ -24,6 +24,7 @@ struct SSOGatewayStorageTests {
         let page = GatewayHarness.text(response)
         let reference = try #require(response.logMetadata["reference"])
         #expect(page.contains(reference))
+        #expect(response.header("X-Samlgate-Reference") == reference)
         for secret in [harness.folder.path, "read-only", "readonly", "SQLite"] {
             #expect(!page.contains(secret), "the page must not show the cause: \(page)")
         }

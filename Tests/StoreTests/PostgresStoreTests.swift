@@ -1,4 +1,5 @@
 import Foundation
+import PostgresClient
 import TestSupport
 import Testing
 
@@ -104,6 +105,40 @@ struct PostgresStoreTests {
         try temporary.store.write { try $0.saveSAMLSettings(accountID: id, settings) }
         #expect(try other.read { try $0.accountVersion(slug: "acme") }?.1 == before + 1)
         #expect(try other.read { try $0.samlSettings(accountID: id) }.clockSkew == 42)
+    }
+
+    /// A server restart ends every session the pool holds; the next transactions reconnect and succeed,
+    /// on every thread, with no error reaching the caller.
+    @Test func connectionsTheServerEndedAreReplacedWithoutAnError() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        // Several connections in the pool: reads that overlap, each holding its own.
+        let store = temporary.store
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            _ = try? store.read {
+                try $0.ping()
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+        let database = try #require(URLComponents(string: temporary.location)?.path.dropFirst())
+        let maintenance = try #require(ProcessInfo.processInfo.environment["SAMLGATE_TEST_POSTGRES"])
+        let server = try PostgresConnection(url: maintenance)
+        let ended = try server.execute(
+            "SELECT count(pg_terminate_backend(pid)) AS ended FROM pg_stat_activity WHERE datname = $1",
+            [.text(String(database))])
+        let count = try ended.firstRow?.int64("ended")
+        #expect((count ?? 0) >= 2, "sessions ended: \(String(describing: count))")
+
+        let keep = Date().addingTimeInterval(600)
+        let accepted = Self.race(8, store, store) { store in
+            try store.write { try $0.recordAssertion(accountID: id, assertionID: "_after-restart", keepUntil: keep) }
+        }
+        #expect(accepted.filter { $0 }.count == 1, "\(accepted)")
+        let reads = Self.race(8, store, store) { store in
+            try store.read { try $0.ping() }
+            return true
+        }
+        #expect(reads == Array(repeating: true, count: 8))
     }
 
     @Test func aWrongPasswordOrServerIsAClearErrorWithoutThePassword() throws {

@@ -223,12 +223,13 @@ def start_echo_app() -> tuple[ThreadingHTTPServer, int]:
 
 
 class Samlgate:
-    """The CLI against one database, with the secret file (the SP keys' key-encryption key) beside it."""
+    """The CLI against one database, with the secret file (the SP keys' key-encryption key)."""
 
-    def __init__(self, bins: Path, db: Path):
+    def __init__(self, bins: Path, db: Path | str, secret_file: Path | None = None):
         self.bins = bins
+        # A SQLite file (the secret file beside it unless named), or a postgresql:// URL (name one).
         self.db = db
-        self.secret_file = db.parent / "secret.key"
+        self.secret_file = secret_file or Path(db).parent / "secret.key"
         # More environment for every command (e.g. SAMLGATE_CA_FILE for a test CA).
         self.environment: dict[str, str] = {}
 

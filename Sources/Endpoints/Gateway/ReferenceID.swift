@@ -9,4 +9,11 @@ enum ReferenceID {
     static func make() -> String {
         "SG-" + String(SecureRandom.bytes(10).map { alphabet[Int($0) % alphabet.count] })
     }
+
+    /// Whether `text` is exactly one reference id as ``make()`` writes them: the only form a reference
+    /// handed back to samlgate (the session-check page's query) may take before it is shown.
+    static func isWellFormed(_ text: String) -> Bool {
+        let characters = Array(text)
+        return characters.count == 13 && text.hasPrefix("SG-") && characters.dropFirst(3).allSatisfy(alphabet.contains)
+    }
 }

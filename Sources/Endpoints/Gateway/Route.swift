@@ -7,6 +7,7 @@ struct Route: Equatable {
     enum Endpoint: String {
         case metadata, login, acs, auth, logout, settings, slo
         case signedOut = "signed-out"
+        case unavailable
         case metrics, health
 
         /// Whether the endpoint is the responder's own (under `sso/-/`) rather than an account's.

@@ -57,6 +57,10 @@ public final class SSOGateway: HTTPHandler {
     }
 
     /// Answers one request; never throws and never crashes on bad input.
+    ///
+    /// A failed request's answer names its reference in `X-Samlgate-Reference` too: a session check's
+    /// answer never reaches the browser (nginx turns any but 2xx, 401 and 403 into a 500), so the protect
+    /// snippet hands the reference to ``checkUnavailablePage(_:)`` to show.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         do {
             if request.role == .authorizer {
@@ -69,7 +73,7 @@ public final class SSOGateway: HTTPHandler {
             var response = pages.error(
                 status: 503, title: "Busy", message: "The sign-in service is busy. Please try again in a moment.",
                 reference: reference)
-            response.headers.append(("Retry-After", "2"))
+            response.headers += [("Retry-After", "2"), ("X-Samlgate-Reference", reference)]
             response.logMetadata = ["outcome": "busy", "reference": reference]
             return response
         } catch StoreError.unavailable(let fault, let detail) {
@@ -81,6 +85,7 @@ public final class SSOGateway: HTTPHandler {
             var response = pages.error(
                 status: 500, title: "Something went wrong", message: "The sign-in service hit an unexpected error.",
                 reference: reference)
+            response.headers.append(("X-Samlgate-Reference", reference))
             response.logMetadata = ["outcome": "error", "reference": reference, "error": "\(error)"]
             return response
         }
@@ -96,7 +101,7 @@ public final class SSOGateway: HTTPHandler {
             message: "The sign-in service cannot record sign-ins right now. Please try again later; if it persists, "
                 + "give your administrator this reference.",
             reference: reference)
-        response.headers.append(("Retry-After", "30"))
+        response.headers += [("Retry-After", "30"), ("X-Samlgate-Reference", reference)]
         response.logMetadata = [
             "outcome": "storage_unavailable", "reference": reference, "reason": fault.rawValue, "error": "\(error)",
             "db": store.path,
@@ -129,6 +134,10 @@ public final class SSOGateway: HTTPHandler {
         }
         if route.endpoint == .acs, request.method == "POST" {
             return try metrics.timing(acs: true) { try postback(request, route: route) }
+        }
+        // Shown when the store could not answer a session check: it must not need the store itself.
+        if route.endpoint == .unavailable {
+            return checkUnavailablePage(request)
         }
         guard let context = try directory.context(slug: route.slug) else { return notFound() }
         return try dispatch(request, route: route, context: context)
@@ -195,7 +204,7 @@ public final class SSOGateway: HTTPHandler {
     /// The `Allow` header of a 405 from `endpoint`; nil for `auth`, which answers every method.
     static func allowedMethods(_ endpoint: Route.Endpoint) -> String? {
         switch endpoint {
-        case .metadata, .signedOut, .metrics, .health: "GET, HEAD"
+        case .metadata, .signedOut, .unavailable, .metrics, .health: "GET, HEAD"
         case .slo: "GET, POST"
         case .login, .settings, .logout: "GET, HEAD, POST"
         case .acs: "POST"

@@ -97,16 +97,30 @@ final class PostgresBackend: StoreBackend {
                     do {
                         let result = try body(
                             StoreTransaction(connection: PostgresStoreConnection(connection: connection)))
-                        try connection.commit()
+                        try commit(connection)
                         return result
                     } catch {
                         if connection.isHealthy, connection.isInTransaction { try? connection.rollback() }
                         throw error
                     }
                 }
-            } catch let error as PostgresError where error.isRetryable && attempt < Self.attempts {
+            } catch let error as PostgresError {
+                guard error.isRetryable, attempt < Self.attempts else { throw StoreError(postgres: error) }
                 attempt += 1
             }
+        }
+    }
+
+    /// A connection lost while its COMMIT was on the way may have committed: running the transaction again
+    /// could record a sign-in twice or refuse it as its own replay, so that one is an outage, not a retry.
+    private func commit(_ connection: PostgresConnection) throws {
+        do {
+            try connection.commit()
+        } catch {
+            guard error.isConnectionLost else { throw error }
+            throw StoreError.unavailable(
+                .unreachable,
+                detail: error.description + " while committing; the transaction may or may not have been applied")
         }
     }
 
