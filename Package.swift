@@ -72,7 +72,7 @@ let package = Package(
 
         // MARK: Storage and the application.
         // PostgresClient: one synchronous libpq session, prepared statements, errors by SQLSTATE; no Store logic.
-        .target(name: "PostgresClient", dependencies: ["CPostgres"], swiftSettings: strictSettings),
+        .target(name: "PostgresClient", dependencies: ["Basics", "CPostgres"], swiftSettings: strictSettings),
         .target(
             name: "Store",
             dependencies: ["Credentials", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")],
@@ -133,7 +133,7 @@ let package = Package(
             swiftSettings: strictSettings),
 
         // MARK: Tests mirror the sources; shared fixtures live in Tests/Fixtures (found via #filePath).
-        .testTarget(name: "CredentialsTests", dependencies: ["Credentials"], swiftSettings: strictSettings),
+        .testTarget(name: "CredentialsTests", dependencies: ["Basics", "Credentials"], swiftSettings: strictSettings),
         .target(
             name: "TestSupport",
             dependencies: ["SAML", "Credentials", "XMLSecurity", "Store", "Endpoints", "PostgresClient"],

@@ -27,7 +27,7 @@ public final class Store: Sendable {
     public var path: String { backend.location }
 
     /// Whether the database is PostgreSQL (else SQLite).
-    public let isPostgreSQL: Bool
+    public var isPostgreSQL: Bool { sqlite == nil }
 
     private let backend: any StoreBackend
     private let sqlite: SQLiteBackend?
@@ -43,12 +43,10 @@ public final class Store: Sendable {
         if Self.isPostgreSQLURL(path) {
             backend = try PostgresBackend(url: path)
             sqlite = nil
-            isPostgreSQL = true
         } else {
             let sqlite = try SQLiteBackend(path: path, create: create, checkpoints: checkpoints)
             backend = sqlite
             self.sqlite = sqlite
-            isPostgreSQL = false
         }
     }
 

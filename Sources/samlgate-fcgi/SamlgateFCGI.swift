@@ -119,7 +119,7 @@ struct SamlgateFCGI: ParsableCommand {
         Logger(label: "samlgate-fcgi").info(
             "samlgate-fcgi started",
             metadata: [
-                "listen": "\(target)", "threads": "\(configuration.threadCount)", "db": "\(Store.resolvePath(db))",
+                "listen": "\(target)", "threads": "\(configuration.threadCount)", "db": "\(gateway.store.path)",
             ])
         let refresh = noMetadataRefresh ? nil : Self.metadataRefreshLoop(store: gateway.store)
         refresh?.start()

@@ -445,7 +445,10 @@ struct ResponderStartTests {
 
     @Test func refusesAnUnmigratedDatabase() throws {
         let cli = try CLI(initialise: false)
-        #expect(FileManager.default.createFile(atPath: cli.databasePath, contents: Data()))
+        // A PostgreSQL test database exists already, empty; a SQLite one is an empty file.
+        if TestDatabase.isSQLite {
+            #expect(FileManager.default.createFile(atPath: cli.databasePath, contents: Data()))
+        }
         let (status, errors) = try Self.run(["--db", cli.databasePath, "--listen", "127.0.0.1:1"])
         #expect(status == 1)
         #expect(errors.contains("schema is out of date") && errors.contains("samlgate init"), "\(errors)")

@@ -25,6 +25,12 @@ from samlgate_tools import harness
 from samlgate_tools.postgres import PostgresCluster
 
 REFERENCE = re.compile(r"SG-[A-Z0-9]{10}")
+PASSWORDS = ["owner-s3cret", "web-s3cret"]
+
+
+def redacted(url: str) -> str:
+    """`url` as samlgate shows it: the password as `***`."""
+    return re.sub(r"^(postgresql://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
 @dataclass
@@ -33,6 +39,7 @@ class Node:
     base_url: str
     folder: Path
     socket: Path
+    db: str
     responder: object = None
 
     @property
@@ -57,9 +64,27 @@ class Cluster:
     def start_responder(self, node: Node) -> None:
         node.responder = self.processes.start(
             f"samlgate-fcgi ({node.name})",
-            [str(self.bins / "samlgate-fcgi"), "--db", self.db, "--secret-file", str(self.cli.secret_file),
+            [str(self.bins / "samlgate-fcgi"), "--db", node.db, "--secret-file", str(self.cli.secret_file),
              "--listen", f"unix:{node.socket}", "--threads", "4"], node.log)
         harness.wait_for_unix_socket(node.socket)
+
+
+def grant_web_role(postgres: PostgresCluster, db: str) -> str:
+    """The README's role for the web nodes, made before `samlgate init`: rows of every table samlgate
+    creates (now or in a later migration), no DDL. Returns its URL."""
+    postgres.sql(postgres.maintenance_url, "CREATE ROLE samlgate_web LOGIN")
+    for statement in [
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        "GRANT CONNECT ON DATABASE samlgate TO samlgate_web",
+        "GRANT USAGE ON SCHEMA public TO samlgate_web",
+        "ALTER DEFAULT PRIVILEGES FOR ROLE samlgate IN SCHEMA public "
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO samlgate_web",
+        "ALTER DEFAULT PRIVILEGES FOR ROLE samlgate IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO samlgate_web",
+    ]:
+        postgres.sql(db, statement)
+    # The cluster trusts loopback, so the password is never checked: it is there to show that no log line
+    # or message carries it.
+    return postgres.url("samlgate").replace("postgresql://samlgate@", f"postgresql://samlgate_web:{PASSWORDS[1]}@")
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +93,18 @@ def two_nodes(bins, python_for_idp, work):
     processes = harness.Processes()
     app = None
     try:
-        db = postgres.create_database("samlgate")
+        db = postgres.create_database("samlgate").replace("samlgate@", f"samlgate:{PASSWORDS[0]}@", 1)
+        # Node B's responder signs in as a role that may read and write rows but change no schema, as the
+        # README suggests for the web nodes; `samlgate init` and the CLI use the owner.
+        web_db = grant_web_role(postgres, db)
         folder = work / "two-nodes"
         folder.mkdir()
         cli = harness.Samlgate(bins, db, secret_file=folder / "secret.key")
         ports = {"a": harness.free_port(), "b": harness.free_port()}
         base = f"http://127.0.0.1:{ports['a']}"
-        cli("init")
+        initialised = cli("init")
+        assert redacted(db) in initialised.stdout
+        assert not any(word in initialised.stdout + initialised.stderr for word in PASSWORDS), initialised.stdout
         cli("account", "add", "acme", "--base-url", base, "--name", "Acme Help")
         cli("user", "add", "--account", "acme", "--email", "owner@example.com", "--role", "owner", "--password-stdin",
             stdin="owner passphrase\n")
@@ -88,7 +118,8 @@ def two_nodes(bins, python_for_idp, work):
         for name, port in ports.items():
             node_folder = folder / name
             node_folder.mkdir()
-            node = Node(name, f"http://127.0.0.1:{port}", node_folder, node_folder / "samlgate.sock")
+            node = Node(name, f"http://127.0.0.1:{port}", node_folder, node_folder / "samlgate.sock",
+                        db if name == "a" else web_db)
             site.start_responder(node)
             harness.start_nginx(processes, node_folder, port, node.socket, app_port)
             site.nodes[name] = node
@@ -205,12 +236,26 @@ def test_a_session_ended_on_one_node_is_gone_on_the_other(two_nodes):
     assert browser.get(f"{a.base_url}/sso/acme/auth", timeout=10).status_code == 401
     assert browser.get(f"{a.base_url}/app/", allow_redirects=False, timeout=10).status_code == 302
 
-    # Revoked by the admin: a session made on B, revoked with the CLI, refused by A.
+    # Revoked by the admin: a session made on B, revoked with the CLI (as the web nodes' role, which may
+    # change rows only), refused by A.
     other = signed_in(two_nodes, b, "bob@example.com")
     assert other.get(f"{a.base_url}/app/", allow_redirects=False, timeout=10).status_code == 200
-    two_nodes.cli("session", "revoke", "--account", "acme", "--email", "bob@example.com")
+    web_cli = harness.Samlgate(two_nodes.bins, b.db, secret_file=two_nodes.cli.secret_file)
+    web_cli("session", "revoke", "--account", "acme", "--email", "bob@example.com")
     assert other.get(f"{a.base_url}/app/", allow_redirects=False, timeout=10).status_code == 302
     assert other.get(f"{b.base_url}/app/", allow_redirects=False, timeout=10).status_code == 302
+
+
+def test_the_web_role_changes_rows_but_not_the_schema(two_nodes):
+    web_cli = harness.Samlgate(two_nodes.bins, two_nodes.nodes["b"].db, secret_file=two_nodes.cli.secret_file)
+    tables = two_nodes.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+    refused = web_cli("init", check=False)
+    assert refused.returncode == 1
+    assert "permission denied" in refused.stderr and "need the schema's owner" in refused.stderr, refused.stderr
+    assert two_nodes.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == tables
+    web_cli("user", "add", "--account", "acme", "--email", "dave@example.com", "--role", "user")
+    assert "dave@example.com" in {user["email"] for user in two_nodes.cli.json("user", "list", "--account", "acme")}
+    web_cli("user", "remove", "--account", "acme", "--email", "dave@example.com")
 
 
 def page_is_clear(answer: requests.Response, says: str) -> bool:
@@ -321,12 +366,13 @@ def test_postgresql_stopped_under_load_is_answered_clearly_and_survived_without_
 
     # Every reference on a page names a line of that node's log with the reason.
     logs = {node.name: node.log.read_text() for node in nodes}
+    assert not any(word in text for word in PASSWORDS for text in logs.values())
     for _, name, status, reference in post_backs:
         if status == 503:
             assert reference, "a 503 post-back without a reference"
             line = next(line for line in logs[name].splitlines() if reference in line)
             assert "outcome=storage_unavailable" in line and "reason=unreachable" in line, line
-            assert f"db={two_nodes.db}" in line, line  # the admin is told which server
+            assert f"db={redacted(two_nodes.nodes[name].db)}" in line, line  # which server, no password
     for name, status, reference in checks:
         if status == 503:
             line = next(line for line in logs[name].splitlines() if reference in line and "/auth" in line)

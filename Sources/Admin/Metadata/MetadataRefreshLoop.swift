@@ -14,8 +14,8 @@ public final class MetadataRefreshLoop: Sendable {
     private let stopped = Mutex(false)
     private let wake = NSCondition()
 
-    /// A loop over `refresher` checking every `tick` seconds; `report` hears each round that did something
-    /// (or failed).
+    /// A loop over `refresher` checking every `tick` seconds; `report` hears each round that did something,
+    /// and failures as ``RepeatedFailureFilter`` lets them through.
     public init(
         refresher: MetadataRefresher, tick: TimeInterval = 5,
         report: @escaping @Sendable (Result<[MetadataRefreshReport], any Error>) -> Void
@@ -41,12 +41,16 @@ public final class MetadataRefreshLoop: Sendable {
     }
 
     private func run() {
+        // A store that is down fails every tick: report it when it starts, when the reason changes, and
+        // every five minutes while it lasts.
+        var failures = RepeatedFailureFilter(interval: 300)
         while !stopped.withLock({ $0 }) {
             do {
                 let reports = try refresher.refreshDue()
+                failures.succeeded()
                 if !reports.isEmpty { report(.success(reports)) }
             } catch {
-                report(.failure(error))
+                if failures.shouldReport("\(error)", now: Date()) { report(.failure(error)) }
             }
             wake.lock()
             if !stopped.withLock({ $0 }) { _ = wake.wait(until: Date().addingTimeInterval(tick)) }

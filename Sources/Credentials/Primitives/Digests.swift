@@ -1,3 +1,4 @@
+import Basics
 internal import COpenSSL
 
 /// Message digests through OpenSSL: SHA-256 for certificate fingerprints and stored session-token hashes.

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// The 32-byte key-encryption key that seals SP private keys before they reach the database.

@@ -69,6 +69,7 @@ extension SSOGateway {
         _ password: String, attempt: PasswordAttempt, returnTo: String?, request: HTTPRequest, context: AccountContext
     ) throws -> HTTPResponse {
         let admitted = try store.write { tx -> Bool in
+            try tx.lockLoginAttempts(accountID: attempt.accountID, clientAddress: attempt.client)
             let since = attempt.now.addingTimeInterval(-Self.rateLimitWindow)
             let forEmail = try tx.loginFailures(
                 accountID: attempt.accountID, email: attempt.email, clientAddress: attempt.client, since: since)

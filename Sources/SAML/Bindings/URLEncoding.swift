@@ -1,3 +1,4 @@
+import Basics
 import Credentials
 /// Percent-encoding for query parameters of redirect URLs.
 public enum URLEncoding {

@@ -12,6 +12,17 @@ extension StoreTransaction {
             [accountID, User.emailKey(email), clientAddress, Int64(now.timeIntervalSince1970)])
     }
 
+    /// Makes this transaction the only one counting and recording attempts from `clientAddress` for the
+    /// account until it ends, so parallel attempts cannot all count the same earlier failures and slip
+    /// under the limit together. SQLite has one writer at a time already; on PostgreSQL, where READ
+    /// COMMITTED transactions on several nodes would each count without seeing the others' inserts, it is
+    /// a transaction-scoped advisory lock on the pair.
+    public func lockLoginAttempts(accountID: Int64, clientAddress: String) throws {
+        guard dialect == .postgresql else { return }
+        try run(
+            "SELECT pg_advisory_xact_lock(hashtextextended(?, 7301))", ["login_failure \(accountID) \(clientAddress)"])
+    }
+
     /// Failed attempts for `email` from `clientAddress` since `since`.
     ///
     /// Per address, so a stranger guessing the owner's password elsewhere never locks the owner out.

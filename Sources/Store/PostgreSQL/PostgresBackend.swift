@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Writes run at READ COMMITTED. That is enough because every rule that must hold across nodes is one
 /// statement whose row count decides (the replay insert with `ON CONFLICT DO NOTHING`, consuming a pending
-/// request with a conditional `DELETE … RETURNING`, taking the metadata lease with a conditional `UPDATE`),
+/// request with a conditional `UPDATE … RETURNING`, taking the metadata lease with a conditional `UPDATE`),
 /// a unique index (one owner, one active SP key), or a row lock (a request that validated with cached
 /// settings locks the settings row before it writes, so no save commits in between). A deadlock or a lost
 /// connection runs the transaction again, at most ``attempts`` times; reads run at REPEATABLE READ, READ

@@ -9,7 +9,7 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create the database, or apply pending schema migrations.",
         discussion: """
-            Safe to run again: migrations already applied are skipped. Creates the parent folder if missing. \
+            Safe to run again: migrations already applied are skipped. Creates the SQLite file's parent folder if missing. \
             Creates the secret file (mode 0600) when it does not exist, and gives every account without an \
             SP key its first one (RSA 2048, valid 10 years). Back the secret file up with the database: \
             without it the SP keys cannot be used.
@@ -20,7 +20,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let path = database.path
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = Store.isPostgreSQLURL(path) ? "" : (path as NSString).deletingLastPathComponent
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
             do {
                 try FileManager.default.createDirectory(
@@ -32,9 +32,9 @@ struct InitCommand: ParsableCommand {
         let store = try Store(path: path, create: true)
         let applied = try store.migrate()
         if applied.isEmpty {
-            print("Database \(path) is up to date.")
+            print("Database \(store.path) is up to date.")
         } else {
-            print("Initialised database \(path) (applied: \(applied.joined(separator: ", "))).")
+            print("Initialised database \(store.path) (applied: \(applied.joined(separator: ", "))).")
         }
         // A database with sealed keys and no secret file lost its file: making a new one would strand them.
         if !FileManager.default.fileExists(atPath: secret.path), try store.read({ try $0.anySPKey() }) != nil {

@@ -1,4 +1,4 @@
-/// Hexadecimal text for bytes: request IDs, certificate fingerprints and the secret file.
+/// Hexadecimal text for bytes: request IDs, certificate fingerprints, the secret file and PostgreSQL `bytea`.
 public enum Hex {
     private static let lower = Array("0123456789abcdef".utf8)
     private static let upper = Array("0123456789ABCDEF".utf8)
@@ -17,7 +17,7 @@ public enum Hex {
     }
 
     /// The bytes spelt by `digits` (ASCII hex, either case, no separators); nil for an odd count or any other byte.
-    static func decode(_ digits: some Collection<UInt8>) -> [UInt8]? {
+    public static func decode(_ digits: some Collection<UInt8>) -> [UInt8]? {
         guard digits.count.isMultiple(of: 2) else { return nil }
         var output = [UInt8]()
         output.reserveCapacity(digits.count / 2)
