@@ -37,6 +37,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case activeSPKeyNotRemovable
     /// `samlgate store copy` refuses a target that already holds rows (here in `table`).
     case targetNotEmpty(table: String)
+    /// A save based on settings version `expected` found `found`: someone else saved in between.
+    case settingsChanged(expected: Int64, found: Int64)
     /// The database stayed locked by another writer for longer than the busy timeout.
     case busy
     /// The database file cannot be written or opened: the disk is full, the file or its folder is
@@ -97,6 +99,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unavailable(let fault, let detail): "the database is unavailable: \(Self.advice(fault)) (\(detail))"
         case .targetNotEmpty(let table):
             "the target database is not empty (table \(table) has rows): copy only into a new database"
+        case .settingsChanged(let expected, let found):
+            "the settings changed (version \(expected) → \(found)) since they were read; read them again and retry"
         case .database(let message): "database error: \(message)"
         }
     }

@@ -75,6 +75,32 @@ struct SettingsPageTests {
         #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) } == saved)
     }
 
+    /// Two admins (or an admin and the CLI, or a metadata refresh) on the same settings: a page opened before
+    /// the other's save is refused with 409 and the current settings, never saved over them.
+    @Test func aPageOpenedBeforeAnotherSaveCannotUndoIt() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let page = GatewayHarness.text(harness.get("/sso/acme/settings", cookie: cookie))
+        let version = String(try #require(page.firstMatch(of: /name="settings_version" value="([0-9]+)"/)?.1))
+        let token = try Self.csrfToken(harness.get("/sso/acme/settings", cookie: cookie))
+        try harness.changeSettings { $0.clockSkew = 42 }  // someone else, after the page was opened
+
+        let stale = try Self.save(
+            harness, cookie: cookie, fields: Self.baseFields + [("settings_version", version)], csrf: token)
+        #expect(stale.status == 409)
+        let text = GatewayHarness.text(stale)
+        #expect(text.contains("changed elsewhere") && text.contains("value=\"42\""), "\(text)")
+        #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }.clockSkew == 42)
+
+        // The page it showed carries the new version and saves.
+        let current = String(try #require(text.firstMatch(of: /name="settings_version" value="([0-9]+)"/)?.1))
+        #expect(current != version)
+        let saved = try Self.save(
+            harness, cookie: cookie, fields: Self.baseFields + [("settings_version", current)], csrf: token)
+        #expect(saved.status == 303)
+        #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }.clockSkew == 180)
+    }
+
     @Test func rolloverButtonsAddActivateAndRemoveKeys() throws {
         let harness = try GatewayHarness()
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)

@@ -1,3 +1,4 @@
+import Credentials
 import Foundation
 import PostgresClient
 import TestSupport
@@ -105,6 +106,104 @@ struct PostgresStoreTests {
         try temporary.store.write { try $0.saveSAMLSettings(accountID: id, settings) }
         #expect(try other.read { try $0.accountVersion(slug: "acme") }?.1 == before + 1)
         #expect(try other.read { try $0.samlSettings(accountID: id) }.clockSkew == 42)
+    }
+
+    /// Read-modify-write saves on two nodes at once (the CLI's `saml set`, a metadata refresh): each reads
+    /// the settings locked, so each builds on the last one and none is lost.
+    @Test func settingsChangesOnTwoNodesAtOnceAreAllKept() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let other = try Store(path: temporary.location)
+        let added = Self.race(12, temporary.store, other) { store in
+            try store.write { tx in
+                var settings = try tx.lockedSAMLSettings(accountID: id)
+                settings.appLogoutCookies.append("c\(settings.appLogoutCookies.count)-\(UUID().uuidString.prefix(8))")
+                Thread.sleep(forTimeInterval: 0.01)  // widen the window between read and write
+                try tx.saveSAMLSettings(accountID: id, settings)
+                return true
+            }
+        }
+        #expect(added == Array(repeating: true, count: 12))
+        #expect(try other.read { try $0.samlSettings(accountID: id) }.appLogoutCookies.count == 12)
+    }
+
+    /// One node activates the next SP key while another removes it: whichever goes first, the account keeps
+    /// exactly one active key.
+    @Test func activatingAndRemovingOneKeyOnTwoNodesLeavesOneActiveKey() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let other = try Store(path: temporary.location)
+        func add(_ tx: StoreTransaction, _ state: SPKey.State, _ tag: String) throws -> SPKey {
+            let der = Array("certificate \(tag)".utf8)
+            return try tx.addSPKey(
+                accountID: id, state: state, certificateDER: der, sha256: Digests.sha256Fingerprint(der),
+                notAfter: Date().addingTimeInterval(86_400), sealedPrivateKey: Array("sealed \(tag)".utf8))
+        }
+        _ = try temporary.store.write { try add($0, .active, "first") }
+        for round in 0..<10 {
+            let next = try temporary.store.write { try add($0, .next, "round \(round)") }
+            _ = Self.race(2, temporary.store, other) { store in
+                try store.write { tx in
+                    if store === other {
+                        try tx.removeSPKey(accountID: id, id: next.id)
+                    } else {
+                        try tx.activateSPKey(accountID: id, id: next.id)
+                    }
+                }
+                return true
+            }
+            let active = try other.read { try $0.spKeys(accountID: id) }.filter { $0.state == .active }
+            #expect(active.count == 1, "round \(round): \(active.map(\.id))")
+        }
+    }
+
+    /// A sign-in on one node while an admin disables the user on another: the user ends up disabled with no
+    /// session left, which a later `user enable` would otherwise bring back.
+    @Test func aSignInRacingADisableLeavesNoSession() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let other = try Store(path: temporary.location)
+        _ = try temporary.store.write { try $0.addUser(accountID: id, email: "alice@example.com", role: .user) }
+        for round in 0..<5 {
+            try temporary.store.write { try $0.setDisabled(accountID: id, email: "alice@example.com", disabled: false) }
+            _ = Self.race(2, temporary.store, other) { store in
+                try store.write { tx in
+                    if store === other {
+                        try tx.setDisabled(accountID: id, email: "alice@example.com", disabled: true)
+                        return
+                    }
+                    // As the ACS does: the user read, then (after validation work) the session.
+                    guard let user = try tx.lockedUser(accountID: id, email: "alice@example.com"), !user.disabled
+                    else { return }
+                    Thread.sleep(forTimeInterval: 0.05)
+                    try tx.createSession(
+                        accountID: id, userID: user.id, token: "t\(round)", authMethod: .saml, createdAt: Date(),
+                        expiresAt: Date().addingTimeInterval(600))
+                }
+                return true
+            }
+            let left = try other.read { try $0.one("SELECT count(*) AS n FROM session")?["n"] as Int64? }
+            #expect(left == 0, "round \(round)")
+        }
+    }
+
+    /// A save built on an older version is refused on either node, and writes nothing.
+    @Test func aSaveBuiltOnAnOlderVersionIsRefused() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let other = try Store(path: temporary.location)
+        let version = try #require(try temporary.store.read { try $0.accountVersion(slug: "acme") }?.1)
+        var mine = try temporary.store.read { try $0.samlSettings(accountID: id) }
+        try other.write { tx in
+            var theirs = try tx.lockedSAMLSettings(accountID: id)
+            theirs.clockSkew = 42
+            try tx.saveSAMLSettings(accountID: id, theirs)
+        }
+        mine.clockSkew = 7
+        #expect(throws: StoreError.settingsChanged(expected: version, found: version + 1)) {
+            try temporary.store.write { try $0.saveSAMLSettings(accountID: id, mine, expectedVersion: version) }
+        }
+        #expect(try temporary.store.read { try $0.samlSettings(accountID: id) }.clockSkew == 42)
     }
 
     /// A server restart ends every session the pool holds; the next transactions reconnect and succeed,

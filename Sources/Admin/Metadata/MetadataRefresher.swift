@@ -55,7 +55,8 @@ public struct MetadataRefresher: Sendable {
             fetched = .failure(MetadataRefusal(.fetch, "\(error)"))
         }
         return try store.write { tx in
-            let settings = try tx.samlSettings(accountID: leased.accountID)
+            // Held until the end, so an admin's save made meanwhile is the base of this update, not undone by it.
+            let settings = try tx.lockedSAMLSettings(accountID: leased.accountID)
             let lastSeen = try tx.metadataCertificatesLastSeen(accountID: leased.accountID)
             let state = try tx.metadataRefreshState(accountID: leased.accountID)
             guard settings.idpMetadataURL == leased.url else {

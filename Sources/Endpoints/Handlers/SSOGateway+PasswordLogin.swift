@@ -125,7 +125,19 @@ extension SSOGateway {
         }
         let token = SecureRandom.token()
         let expiry = attempt.now.addingTimeInterval(TimeInterval(context.settings.sessionLifetime))
-        try store.write { tx in
+        let signedIn = try store.write { tx -> Bool in
+            // Checked again where the session is made: the user may have been disabled or removed (on any
+            // node) while the password was hashed.
+            guard let current = try tx.lockedUser(accountID: attempt.accountID, email: attempt.email),
+                current.id == user.id, !current.disabled, current.passwordHash == user.passwordHash
+            else {
+                try tx.appendLog(
+                    accountID: attempt.accountID,
+                    attempt.logEntry(
+                        .rejected, "the user was disabled, removed or given another password during the sign-in",
+                        check: "password", verifiedEmail: user.email))
+                return false
+            }
             try tx.createSession(
                 accountID: attempt.accountID, userID: user.id, token: token, authMethod: .password,
                 createdAt: attempt.now, expiresAt: expiry)
@@ -134,6 +146,12 @@ extension SSOGateway {
                 accountID: attempt.accountID,
                 attempt.logEntry(.accepted, "signed in with a password", verifiedEmail: user.email))
             try pruneIfDue(tx, now: attempt.now)
+            return true
+        }
+        guard signedIn else {
+            return signInPage(
+                context: context, returnTo: returnTo, request: request, status: 401,
+                error: "The email or password is not right.", email: attempt.email)
         }
         let cookie = Cookies.setCookie(
             name: context.cookieName, value: token, maxAge: context.settings.sessionLifetime,

@@ -65,7 +65,20 @@ extension SSOGateway {
         guard let settings = form.validatedSettings(current: context.settings) else {
             return try renderSettings(form, status: 422, identity: identity, context: context, session: token)
         }
-        try store.write { tx in try tx.saveSAMLSettings(accountID: context.account.id, settings, now: clock()) }
+        // The page's version, else this request's: a save built on older settings must not undo a newer one.
+        let expected = multipart.single("settings_version").flatMap { Int64($0) } ?? context.version
+        do {
+            try store.write { tx in
+                try tx.saveSAMLSettings(
+                    accountID: context.account.id, settings, now: clock(), expectedVersion: expected)
+            }
+        } catch StoreError.settingsChanged {
+            guard let fresh = try directory.context(slug: context.account.slug) else { return notFound() }
+            var current = SettingsForm(settings: fresh.settings)
+            current.changedMeanwhile = true
+            return try renderSettings(current, status: 409, identity: identity, context: fresh, session: token)
+                .with(outcome: "settings_changed_meanwhile")
+        }
         return HTTPResponse.redirect(303, to: context.provider.settingsURL + "?saved=1").with(outcome: "settings_saved")
     }
 
@@ -86,6 +99,7 @@ extension SSOGateway {
         values["accountName"] = context.account.name
         values["userEmail"] = identity.user.email
         values["csrfToken"] = SessionCSRF.token(forSession: session, purpose: .settings)
+        values["settingsVersion"] = String(context.version)
         values["postbackURL"] = context.provider.postbackURL
         values["audienceURI"] = context.provider.audienceURI
         values["spSLOURL"] = context.provider.sloURL

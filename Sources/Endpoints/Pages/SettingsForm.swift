@@ -30,6 +30,8 @@ struct SettingsForm {
     var idpMetadata = ""
     var errors: [String: String] = [:]
     var saved = false
+    /// The save was refused because the settings changed after the page was loaded; they are shown as now.
+    var changedMeanwhile = false
     /// What the last rollover action did, shown after its redirect.
     var spKeyDone: String?
     var metadataOpen = false
@@ -192,6 +194,11 @@ struct SettingsForm {
         if !sloResponseURL.isEmpty { values["sloResponseURL"] = sloResponseURL }
         if let spKeyDone { values["spKeyDone"] = spKeyDone }
         if !errors.isEmpty { values["formError"] = "Nothing was saved: please correct the fields marked below." }
+        if changedMeanwhile {
+            values["formError"] =
+                "Nothing was saved: these settings were changed elsewhere (another admin, the CLI or a metadata "
+                + "refresh) after you opened this page. They are shown as they are now; make your change again."
+        }
         if let (text, ok) = testResult {
             values["testResult"] = text
             values["testClass"] = ok ? "success" : "error"

@@ -73,6 +73,7 @@ enum SettingsTemplate {
 
             <form method="post" action="{{settingsURL}}" enctype="multipart/form-data" novalidate>
             <input type="hidden" name="csrf_token" value="{{csrfToken}}">
+            <input type="hidden" name="settings_version" value="{{settingsVersion}}">
             {{#pendingCertificates}}<input type="hidden" name="pending_certificate" value="{{base64}}">{{/pendingCertificates}}
 
             <fieldset><legend>Identity provider</legend>

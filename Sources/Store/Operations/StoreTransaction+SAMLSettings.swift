@@ -3,6 +3,22 @@ import Foundation
 import GRDB
 
 extension StoreTransaction {
+    /// ``samlSettings(accountID:)`` for a transaction that will change them: the settings row is held until
+    /// the transaction ends, so no other save (another node, the CLI, a metadata refresh) commits between
+    /// this read and the write built on it. SQLite's write transaction excludes every other writer already.
+    public func lockedSAMLSettings(accountID: Int64) throws -> SAMLSettings {
+        try lockSettingsRow(accountID: accountID)
+        return try samlSettings(accountID: accountID)
+    }
+
+    /// Holds the account's settings row until the transaction ends (PostgreSQL; SQLite's write transaction
+    /// excludes every other writer already): what orders saves, metadata refreshes and SP key changes of one
+    /// account, whichever node makes them.
+    func lockSettingsRow(accountID: Int64) throws {
+        guard dialect == .postgresql else { return }
+        _ = try one("SELECT account_id FROM saml_settings WHERE account_id = ? FOR UPDATE", [accountID])
+    }
+
     /// The account's SAML settings with its certificates in the order they were given.
     public func samlSettings(accountID: Int64) throws -> SAMLSettings {
         guard let row = try one("SELECT * FROM saml_settings WHERE account_id = ?", [accountID])
@@ -83,14 +99,27 @@ extension StoreTransaction {
         """
     private static let lockedVersionSQL = versionSQL + " FOR SHARE OF s"
 
+    /// What a save reads before it writes.
+    private static let currentSQL = "SELECT idp_metadata_url, version FROM saml_settings WHERE account_id = ?"
+    private static let lockedCurrentSQL = currentSQL + " FOR UPDATE"
+
     /// Replaces the account's SAML settings and certificate list with `settings`.
     ///
     /// Callers validate first (see the Admin module); running inside ``Store/write(_:)`` makes the
-    /// whole save one transaction.
-    public func saveSAMLSettings(accountID: Int64, _ settings: SAMLSettings, now: Date = Date()) throws {
-        let previousURL =
-            try one("SELECT idp_metadata_url FROM saml_settings WHERE account_id = ?", [accountID])?[
-                "idp_metadata_url"] as String?
+    /// whole save one transaction. With `expectedVersion` (a form built on that version), a save that finds
+    /// another version throws ``StoreError/settingsChanged(expected:found:)`` and writes nothing, so an old
+    /// page cannot undo a change made since. The settings row is held from the first read (see
+    /// ``lockedSAMLSettings(accountID:)``).
+    public func saveSAMLSettings(
+        accountID: Int64, _ settings: SAMLSettings, now: Date = Date(), expectedVersion: Int64? = nil
+    ) throws {
+        guard let current = try one(dialect == .postgresql ? Self.lockedCurrentSQL : Self.currentSQL, [accountID])
+        else { throw StoreError.database("account \(accountID) has no SAML settings row") }
+        let found: Int64 = current["version"]
+        if let expectedVersion, found != expectedVersion {
+            throw StoreError.settingsChanged(expected: expectedVersion, found: found)
+        }
+        let previousURL: String? = current["idp_metadata_url"]
         try run(
             """
             UPDATE saml_settings SET enabled = ?, sso_url = ?, idp_entity_id = ?, force_saml = ?, allow_sha1 = ?,

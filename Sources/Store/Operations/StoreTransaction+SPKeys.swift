@@ -64,11 +64,18 @@ extension StoreTransaction {
     /// Both changes happen in the caller's write transaction, so no reader ever sees two active keys
     /// or none. The old key is retired first: the unique index allows one active key per account even
     /// between the two statements.
+    ///
+    /// Key changes of one account are ordered by its settings row (held first, see
+    /// ``lockSettingsRow(accountID:)``), so an activation and a removal of the same key on two nodes
+    /// cannot leave the account without an active key.
     public func activateSPKey(accountID: Int64, id: Int64, now: Date = Date()) throws {
+        try lockSettingsRow(accountID: accountID)
         guard let key = try spKey(accountID: accountID, id: id) else { throw StoreError.unknownSPKey(id: id) }
         guard key.state == .next else { throw StoreError.spKeyNotActivatable(id: id, state: key.state) }
         try run("UPDATE sp_key SET state = 'retired' WHERE account_id = ? AND state = 'active'", [accountID])
-        try run("UPDATE sp_key SET state = 'active' WHERE account_id = ? AND id = ?", [accountID, id])
+        try run(
+            "UPDATE sp_key SET state = 'active' WHERE account_id = ? AND id = ? AND state = 'next'", [accountID, id])
+        guard changes == 1 else { throw StoreError.spKeyNotActivatable(id: id, state: key.state) }
         try keysChanged(accountID: accountID, now: now)
     }
 
@@ -77,9 +84,11 @@ extension StoreTransaction {
     /// A retired key still decrypts assertions encrypted to it before the rollover: remove it once
     /// the IdP has stopped using it.
     public func removeSPKey(accountID: Int64, id: Int64, now: Date = Date()) throws {
+        try lockSettingsRow(accountID: accountID)
         guard let key = try spKey(accountID: accountID, id: id) else { throw StoreError.unknownSPKey(id: id) }
         guard key.state != .active else { throw StoreError.activeSPKeyNotRemovable }
-        try run("DELETE FROM sp_key WHERE account_id = ? AND id = ?", [accountID, id])
+        try run("DELETE FROM sp_key WHERE account_id = ? AND id = ? AND state <> 'active'", [accountID, id])
+        guard changes == 1 else { throw StoreError.activeSPKeyNotRemovable }
         try keysChanged(accountID: accountID, now: now)
     }
 

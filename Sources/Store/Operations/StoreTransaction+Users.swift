@@ -53,6 +53,17 @@ extension StoreTransaction {
         ).map(User.init(row:))
     }
 
+    /// ``user(accountID:email:)`` for a transaction that signs the user in: the row is held until it ends, so
+    /// disabling or removing the user on another node waits for the new session and then ends it too,
+    /// instead of missing it. (SQLite's write transaction excludes every other writer already.)
+    public func lockedUser(accountID: Int64, email: String) throws -> User? {
+        guard dialect == .postgresql else { return try user(accountID: accountID, email: email) }
+        return try one(
+            "\(Self.userColumns) WHERE account_id = ? AND email_key = ? FOR SHARE",
+            [accountID, User.emailKey(email)]
+        ).map(User.init(row:))
+    }
+
     /// The user with `email`, or ``StoreError/unknownUser(email:)``.
     public func requireUser(accountID: Int64, email: String) throws -> User {
         guard let user = try user(accountID: accountID, email: email) else {

@@ -239,7 +239,7 @@ struct SAMLCommand: ParsableCommand {
             var applied: MetadataUpdate?
             let report = try store.write { tx in
                 let account = try tx.requireAccount(slug: self.account.account)
-                var current = try tx.samlSettings(accountID: account.id)
+                var current = try tx.lockedSAMLSettings(accountID: account.id)
                 var change = change
                 if let metadata, let idpMetadata {
                     try change.fill(
