@@ -11,9 +11,11 @@ sent twice) with wrk and bench/wrk-acs.lua, and counts the answers per HTTP stat
 the signed Assertion encrypted to the SP's certificate (samlgate, mellon and Shibboleth each decrypting
 with their own key). samlgate's SP-initiated login (GET …/login, signed and unsigned AuthnRequests) is
 timed too, and with --before-bins an older build's (or this build's under other responder options)
-plaintext ACS and per-request check next to this one's. A run whose
-success share is below 99% is marked INVALID and the script exits 1. The peers, wrk, the response pools and
-the report are modules of samlgate_tools.bench (python/samlgate_tools/bench/).
+plaintext ACS and per-request check next to this one's. --store-comparison measures instead samlgate's
+plaintext ACS and per-request check with the SQLite store and with a throw-away PostgreSQL 15 store
+(fsync on), behind one and two responder processes, next to mellon's and Shibboleth's plaintext ACS.
+A run whose success share is below 99% is marked INVALID and the script exits 1. The peers, wrk, the
+response pools and the report are modules of samlgate_tools.bench (python/samlgate_tools/bench/).
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from samlgate_tools.bench.mellon import measure_mellon
 from samlgate_tools.bench.report import Results, report
 from samlgate_tools.bench.samlgate import measure_samlgate
 from samlgate_tools.bench.shibboleth import measure_shibboleth
+from samlgate_tools.bench.stores import measure_stores
 
 
 def numbers(text: str) -> list[int]:
@@ -78,6 +81,20 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only-before-after", action="store_true",
                         help="with --before-bins: measure only the two builds against each other (no peers, "
                              "no samlgate rows of its own; the responders get the first --threads value)")
+    parser.add_argument("--store-comparison", action="store_true",
+                        help="measure only samlgate's plaintext ACS and `auth` check with the SQLite store and with "
+                             "a PostgreSQL 15 store (scripts/test-postgres.sh's cluster, started with fsync on, "
+                             "stopped at the end), each behind --store-responders processes (the first --threads "
+                             "value each), with the CPU of the PostgreSQL server counted apart, next to the "
+                             "plaintext ACS of mellon (CA bundle hidden) and Shibboleth (unless --no-shibboleth); "
+                             "implies --no-mellon-stock --no-encrypted, skips the login runs and the memory check")
+    parser.add_argument("--store-responders", type=numbers, default="1,2", metavar="COUNTS",
+                        help="with --store-comparison: how many samlgate-fcgi processes share the store, one "
+                             "measurement per count, comma-separated")
+    parser.add_argument("--pg-synchronous-commit", choices=("on", "off"), default="on",
+                        help="with --store-comparison: PostgreSQL's synchronous_commit for the bench database "
+                             "(on, the default: a commit waits for its WAL flush; off: the WAL writer flushes "
+                             "it within 3 × wal_writer_delay, closer to SQLite's synchronous=NORMAL)")
     parser.add_argument("--no-floor", action="store_true", help="skip bench/validate.sh")
     parser.add_argument("--no-rss-check", action="store_true",
                         help="skip the responder memory check (VmRSS after 10,000 and 100,000 post-backs)")
@@ -85,6 +102,10 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.only_before_after and not args.before_bins:
         parser.error("--only-before-after needs --before-bins")
+    if args.store_comparison and args.before_bins:
+        parser.error("--store-comparison and --before-bins are separate runs")
+    if args.store_comparison:
+        args.no_mellon_stock = args.no_encrypted = True
     return args
 
 
@@ -95,8 +116,11 @@ def measure(args: argparse.Namespace, work: Path, processes: harness.Processes) 
         key, cert = work / "idp-key.pem", work / "idp-cert.pem"
         shutil.copy(harness.IDP_KEY, key)
         shutil.copy(harness.IDP_CERT, cert)
-        if not args.only_before_after:
+        if args.store_comparison:
+            measure_stores(args, work, processes, key, cert, results)
+        elif not args.only_before_after:
             measure_samlgate(args, work, processes, key, cert, results)
+        if not args.only_before_after:
             measure_mellon(args, work, processes, key, cert, results)
         if not args.no_shibboleth and not args.only_before_after:
             measure_shibboleth(args, work, processes, key, cert, results)

@@ -7,6 +7,7 @@
 #   sudo bench/acs.sh                 # ~13 minutes on 2 cores; prints the tables at the end
 #   bench/acs.sh --seconds 5          # shorter runs; other options: bench/acs.py --help
 #   bench/acs.sh --before-bins OLD/.build/release --before-name REV   # and an older build, back to back
+#   bench/acs.sh --store-comparison   # only: SQLite against PostgreSQL 15, one and two responders, and the peers
 #
 # Installs what it needs (Debian 12), builds release binaries, makes the test IdP's venv, generates
 # unique signed (and encrypted) responses before each timed window, drives the SPs with wrk, then runs

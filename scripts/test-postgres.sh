@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL 15 cluster for the tests: initdb in a temporary folder, listening on 127.0.0.1
-# only on a free port, trusting the local user `samlgate` without a password, fsync off.
+# only on a free port, trusting the local user `samlgate` without a password, fsync off
+# (SAMLGATE_TEST_PG_FSYNC=on keeps it on: for the benchmark, which should pay for durable commits).
 #   scripts/test-postgres.sh start FOLDER   # prints the maintenance URL (postgresql://samlgate@127.0.0.1:PORT/postgres)
 #   scripts/test-postgres.sh stop FOLDER    # stops it and removes FOLDER
 #   scripts/test-postgres.sh halt FOLDER    # stops the server, keeping its data (an outage)
@@ -10,6 +11,11 @@ set -euo pipefail
 bin=/usr/lib/postgresql/15/bin
 action="${1:?start or stop}"
 folder="${2:?a folder for the cluster}"
+fsync="${SAMLGATE_TEST_PG_FSYNC:-off}"
+if [[ "$fsync" != on && "$fsync" != off ]]; then
+    echo "error: SAMLGATE_TEST_PG_FSYNC must be on or off, not '$fsync'" >&2
+    exit 2
+fi
 
 as_owner() {
     if [[ $(id -u) -eq 0 ]]; then runuser -u nobody -- "$@"; else "$@"; fi
@@ -17,7 +23,7 @@ as_owner() {
 
 start_server() {
     as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w start \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $folder -c fsync=off -c max_connections=300" >/dev/null
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $folder -c fsync=$fsync -c max_connections=300" >/dev/null
 }
 
 case "$action" in

@@ -52,7 +52,7 @@ def measure_login(site: SamlgateSite, args, results: Results) -> None:
             run = Run("samlgate", label, concurrency, kind="login", success_status=302)
             before = pending_requests(site)
             parsed, cpu, client = run_wrk(url, concurrency, args.seconds, site.work, None,
-                                          cpu_roots=[site.responder.pid, site.nginx.pid])
+                                          cpu_roots=site.cpu_roots())
             fill(run, parsed, cpu, client)
             stored = pending_requests(site) - before
             if not (run.ok <= stored <= run.ok + concurrency):

@@ -64,10 +64,15 @@ def acs_table(runs: list[Run], results: Results) -> str:
         rows.append([f"{r.sp}: {r.label}", str(r.concurrency), fmt(r.rate), f"{100 * r.share:.1f}", fmt(r.p50_ms, 1),
                      fmt(r.p99_ms, 1), fmt(r.cpu_us), fmt(r.peak_rss_mb, 1), fmt(r.total_pss_mb, 1),
                      (r.note + ("" if r.valid else " INVALID")).strip()])
-    if results.shib_skipped:
-        rows.append(["shibboleth: mod_shib + shibd", "-", "-", "-", "-", "-", "-", "-", "-",
-                     ("" if results.shib_failed else "not measured: ") + results.shib_skipped])
-    return table(rows)
+    return table(rows + shibboleth_skipped(results, len(rows[0])))
+
+
+def shibboleth_skipped(results: Results, columns: int) -> list[list[str]]:
+    """The ACS table's row saying why Shibboleth was not measured (or failed), if it was not."""
+    if not results.shib_skipped:
+        return []
+    return [["shibboleth: mod_shib + shibd", *["-"] * (columns - 2),
+             ("" if results.shib_failed else "not measured: ") + results.shib_skipped]]
 
 
 def ratio_table(acs_runs: list[Run], concurrencies: list[int]) -> str:
@@ -152,6 +157,56 @@ def auth_table(runs: list[Run], concurrencies: list[int]) -> str:
     return table(auth_rows)
 
 
+def cpu_split(run: Run) -> tuple[float, float, float, str]:
+    """Where a store-comparison run's server CPU went, per success answer: (the responders, nginx, the
+    PostgreSQL server) in µs, NaN where not measured, and for several responders each one's share of theirs."""
+    responders = [seconds for name, seconds in run.cpu_parts.items() if name.startswith("fcgi")]
+    if not responders or not run.ok:
+        return float("nan"), float("nan"), float("nan"), ""
+    fcgi = 1e6 * sum(responders) / run.ok
+    postgres = run.part_us("postgres")
+    nginx = run.cpu_us - fcgi - (postgres if postgres == postgres else 0.0)
+    shares = "/".join(f"{100 * seconds / sum(responders):.0f}" for seconds in responders) if len(responders) > 1 \
+        and sum(responders) else ""
+    return fcgi, nginx, postgres, f"fcgi CPU {shares}%" if shares else ""
+
+
+def store_table(results: Results, concurrencies: list[int], kind: str) -> str:
+    """The store comparison's post-backs ("store-acs", with the peers' plaintext runs) or `auth` checks
+    ("store-auth"), per concurrency, with the server CPU split into responders, nginx and PostgreSQL; then
+    each PostgreSQL run as a share of the SQLite run with as many responders, and (post-backs) against the
+    fastest peer."""
+    runs = results.runs
+    acs = kind == "store-acs"
+    per, digits = ("login", 1) if acs else ("req", 2)
+    title = "ACS post-backs by store (unique signed responses)" if acs else f"GET /sso/{ACCOUNT}/auth (cookie) by store"
+    rows = [[title, "conc", "accepted/s" if acs else "req/s", "ok %", "p50 ms", "p99 ms", f"CPU µs/{per}",
+             "fcgi µs", "nginx µs", "postgres µs", "note"]]
+    for concurrency in concurrencies:
+        ours = [r for r in runs if r.kind == kind and r.concurrency == concurrency]
+        peers = [r for r in runs if acs and r.kind == "acs" and r.sp != "samlgate" and not r.encrypted
+                 and r.concurrency == concurrency]
+        for r in ours + peers:
+            fcgi, nginx, postgres, shares = cpu_split(r)
+            note = "; ".join(part for part in (r.note, shares) if part) + ("" if r.valid else " INVALID")
+            rows.append([f"{r.sp}: {r.label}", str(r.concurrency), fmt(r.rate), f"{100 * r.share:.1f}",
+                         fmt(r.p50_ms, digits), fmt(r.p99_ms, digits), fmt(r.cpu_us), fmt(fcgi), fmt(nginx),
+                         fmt(postgres), note.strip()])
+        fastest = max(peers, key=lambda r: r.rate, default=None)
+        for postgresql in (r for r in ours if r.store == "postgresql"):
+            responders = f"{postgresql.responders} × fcgi"
+            sqlite = next((r for r in ours if r.store == "sqlite" and r.responders == postgresql.responders), None)
+            if sqlite and sqlite.rate:
+                rows.append([f"PostgreSQL / SQLite, {responders}" + (" (target ≥ 50%)" if acs else ""),
+                             str(concurrency), f"{100 * postgresql.rate / sqlite.rate:.0f}%", "", "", "",
+                             f"{postgresql.cpu_us / sqlite.cpu_us:.2f}x", "", "", "", ""])
+            if fastest and fastest.rate:
+                rows.append([f"PostgreSQL, {responders} / {fastest.sp} ({fastest.label}, fastest peer; target ≥ 2x)",
+                             str(concurrency), f"{postgresql.rate / fastest.rate:.1f}x", "", "", "",
+                             f"{fastest.cpu_us / postgresql.cpu_us:.1f}x less", "", "", "", ""])
+    return table(rows + (shibboleth_skipped(results, len(rows[0])) if acs else []))
+
+
 def floor_lines(floor: dict) -> list[str]:
     if floor.get("validations") and floor.get("openssl"):
         rows = [["in-process floor (bench/validate.sh, one thread)", "per second"],
@@ -187,7 +242,10 @@ def report(results: Results, floor: dict, *, date: str, seconds: float, concurre
     out = [f"samlgate ACS benchmark — {date}, {os.cpu_count()} cores ({cpu_model()}), {platform.platform()}",
            f"wrk -t{WRK_THREADS} --latency, {seconds:g}s per run, client on the same cores; load average "
            + " at the start, ".join("/".join(f"{x:.2f}" for x in averages) for averages in load) + " at the end", ""]
-    if acs_runs or results.shib_skipped:  # none with --only-before-after
+    if any(r.kind == "store-acs" for r in results.runs):
+        out += [store_table(results, concurrencies, "store-acs"), "",
+                store_table(results, concurrencies, "store-auth"), ""]
+    elif acs_runs or results.shib_skipped:  # none with --only-before-after
         out += [acs_table(acs_runs, results), "", ratio_table(acs_runs, concurrencies), ""]
     logins = [r for r in results.runs if r.kind == "login"]
     if logins:

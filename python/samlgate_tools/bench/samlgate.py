@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import socket
 import subprocess
 from pathlib import Path
 
@@ -25,10 +26,13 @@ class SamlgateSite:
     """samlgate-fcgi on a unix socket behind nginx with the shipped snippets, one account `acme`.
     `bins`: another build's binaries (default --bins); `name`: its folder under `work` (a second site
     gets its own nginx there too); `responder_args`: extra samlgate-fcgi arguments, given at every
-    (re)start, so one build can be compared with itself under other options."""
+    (re)start, so one build can be compared with itself under other options; `database`: a PostgreSQL
+    database's URL as the store instead of a SQLite file in the site's folder, `database_server` its
+    postmaster's pid (its CPU is counted with the site's)."""
 
     def __init__(self, args, work: Path, processes: harness.Processes, bins: Path | None = None,
-                 name: str = "samlgate", responder_args: list[str] | None = None):
+                 name: str = "samlgate", responder_args: list[str] | None = None,
+                 database: str | None = None, database_server: int | None = None):
         self.args, self.work, self.processes, self.name = args, work, processes, name
         self.responder_args = list(responder_args or [])
         self.bins = Path(bins or args.bins)
@@ -36,11 +40,16 @@ class SamlgateSite:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.acs = f"{self.base_url}/sso/{ACCOUNT}/acs"
         self.audience = f"{self.base_url}/sso/{ACCOUNT}/metadata"
-        self.db = work / name / "samlgate.db"
-        self.db.parent.mkdir()
-        self.socket = work / name / "samlgate.sock"
-        self.cli = harness.Samlgate(self.bins, self.db)
-        self.responder = None
+        self.folder = work / name
+        self.folder.mkdir()
+        self.db = self.folder / "samlgate.db"
+        self.socket = self.folder / "samlgate.sock"
+        self.cli = harness.Samlgate(self.bins, self.db)  # keeps its secret file in the folder, whatever the store
+        self.database = database
+        self.database_server = database_server
+        if database:
+            self.cli.db = database  # the --db of every command
+        self.responders: list[subprocess.Popen] = []
         self.threads = 0
         # A build from before the SP keys reached the responder has no --secret-file.
         usage = subprocess.run([str(self.bins / "samlgate-fcgi"), "--help"], capture_output=True, text=True)
@@ -58,34 +67,63 @@ class SamlgateSite:
         cli("saml", "set", "--account", ACCOUNT, "--sso-url", "http://127.0.0.1:9/sso", "--cert", str(cert),
             "--idp-entity-id", IDP_ENTITY_ID, "--allow-idp-initiated", "--enable")
 
-    def start_responder(self, threads: int) -> None:
-        if self.responder:
-            stop(self.processes, self.responder)
+    @property
+    def responder(self) -> subprocess.Popen | None:
+        """The first (usually the only) samlgate-fcgi process."""
+        return self.responders[0] if self.responders else None
+
+    def start_responder(self, threads: int, count: int = 1) -> None:
+        """(Re)starts the responder with `threads` worker threads on the site's socket. `count` > 1: that
+        many samlgate-fcgi processes accepting on one listening socket, handed to each as fd 0 (as
+        spawn-fcgi -F and mod_fcgid start them), so nginx's upstream stays the same."""
+        for process in self.responders:
+            stop(self.processes, process)
+        self.responders = []
         if self.socket.exists():
             self.socket.unlink()
-        secret = ["--secret-file", str(self.db.parent / "secret.key")] if self.secret_option else []
-        self.responder = self.processes.start(
-            f"samlgate-fcgi ({self.name})", [str(self.bins / "samlgate-fcgi"), "--db", str(self.db), *secret,
-                                             "--listen", f"unix:{self.socket}", "--threads", str(threads),
-                                             *self.responder_args],
-            self.db.parent / "samlgate-fcgi.log")
+        secret = ["--secret-file", str(self.folder / "secret.key")] if self.secret_option else []
+        listen = ["--listen", f"unix:{self.socket}"] if count == 1 else []
+        command = [str(self.bins / "samlgate-fcgi"), "--db", str(self.cli.db), *secret, *listen,
+                   "--threads", str(threads), *self.responder_args]
+        log_file = self.folder / "samlgate-fcgi.log"
+        if count == 1:
+            self.responders.append(self.processes.start(f"samlgate-fcgi ({self.name})", command, log_file))
+        else:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+                listener.bind(str(self.socket))
+                listener.listen(128)  # samlgate-fcgi's own backlog for --listen
+                for index in range(count):
+                    self.responders.append(self.processes.start(f"samlgate-fcgi ({self.name} {index + 1})", command,
+                                                                log_file, stdin=listener))
         harness.wait_for_path(self.socket)
         self.threads = threads
 
+    def cpu_roots(self) -> list[int]:
+        """The process trees that serve this site: responders, nginx and, for PostgreSQL, the database server."""
+        return [p.pid for p in self.responders] + [self.nginx.pid] + (
+            [self.database_server] if self.database_server else [])
+
+    def cpu_parts(self) -> dict[str, list[int]]:
+        """The parts of `cpu_roots` counted on their own: each responder ("fcgi 1", …) and "postgres"."""
+        parts = {f"fcgi {index + 1}": [p.pid] for index, p in enumerate(self.responders)}
+        if self.database_server:
+            parts["postgres"] = [self.database_server]
+        return parts
+
     def start_nginx(self) -> None:
         self.app, app_port = harness.start_echo_app()
-        harness.start_nginx(self.processes, self.db.parent, self.port, self.socket, app_port, account=ACCOUNT)
+        harness.start_nginx(self.processes, self.folder, self.port, self.socket, app_port, account=ACCOUNT)
         self.nginx = self.processes.running[-1][1]
 
     def sp_certificate(self) -> Path:
         """The PEM certificate of the account's active SP key (the one an IdP encrypts to), in a file."""
         active = next(k for k in self.cli.json("sp-key", "list", "--account", ACCOUNT) if k["state"] == "active")
-        path = self.db.parent / "sp-cert.pem"
+        path = self.folder / "sp-cert.pem"
         path.write_text(self.cli("sp-key", "cert", "--account", ACCOUNT, "--id", str(active["id"])).stdout)
         return path
 
     def stop(self) -> None:
-        for process in (self.responder, self.nginx):
+        for process in (*self.responders, self.nginx):
             stop(self.processes, process)
         self.app.shutdown()
 
@@ -127,15 +165,16 @@ def timed_post_backs(site: SamlgateSite, pool: ResponsePool, run: Run, seconds: 
     def count_sessions() -> None:
         counted["before"] = site.sessions()
 
-    post_backs(pool, run, site.acs, seconds, expected, site.work, [site.responder.pid, site.nginx.pid], location,
-               before_attempt=count_sessions)
+    post_backs(pool, run, site.acs, seconds, expected, site.work, site.cpu_roots(), location,
+               before_attempt=count_sessions, cpu_parts=site.cpu_parts())
     created = site.sessions() - counted["before"]
     # Sessions created for answers wrk did not wait for (in flight at the end) are allowed.
     if not (run.ok <= created <= run.ok + run.concurrency):
         run.problems.append(f"{created} sessions created for {run.ok} 303 answers")
     run.note = f"sessions +{created}"
-    run.peak_rss_mb = status_kb(site.responder.pid, "VmHWM") / 1024
-    run.total_pss_mb = pss_kb(tree(site.responder.pid) + tree(site.nginx.pid)) / 1024
+    run.peak_rss_mb = max(status_kb(p.pid, "VmHWM") for p in site.responders) / 1024
+    stack = [p.pid for p in site.responders] + [site.nginx.pid]
+    run.total_pss_mb = pss_kb([pid for root in stack for pid in tree(root)]) / 1024
     if run.answered > run.ok:
         results.notes.append(f"{site.name} {run.label} c={run.concurrency} failures (newest): "
                              + json.dumps(site.failures(3))[:600])
@@ -147,9 +186,9 @@ def timed_auth(site: SamlgateSite, token: str, run: Run, seconds: float) -> Run:
     """One timed run of the per-request check with the session cookie `token`; `run` says 204 is success."""
     parsed, cpu, client = run_wrk(f"{site.base_url}/sso/{ACCOUNT}/auth", run.concurrency, seconds, site.work, None,
                                   headers=[f"Cookie: samlgate_{ACCOUNT}={token}"],
-                                  cpu_roots=[site.responder.pid, site.nginx.pid])
+                                  cpu_roots=site.cpu_roots(), cpu_parts=site.cpu_parts())
     fill(run, parsed, cpu, client)
-    run.peak_rss_mb = status_kb(site.responder.pid, "VmHWM") / 1024
+    run.peak_rss_mb = max(status_kb(p.pid, "VmHWM") for p in site.responders) / 1024
     log(describe(run))
     return run
 
@@ -200,7 +239,7 @@ def measure_samlgate(args, work: Path, processes: harness.Processes, key: Path, 
     for threads in args.threads:
         site.start_responder(threads)
         run = post_backs(pool, Run("samlgate", f"try --threads {threads}", max(args.concurrency)),
-                         site.acs, args.try_seconds, expected, work, [site.responder.pid, site.nginx.pid],
+                         site.acs, args.try_seconds, expected, work, site.cpu_roots(),
                          location)
         log(describe(run))
         expected = max(expected, run.rate)

@@ -17,8 +17,11 @@ from samlgate_tools.bench.pool import ResponsePool
 class Run:
     """One timed wrk run against one SP: what it answered, how fast, and what it cost. `kind`: "acs"
     (post-backs), "auth" (the per-request check), "static" (nginx's file), "login" (SP-initiated sign-in
-    starts), "before-after" (post-backs of two sites compared, `side` "before" or "after") or
-    "before-after-auth" (their per-request checks); `encrypted`: post-backs whose Assertion is encrypted."""
+    starts), "before-after" (post-backs of two sites compared, `side` "before" or "after"),
+    "before-after-auth" (their per-request checks), "store-acs" or "store-auth" (post-backs and checks with
+    the `store` "sqlite" or "postgresql" behind `responders` samlgate-fcgi processes); `encrypted`: post-backs
+    whose Assertion is encrypted. `cpu_parts`: CPU seconds of named parts of the server side, each also
+    counted in `cpu_seconds`."""
 
     sp: str
     label: str
@@ -26,6 +29,8 @@ class Run:
     kind: str = "acs"
     encrypted: bool = False
     side: str = ""
+    store: str = ""
+    responders: int = 1
     seconds: float = 0.0
     statuses: dict[int, int] = field(default_factory=dict)
     success_status: int = 303
@@ -35,6 +40,7 @@ class Run:
     p50_ms: float = 0.0
     p99_ms: float = 0.0
     cpu_seconds: float = 0.0
+    cpu_parts: dict[str, float] = field(default_factory=dict)
     client_cpu_seconds: float = 0.0
     peak_rss_mb: float = 0.0
     total_pss_mb: float = 0.0
@@ -61,29 +67,40 @@ class Run:
     def cpu_us(self) -> float:
         return 1e6 * self.cpu_seconds / self.ok if self.ok else float("nan")
 
+    def part_us(self, name: str) -> float:
+        """CPU µs per success answer of the part `name` (NaN if it was not measured)."""
+        return 1e6 * self.cpu_parts[name] / self.ok if self.ok and name in self.cpu_parts else float("nan")
+
     @property
     def valid(self) -> bool:
         return not self.problems
 
 
 def run_wrk(url: str, concurrency: int, seconds: float, work: Path, bodies: Path | None,
-            headers: list[str] = (), cpu_roots: list[int] = (), location: str = "") -> tuple[dict, float, float]:
-    """Runs wrk, returns (parsed BENCH lines, server CPU seconds, client CPU seconds)."""
+            headers: list[str] = (), cpu_roots: list[int] = (), location: str = "",
+            cpu_parts: dict[str, list[int]] | None = None) -> tuple[dict, float, float]:
+    """Runs wrk, returns (parsed BENCH lines, server CPU seconds, client CPU seconds). `cpu_parts`: process
+    trees of the server side (among `cpu_roots`) whose CPU seconds are also given one by one, by name, in
+    the parsed lines' "cpu_parts"."""
     args = ["wrk", "-t", str(WRK_THREADS), "-c", str(concurrency), "-d", f"{seconds:g}s", "--latency",
             "--timeout", "30s", "-s", str(WRK_SCRIPT)]
     for header in headers:
         args += ["-H", header]
     args += [url, "--", str(bodies) if bodies else "-", str(WRK_THREADS), location]
+    parts = cpu_parts or {}
+    parts_before = {name: cpu_snapshot(roots) for name, roots in parts.items()}
     before = cpu_snapshot(list(cpu_roots))
     client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 120)
     client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     after = cpu_snapshot(list(cpu_roots))
+    parts_after = {name: cpu_snapshot(roots) for name, roots in parts.items()}
     with open(work / "wrk.log", "a") as out:
         out.write(f"$ {' '.join(args)}\n{result.stdout}{result.stderr}\n")
     if result.returncode != 0:
         raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr.strip()[-500:]}")
-    parsed = {"statuses": {}, "threads": {}}
+    parsed = {"statuses": {}, "threads": {},
+              "cpu_parts": {name: cpu_seconds_between(parts_before[name], parts_after[name]) for name in parts}}
     for line in result.stdout.splitlines():
         words = line.split()
         if not words or words[0] != "BENCH":
@@ -114,6 +131,7 @@ def fill(run: Run, parsed: dict, cpu: float, client: float) -> Run:
     run.p50_ms = parsed["latency"]["p50"] / 1000
     run.p99_ms = parsed["latency"]["p99"] / 1000
     run.cpu_seconds, run.client_cpu_seconds = cpu, client
+    run.cpu_parts = parsed["cpu_parts"]
     if run.answered == 0:
         run.problems.append("no answers")
     elif run.share < 0.99:
@@ -124,10 +142,12 @@ def fill(run: Run, parsed: dict, cpu: float, client: float) -> Run:
 
 
 def post_backs(pool: ResponsePool, run: Run, url: str, seconds: float, expected_rate: float, work: Path,
-               cpu_roots: list[int], location: str, before_attempt: Callable[[], None] | None = None) -> Run:
+               cpu_roots: list[int], location: str, before_attempt: Callable[[], None] | None = None,
+               cpu_parts: dict[str, list[int]] | None = None) -> Run:
     """One timed ACS run with enough unique bodies for `expected_rate`; if wrk still runs out, it is
     repeated once with twice as many (the first attempt then only warmed up). `before_attempt` is called
-    right before each wrk run, after its bodies are made (e.g. to count sessions)."""
+    right before each wrk run, after its bodies are made (e.g. to count sessions); `cpu_parts` as for
+    `run_wrk`."""
     need = int(expected_rate * seconds * 1.3) + 50 * run.concurrency
     for attempt in range(2):
         bodies, count = pool.take(need)
@@ -135,7 +155,7 @@ def post_backs(pool: ResponsePool, run: Run, url: str, seconds: float, expected_
             before_attempt()
         log(f"{run.sp} {run.label} c={run.concurrency}: {seconds:g}s with {count} unique responses")
         parsed, cpu, client = run_wrk(url, run.concurrency, seconds, work, bodies, cpu_roots=cpu_roots,
-                                      location=location)
+                                      location=location, cpu_parts=cpu_parts)
         pool.give_back(bodies, WRK_THREADS, parsed["threads"])
         if parsed.get("exhausted", 0) == 0 or attempt == 1:
             break
