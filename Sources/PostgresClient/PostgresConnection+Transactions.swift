@@ -1,9 +1,9 @@
 /// Transaction control, through the simple protocol (nothing to prepare, nothing to cache).
 extension PostgresConnection {
     /// Opens a transaction at `isolation`; the statements up to ``commit()`` or ``rollback()`` see one another
-    /// and no one else sees them until the commit.
-    public func begin(isolation: PostgresIsolation = .readCommitted) throws(PostgresError) {
-        try executeScript("BEGIN ISOLATION LEVEL \(isolation.sql)")
+    /// and no one else sees them until the commit. `readOnly` forbids writes, set in the same round trip.
+    public func begin(isolation: PostgresIsolation = .readCommitted, readOnly: Bool = false) throws(PostgresError) {
+        try executeScript("BEGIN ISOLATION LEVEL \(isolation.sql)\(readOnly ? " READ ONLY" : "")")
     }
 
     /// Commits the open transaction.

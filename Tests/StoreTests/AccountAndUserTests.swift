@@ -138,6 +138,29 @@ struct AccountAndUserTests {
         }
     }
 
+    /// Enabling a user who is enabled keeps their sessions; enabling one who was disabled ends any left over.
+    @Test func enablingEndsOnlyTheSessionsOfADisabledUser() throws {
+        let temporary = try TemporaryStore()
+        let id = try temporary.addAcme()
+        let now = Date()
+        func sessions() throws -> Int64? {
+            try temporary.store.read { try $0.one("SELECT count(*) AS n FROM session")?["n"] as Int64? }
+        }
+        try temporary.store.write { tx in
+            let user = try tx.addUser(accountID: id, email: "u@example.com", role: .user)
+            try tx.createSession(
+                accountID: id, userID: user.id, token: "kept", authMethod: .saml, createdAt: now,
+                expiresAt: now.addingTimeInterval(600))
+            try tx.setDisabled(accountID: id, email: "u@example.com", disabled: false)
+        }
+        #expect(try sessions() == 1)
+        try temporary.store.write { tx in
+            try tx.run("UPDATE \"user\" SET disabled = 1")  // as left by a disable that a sign-in raced
+            try tx.setDisabled(accountID: id, email: "u@example.com", disabled: false)
+        }
+        #expect(try sessions() == 0)
+    }
+
     @Test func disableEnableRemoveAndPasswords() throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()

@@ -9,7 +9,7 @@ import Testing
 @Suite(.enabled(if: TestDatabase.isSQLite)) struct MigrationTests {
     static let all = [
         "0001-initial-schema", "0002-settings-version", "0003-ascii-email-keys", "0004-signin-log-bounds",
-        "0005-sp-keys", "0006-single-logout", "0007-metadata-url-and-counters",
+        "0005-sp-keys", "0006-single-logout", "0007-metadata-url-and-counters", "0008-signin-counter-shards",
     ]
 
     @Test func migratesFromEmptyAndThenHasNothingToDo() throws {
@@ -45,7 +45,7 @@ import Testing
                 """, [id, Int64(now.timeIntervalSince1970)])
             return id
         }
-        #expect(try temporary.store.migrate() == ["0006-single-logout", "0007-metadata-url-and-counters"])
+        #expect(try temporary.store.migrate() == Array(Self.all.dropFirst(5)))
         let ended = try temporary.store.write {
             try $0.endSessions(accountID: id, nameID: "u@example.com", format: "any", sessionIndexes: ["_s1"])
         }
@@ -69,7 +69,7 @@ import Testing
                 """, [id])
             return id
         }
-        #expect(try temporary.store.migrate() == ["0007-metadata-url-and-counters"])
+        #expect(try temporary.store.migrate() == Array(Self.all.dropFirst(6)))
         let (settings, state, counts) = try temporary.store.read { tx in
             (try tx.samlSettings(accountID: id), try tx.metadataRefreshState(accountID: id), try tx.signInCounts())
         }
@@ -80,6 +80,33 @@ import Testing
                 && settings.metadataCertGrace == 604_800)
         #expect(state == nil)
         #expect(counts.isEmpty)
+    }
+
+    /// Counts of a 0007 store are carried into the sharded counter of 0008, and go on from there.
+    @Test func migratingA0007DatabaseKeepsTheSignInCounts() throws {
+        let temporary = try TemporaryStore(migrate: false)
+        let queue = try DatabaseQueue(path: temporary.store.path)
+        try Migrations.migrator.migrate(queue, upTo: "0007-metadata-url-and-counters")
+        try queue.close()
+        let id = try temporary.store.write { tx -> Int64 in
+            let id = try tx.addAccount(slug: "acme", name: "Acme", baseURL: "https://help.example.com").id
+            try tx.run(
+                """
+                INSERT INTO signin_counter (account_id, method, outcome, check_name, count)
+                VALUES (?, 'saml', 'accepted', '', 41), (?, 'saml', 'rejected', 'replay', 3)
+                """, [id, id])
+            return id
+        }
+        #expect(try temporary.store.migrate() == ["0008-signin-counter-shards"])
+        try temporary.store.write { tx in
+            try tx.appendLog(
+                accountID: id,
+                SignInLogEntry(
+                    time: Date(), outcome: .accepted, method: .saml, email: "a@example.com", identityVerified: true,
+                    reason: "signed in", reference: "SG-AAAAAAAAAA"))
+        }
+        let counts = try temporary.store.read { try $0.signInCounts() }
+        #expect(counts.map { "\($0.outcome)/\($0.check)=\($0.count)" } == ["accepted/=42", "rejected/replay=3"])
     }
 
     /// A store at 0004 with an account, a user and changed settings keeps all three through 0005, and its
@@ -101,8 +128,7 @@ import Testing
             return (id, settings)
         }
         let version = try temporary.store.read { try $0.accountVersion(slug: "acme") }?.1
-        #expect(
-            try temporary.store.migrate() == ["0005-sp-keys", "0006-single-logout", "0007-metadata-url-and-counters"])
+        #expect(try temporary.store.migrate() == Array(Self.all.dropFirst(4)))
         try temporary.store.checkSchema()
         let (emails, migrated, migratedVersion, keys, keyless) = try temporary.store.read { tx in
             (

@@ -111,7 +111,7 @@ extension SSOGateway {
             rejection.issueInstant = response.issueInstant
             return .failure(rejection)
         }
-        guard let user = try tx.lockedUser(accountID: context.account.id, email: response.identity) else {
+        guard let user = try tx.user(accountID: context.account.id, email: response.identity) else {
             return refuse(
                 "There is no user \(response.identity) in \(context.account.name); ask your administrator to add you.")
         }

@@ -128,7 +128,7 @@ extension SSOGateway {
         let signedIn = try store.write { tx -> Bool in
             // Checked again where the session is made: the user may have been disabled or removed (on any
             // node) while the password was hashed.
-            guard let current = try tx.lockedUser(accountID: attempt.accountID, email: attempt.email),
+            guard let current = try tx.user(accountID: attempt.accountID, email: attempt.email),
                 current.id == user.id, !current.disabled, current.passwordHash == user.passwordHash
             else {
                 try tx.appendLog(

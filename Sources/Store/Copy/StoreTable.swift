@@ -101,7 +101,7 @@ struct StoreTable {
             name: "signin_counter",
             columns: [
                 ("account_id", .integer), ("method", .text), ("outcome", .text), ("check_name", .text),
-                ("count", .integer),
+                ("shard", .integer), ("count", .integer),
             ], identity: nil),
     ]
 

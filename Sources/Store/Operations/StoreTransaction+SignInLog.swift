@@ -19,13 +19,19 @@ extension StoreTransaction {
                 bounded(entry.clientAddress), entry.event.rawValue,
             ])
         guard entry.event == .signIn else { return }
+        // One of several rows per count on PostgreSQL, so concurrent sign-ins of an account seldom wait for
+        // each other's commit on the same row; SQLite writes one at a time and keeps one row.
+        let shard = dialect == .postgresql ? Int64.random(in: 0..<Self.counterShards) : 0
         try run(
             """
-            INSERT INTO signin_counter (account_id, method, outcome, check_name, count) VALUES (?, ?, ?, ?, 1)
-            ON CONFLICT (account_id, method, outcome, check_name) DO UPDATE SET count = signin_counter.count + 1
+            INSERT INTO signin_counter (account_id, method, outcome, check_name, shard, count) VALUES (?, ?, ?, ?, ?, 1)
+            ON CONFLICT (account_id, method, outcome, check_name, shard) DO UPDATE SET count = signin_counter.count + 1
             """,
-            [accountID, entry.method.rawValue, entry.outcome.rawValue, bounded(entry.failedCheck) ?? ""])
+            [accountID, entry.method.rawValue, entry.outcome.rawValue, bounded(entry.failedCheck) ?? "", shard])
     }
+
+    /// How many rows one sign-in count is spread over on PostgreSQL.
+    static let counterShards: Int64 = 8
 
     /// Every account's sign-in counts by method, outcome and failed check (`""` for accepted sign-ins), for
     /// the metrics: kept in the store, they count every process's and node's sign-ins, never decrease and
@@ -33,8 +39,9 @@ extension StoreTransaction {
     public func signInCounts() throws -> [SignInCount] {
         try all(
             """
-            SELECT a.slug, c.method, c.outcome, c.check_name, c.count FROM signin_counter c
-            JOIN account a ON a.id = c.account_id ORDER BY a.slug, c.method, c.outcome, c.check_name
+            SELECT a.slug, c.method, c.outcome, c.check_name, CAST(sum(c.count) AS BIGINT) AS count FROM signin_counter c
+            JOIN account a ON a.id = c.account_id GROUP BY a.slug, c.method, c.outcome, c.check_name
+            ORDER BY a.slug, c.method, c.outcome, c.check_name
             """
         ).map {
             SignInCount(

@@ -53,17 +53,6 @@ extension StoreTransaction {
         ).map(User.init(row:))
     }
 
-    /// ``user(accountID:email:)`` for a transaction that signs the user in: the row is held until it ends, so
-    /// disabling or removing the user on another node waits for the new session and then ends it too,
-    /// instead of missing it. (SQLite's write transaction excludes every other writer already.)
-    public func lockedUser(accountID: Int64, email: String) throws -> User? {
-        guard dialect == .postgresql else { return try user(accountID: accountID, email: email) }
-        return try one(
-            "\(Self.userColumns) WHERE account_id = ? AND email_key = ? FOR SHARE",
-            [accountID, User.emailKey(email)]
-        ).map(User.init(row:))
-    }
-
     /// The user with `email`, or ``StoreError/unknownUser(email:)``.
     public func requireUser(accountID: Int64, email: String) throws -> User {
         guard let user = try user(accountID: accountID, email: email) else {
@@ -84,12 +73,15 @@ extension StoreTransaction {
         try run("UPDATE \"user\" SET password_hash = ? WHERE id = ?", [passwordHash, user.id])
     }
 
-    /// Disables or re-enables a user; disabling also ends the user's sessions. The owner cannot be disabled.
+    /// Disables or re-enables a user; the owner cannot be disabled. Disabling ends the user's sessions, and
+    /// so does re-enabling a disabled user: a sign-in on another node can commit its session just after the
+    /// disable deleted the others (PostgreSQL, READ COMMITTED). Such a session is refused while the user is
+    /// disabled (``session(accountID:token:now:)`` checks), and must not come back with the user.
     public func setDisabled(accountID: Int64, email: String, disabled: Bool) throws {
         let user = try requireUser(accountID: accountID, email: email)
         if disabled, user.role == .owner { throw StoreError.ownerRequired(email: user.email) }
         try run("UPDATE \"user\" SET disabled = ? WHERE id = ?", [disabled, user.id])
-        if disabled {
+        if disabled || user.disabled {
             try run("DELETE FROM session WHERE user_id = ?", [user.id])
         }
     }

@@ -92,8 +92,7 @@ final class PostgresBackend: StoreBackend {
         while true {
             do {
                 return try withConnection { connection in
-                    try connection.begin(isolation: isolation)
-                    if readOnly { _ = try connection.executeScript("SET TRANSACTION READ ONLY") }
+                    try connection.begin(isolation: isolation, readOnly: readOnly)
                     do {
                         let result = try body(
                             StoreTransaction(connection: PostgresStoreConnection(connection: connection)))

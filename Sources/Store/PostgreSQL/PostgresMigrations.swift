@@ -2,13 +2,15 @@
 /// by the responder, like ``Migrations`` for SQLite.
 ///
 /// A PostgreSQL store starts at the schema SQLite reached in its migration 0007, as one migration;
-/// later changes get the next number in both lists. The tables, keys, checks and partial unique indexes
+/// each later change has the same identifier in both lists. The tables, keys, checks and partial unique indexes
 /// are SQLite's, in PostgreSQL's types: `BIGINT` for ids, Unix times and counters, `INTEGER` for 0/1 flags
 /// and small numbers, `BYTEA` for blobs, identity columns for SQLite's `INTEGER PRIMARY KEY`. `user` is
 /// a reserved word here, so the store's SQL always quotes it.
 enum PostgresMigrations {
     /// Identifier and SQL of each migration, in order.
-    static let all: [(identifier: String, sql: String)] = [("0001-initial-schema", schemaV1)]
+    static let all: [(identifier: String, sql: String)] = [
+        ("0001-initial-schema", schemaV1), (Migrations.signInCounterShards, signInCounterShards),
+    ]
 
     /// The identifiers, in order.
     static var identifiers: [String] { all.map(\.identifier) }
@@ -19,6 +21,13 @@ enum PostgresMigrations {
             identifier  TEXT PRIMARY KEY,
             applied_at  TIMESTAMPTZ NOT NULL DEFAULT now()
         )
+        """
+
+    /// See ``Migrations``' 0008: the counter's key gains `shard`.
+    private static let signInCounterShards = """
+        ALTER TABLE signin_counter ADD COLUMN shard INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE signin_counter DROP CONSTRAINT signin_counter_pkey;
+        ALTER TABLE signin_counter ADD PRIMARY KEY (account_id, method, outcome, check_name, shard);
         """
 
     private static let schemaV1 = """

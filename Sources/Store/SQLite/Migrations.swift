@@ -39,8 +39,35 @@ enum Migrations {
         migrator.registerMigration("0007-metadata-url-and-counters") { db in
             try db.execute(sql: schemaV7)
         }
+        migrator.registerMigration(signInCounterShards) { db in
+            try db.execute(sql: schemaV8)
+        }
         return migrator
     }
+
+    /// The identifier of the migration that splits each sign-in counter into shards, the same in
+    /// ``PostgresMigrations``.
+    static let signInCounterShards = "0008-signin-counter-shards"
+
+    /// Sign-in counters in shards: the row a count goes to is one of several (PostgreSQL picks one at
+    /// random; SQLite, with one writer at a time, always the first), and a scrape adds them up. With a
+    /// single row, every post-back of an account on every node waited for the last one's commit to update
+    /// it. SQLite cannot change a primary key in place, so the table is copied.
+    private static let schemaV8 = """
+        CREATE TABLE signin_counter_sharded (
+            account_id  INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            method      TEXT NOT NULL,
+            outcome     TEXT NOT NULL,
+            check_name  TEXT NOT NULL,
+            shard       INTEGER NOT NULL DEFAULT 0,
+            count       INTEGER NOT NULL,
+            PRIMARY KEY (account_id, method, outcome, check_name, shard)
+        ) WITHOUT ROWID;
+        INSERT INTO signin_counter_sharded (account_id, method, outcome, check_name, shard, count)
+            SELECT account_id, method, outcome, check_name, 0, count FROM signin_counter;
+        DROP TABLE signin_counter;
+        ALTER TABLE signin_counter_sharded RENAME TO signin_counter;
+        """
 
     /// IdP metadata from a URL (the source, its pinned signing certificate, how often and how long a
     /// vanished certificate stays trusted), each certificate's origin, the refresh's state with its
