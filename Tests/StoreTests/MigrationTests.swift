@@ -12,6 +12,22 @@ import Testing
         "0005-sp-keys", "0006-single-logout", "0007-metadata-url-and-counters", "0008-signin-counter-shards",
     ]
 
+    /// A store migrated up to `migration` with the account `acme`, and `seed`'s rows written in that schema.
+    static func acmeStore(at migration: String, seed: (StoreTransaction, Int64) throws -> Void) throws
+        -> (TemporaryStore, Int64)
+    {
+        let temporary = try TemporaryStore(migrate: false)
+        let queue = try DatabaseQueue(path: temporary.store.path)
+        try Migrations.migrator.migrate(queue, upTo: migration)
+        try queue.close()
+        let id = try temporary.store.write { tx -> Int64 in
+            let id = try tx.addAccount(slug: "acme", name: "Acme", baseURL: "https://help.example.com").id
+            try seed(tx, id)
+            return id
+        }
+        return (temporary, id)
+    }
+
     @Test func migratesFromEmptyAndThenHasNothingToDo() throws {
         let temporary = try TemporaryStore(migrate: false)
         #expect(throws: StoreError.schemaOutOfDate(missing: Self.all, unknown: [])) {
@@ -56,18 +72,12 @@ import Testing
     /// Certificates of a 0006 store become uploaded ones in 0007, the settings read the metadata defaults, and
     /// earlier sign-ins are not counted (the counters start at the migration).
     @Test func migratingA0006DatabaseKeepsCertificatesAsUploaded() throws {
-        let temporary = try TemporaryStore(migrate: false)
-        let queue = try DatabaseQueue(path: temporary.store.path)
-        try Migrations.migrator.migrate(queue, upTo: "0006-single-logout")
-        try queue.close()
-        let id = try temporary.store.write { tx -> Int64 in
-            let id = try tx.addAccount(slug: "acme", name: "Acme", baseURL: "https://help.example.com").id
+        let (temporary, id) = try Self.acmeStore(at: "0006-single-logout") { tx, id in
             try tx.run(
                 """
                 INSERT INTO idp_certificate (account_id, position, der, subject, sha256, not_after)
                 VALUES (?, 0, x'3000', 'CN=idp', 'AA:BB', 2000000000)
                 """, [id])
-            return id
         }
         #expect(try temporary.store.migrate() == Array(Self.all.dropFirst(6)))
         let (settings, state, counts) = try temporary.store.read { tx in
@@ -84,18 +94,12 @@ import Testing
 
     /// Counts of a 0007 store are carried into the sharded counter of 0008, and go on from there.
     @Test func migratingA0007DatabaseKeepsTheSignInCounts() throws {
-        let temporary = try TemporaryStore(migrate: false)
-        let queue = try DatabaseQueue(path: temporary.store.path)
-        try Migrations.migrator.migrate(queue, upTo: "0007-metadata-url-and-counters")
-        try queue.close()
-        let id = try temporary.store.write { tx -> Int64 in
-            let id = try tx.addAccount(slug: "acme", name: "Acme", baseURL: "https://help.example.com").id
+        let (temporary, id) = try Self.acmeStore(at: "0007-metadata-url-and-counters") { tx, id in
             try tx.run(
                 """
                 INSERT INTO signin_counter (account_id, method, outcome, check_name, count)
                 VALUES (?, 'saml', 'accepted', '', 41), (?, 'saml', 'rejected', 'replay', 3)
                 """, [id, id])
-            return id
         }
         #expect(try temporary.store.migrate() == ["0008-signin-counter-shards"])
         try temporary.store.write { tx in

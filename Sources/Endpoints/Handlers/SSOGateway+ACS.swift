@@ -118,7 +118,11 @@ extension SSOGateway {
         guard !user.disabled else {
             return refuse("The user \(user.email) is disabled in \(context.account.name).")
         }
-        if response.givenName != nil || response.familyName != nil {
+        // Only when a name changed: most sign-ins bring the names the user already has, and on PostgreSQL
+        // every statement is a round trip.
+        if response.givenName.map({ $0 != user.givenName }) == true
+            || response.familyName.map({ $0 != user.familyName }) == true
+        {
             try tx.updateNames(userID: user.id, givenName: response.givenName, familyName: response.familyName)
         }
         try tx.createSession(
