@@ -28,10 +28,13 @@ def test_mod_fcgid_sign_in_and_access_checker(apache_site):
     assert response.status_code == 303, response.text
     assert response.headers["Location"] == f"{base}/app"
 
-    app = session.get(f"{base}/app", timeout=20)
+    app = session.get(f"{base}/app", timeout=20, headers={"X-Samlgate-Subject": "owner@example.com",
+                                                         "X-Samlgate-Groups": "admins"})
     assert app.status_code == 200, app.text
     environment = app.json()
     assert environment["SAMLGATE_EMAIL"] == "alice@example.com"
+    assert environment["SAMLGATE_SUBJECT"] == "alice@example.com"  # the NameID as the IdP sent it
+    assert "HTTP_X_SAMLGATE_SUBJECT" not in environment and "HTTP_X_SAMLGATE_GROUPS" not in environment
     assert environment["SAMLGATE_ACCOUNT"] == "acme"
     assert environment["SAMLGATE_AUTH_METHOD"] == "saml"
     assert environment["SAMLGATE_GIVEN_NAME"] == "Alice"

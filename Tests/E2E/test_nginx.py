@@ -54,11 +54,27 @@ def test_client_cannot_spoof_identity_headers(nginx_site):
     session = requests.Session()
     action, fields = harness.idp_initiated(nginx_site, "alice@example.com")
     assert post_form(action, fields, session).status_code == 303
-    app = session.get(f"{base}/app/", headers={"X-Samlgate-Email": "owner@example.com", "X-Samlgate-Role": "owner"},
-                      timeout=10)
+    app = session.get(f"{base}/app/", headers={"X-Samlgate-Email": "owner@example.com", "X-Samlgate-Role": "owner",
+                                               "X-Samlgate-Subject": "owner@example.com",
+                                               "X-Samlgate-Groups": "admins"}, timeout=10)
     seen = {k.lower(): v for k, v in app.json()["headers"].items()}
     assert seen["x-samlgate-email"] == "alice@example.com"
     assert seen["x-samlgate-role"] == "user"
+    assert seen["x-samlgate-subject"] == "alice@example.com"  # the NameID as the IdP sent it
+    assert "x-samlgate-groups" not in seen
+
+    # A password session has no NameID: the client's X-Samlgate-Subject goes all the same.
+    owner = requests.Session()
+    page = owner.get(f"{base}/sso/acme/login?password=1", timeout=10)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    assert owner.post(f"{base}/sso/acme/login", allow_redirects=False, timeout=10,
+                      data={"csrf_token": token, "email": "owner@example.com",
+                            "password": "owner passphrase"}).status_code == 303
+    app = owner.get(f"{base}/app/", headers={"X-Samlgate-Subject": "someone@else.example",
+                                             "X-Samlgate-Groups": "admins"}, timeout=10)
+    seen = {k.lower(): v for k, v in app.json()["headers"].items()}
+    assert seen["x-samlgate-auth-method"] == "password"
+    assert "x-samlgate-subject" not in seen and "x-samlgate-groups" not in seen
 
 
 def test_sp_initiated_sign_in_and_replay(nginx_site):

@@ -29,6 +29,8 @@ struct SSOGatewayAuthTests {
         let signedIn = Self.check(harness, method: method, cookie: cookie)
         #expect(signedIn.status == 204)
         #expect(signedIn.header("X-Samlgate-Email") == "Alice@Example.com")
+        #expect(signedIn.header("X-Samlgate-Subject") == "alice@example.com")  // the NameID as sent
+        #expect(signedIn.header("X-Samlgate-Groups") == nil)
         #expect(signedIn.header("X-Samlgate-Sign-In") == nil)
     }
 

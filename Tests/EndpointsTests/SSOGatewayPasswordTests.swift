@@ -38,6 +38,7 @@ struct SSOGatewayPasswordTests {
         let cookie = try #require(GatewayHarness.sessionCookie(response))
         let auth = harness.get("/sso/acme/auth", cookie: cookie)
         #expect(auth.header("X-Samlgate-Auth-Method") == "password" && auth.header("X-Samlgate-Role") == "owner")
+        #expect(auth.header("X-Samlgate-Subject") == nil)  // no NameID for a password session
         #expect(try harness.log().first?.method == .password)
     }
 

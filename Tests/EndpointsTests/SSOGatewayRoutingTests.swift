@@ -129,6 +129,7 @@ struct SSOGatewayRoutingTests {
         #expect(allowed.status == 200)
         #expect(allowed.header("Variable-SAMLGATE_EMAIL") == "Alice@Example.com")
         #expect(allowed.header("Variable-SAMLGATE_AUTH_METHOD") == "saml")
+        #expect(allowed.header("Variable-SAMLGATE_SUBJECT") == "alice@example.com")
         let named = harness.gateway.handle(
             HTTPRequest(
                 role: .authorizer, method: "GET", path: "/app", headers: ["cookie": cookie],

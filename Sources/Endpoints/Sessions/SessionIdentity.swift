@@ -7,7 +7,8 @@ struct SessionIdentity: Sendable {
     let session: SessionRecord
 
     /// Identity as (suffix, value) pairs: `X-Samlgate-<Suffix>` headers for nginx `auth_request`,
-    /// `Variable-SAMLGATE_<SUFFIX>` for the Authorizer role.
+    /// `Variable-SAMLGATE_<SUFFIX>` for the Authorizer role. `Subject` (the NameID as the IdP sent it) only
+    /// for a SAML session; the shipped snippets clear it, and every other `X-Samlgate-` header, otherwise.
     var fields: [(header: String, variable: String, value: String)] {
         [
             ("X-Samlgate-Account", "SAMLGATE_ACCOUNT", account.slug),
@@ -16,6 +17,6 @@ struct SessionIdentity: Sendable {
             ("X-Samlgate-Family-Name", "SAMLGATE_FAMILY_NAME", user.familyName ?? ""),
             ("X-Samlgate-Role", "SAMLGATE_ROLE", user.role.rawValue),
             ("X-Samlgate-Auth-Method", "SAMLGATE_AUTH_METHOD", session.authMethod.rawValue),
-        ]
+        ] + (session.nameID.map { [("X-Samlgate-Subject", "SAMLGATE_SUBJECT", $0)] } ?? [])
     }
 }

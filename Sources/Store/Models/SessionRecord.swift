@@ -18,12 +18,15 @@ public struct SessionRecord: Sendable, Hashable {
     public let createdAt: Date
     /// When it ends.
     public let expiresAt: Date
+    /// The NameID as the IdP sent it, for a SAML session.
+    public let nameID: String?
 
     /// Creates a session value.
-    public init(email: String, authMethod: AuthMethod, createdAt: Date, expiresAt: Date) {
+    public init(email: String, authMethod: AuthMethod, createdAt: Date, expiresAt: Date, nameID: String? = nil) {
         self.email = email
         self.authMethod = authMethod
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.nameID = nameID
     }
 }

@@ -27,18 +27,18 @@ extension StoreTransaction {
         let row = try one(
             """
             SELECT u.id, u.account_id, u.email, u.given_name, u.family_name, u.role, u.password_hash, u.disabled,
-                   u.created_at, s.auth_method, s.created_at, s.expires_at
+                   u.created_at, s.auth_method, s.created_at, s.expires_at, s.name_id
             FROM session s JOIN "user" u ON u.id = s.user_id
             WHERE s.token_hash = ? AND s.account_id = ? AND s.expires_at > ? AND u.disabled = 0
             """,
             [Data(Digests.sha256(Array(token.utf8))), accountID, Int64(now.timeIntervalSince1970)])
         guard let row else { return nil }
-        // The user's columns first (see `User.init(row:)`), then the session's three, read by position.
+        // The user's columns first (see `User.init(row:)`), then the session's four, read by position.
         let user = User(row: row)
         let session = SessionRecord(
             email: user.email, authMethod: SessionRecord.AuthMethod(rawValue: row[9]) ?? .password,
             createdAt: Date(timeIntervalSince1970: TimeInterval(row[10] as Int64)),
-            expiresAt: Date(timeIntervalSince1970: TimeInterval(row[11] as Int64)))
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(row[11] as Int64)), nameID: row[12])
         return (user, session)
     }
 
