@@ -157,31 +157,33 @@ struct PostgresStoreTests {
         }
     }
 
-    /// A sign-in on one node while an admin disables the user on another: a session that slips in after the
-    /// disable is refused while the user is disabled, and ended when the user is enabled again.
+    /// A sign-in on one node while an admin disables the user on another, in the order that matters: the
+    /// sign-in reads the user, the disable commits, then the sign-in makes its session. That session is
+    /// refused while the user is disabled, and ended when the user is enabled again.
     @Test func aSessionThatSlipsPastADisableIsNeverUsable() throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()
         let other = try Store(path: temporary.location)
         _ = try temporary.store.write { try $0.addUser(accountID: id, email: "alice@example.com", role: .user) }
-        var slipped = 0
-        for round in 0..<5 {
-            _ = Self.race(2, temporary.store, other) { store in
-                try store.write { tx in
-                    if store === other {
-                        Thread.sleep(forTimeInterval: 0.01)
-                        try tx.setDisabled(accountID: id, email: "alice@example.com", disabled: true)
-                        return
-                    }
-                    // As the ACS does: the user read, then (after validation work) the session.
-                    guard let user = try tx.user(accountID: id, email: "alice@example.com"), !user.disabled
-                    else { return }
-                    Thread.sleep(forTimeInterval: 0.05)
-                    try tx.createSession(
-                        accountID: id, userID: user.id, token: "t\(round)", authMethod: .saml, createdAt: Date(),
-                        expiresAt: Date().addingTimeInterval(600))
+        for round in 0..<3 {
+            let userRead = DispatchSemaphore(value: 0)
+            let disableDone = DispatchSemaphore(value: 0)
+            let disabling = Thread {
+                if userRead.wait(timeout: .now() + 10) == .success {
+                    try? other.write { try $0.setDisabled(accountID: id, email: "alice@example.com", disabled: true) }
                 }
-                return true
+                disableDone.signal()
+            }
+            disabling.start()
+            try temporary.store.write { tx in
+                // As the ACS does: the user read, then (after validation work) the session.
+                let user = try #require(try tx.user(accountID: id, email: "alice@example.com"))
+                #expect(!user.disabled)
+                userRead.signal()
+                #expect(disableDone.wait(timeout: .now() + 10) == .success)
+                try tx.createSession(
+                    accountID: id, userID: user.id, token: "t\(round)", authMethod: .saml, createdAt: Date(),
+                    expiresAt: Date().addingTimeInterval(600))
             }
             let (usable, left) = try other.read { tx in
                 (
@@ -189,13 +191,11 @@ struct PostgresStoreTests {
                     try tx.one("SELECT count(*) AS n FROM session")?["n"] as Int64?
                 )
             }
+            #expect(left == 1, "round \(round): the session slipped past the disable")
             #expect(usable == nil, "round \(round)")
-            slipped += Int(left ?? 0)
             try other.write { try $0.setDisabled(accountID: id, email: "alice@example.com", disabled: false) }
             #expect(try other.read { try $0.one("SELECT count(*) AS n FROM session")?["n"] as Int64? } == 0)
         }
-        // The interleaving the test is about happened (the sign-in's session committed after the delete).
-        #expect(slipped > 0)
     }
 
     /// A save built on an older version is refused on either node, and writes nothing.
@@ -222,14 +222,20 @@ struct PostgresStoreTests {
     @Test func connectionsTheServerEndedAreReplacedWithoutAnError() throws {
         let temporary = try TemporaryStore()
         let id = try temporary.addAcme()
-        // Several connections in the pool: reads that overlap, each holding its own.
+        // Several connections in the pool: reads on threads of their own that overlap, each holding one.
         let store = temporary.store
-        DispatchQueue.concurrentPerform(iterations: 4) { _ in
-            _ = try? store.read {
-                try $0.ping()
-                Thread.sleep(forTimeInterval: 0.2)
-            }
+        let done = DispatchGroup()
+        for _ in 0..<3 {
+            done.enter()
+            Thread {
+                _ = try? store.read {
+                    try $0.ping()
+                    Thread.sleep(forTimeInterval: 0.3)
+                }
+                done.leave()
+            }.start()
         }
+        #expect(done.wait(timeout: .now() + 30) == .success)
         let database = try #require(URLComponents(string: temporary.location)?.path.dropFirst())
         let maintenance = try #require(ProcessInfo.processInfo.environment["SAMLGATE_TEST_POSTGRES"])
         let server = try PostgresConnection(url: maintenance)
