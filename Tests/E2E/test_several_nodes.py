@@ -391,6 +391,29 @@ def test_postgresql_stopped_under_load_is_answered_clearly_and_survived_without_
           f"{again.count(403)}")
 
 
+def test_a_protected_post_with_a_hostile_url_while_the_database_is_down(two_nodes):
+    """The protect snippet's error_page, loaded as shipped, with a POST body and a URL that tries to add a
+    header: samlgate's 503 page with the failed check's reference, nothing from the request in a header."""
+    a = two_nodes.nodes["a"]
+    browser = signed_in(two_nodes, a)
+    hostile = "/app/x%0d%0aSet-Cookie:%20evil=1?next=%0d%0aX-Injected:%201&r=SG-AAAAAAAAAA"
+    two_nodes.postgres.halt()
+    try:
+        answer = browser.post(f"{a.base_url}{hostile}", data={"ticket": "A" * 5000}, allow_redirects=False,
+                              timeout=15)
+    finally:
+        two_nodes.postgres.resume()
+    assert answer.status_code == 503, (answer.status_code, answer.text[:300])
+    assert page_is_clear(answer, "cannot check your session")
+    reference = REFERENCE.search(answer.text).group(0)
+    assert reference != "SG-AAAAAAAAAA"
+    assert "evil" not in answer.cookies and "X-Injected" not in answer.headers
+    assert all("\n" not in value and "evil" not in value for value in answer.headers.values())
+    line = next(line for line in a.log.read_text().splitlines() if reference in line and "/auth" in line)
+    assert "reason=unreachable" in line, line
+    assert browser.post(f"{a.base_url}/app/x", data={"ticket": "B"}, timeout=15).status_code == 200
+
+
 def test_a_responder_killed_mid_load_loses_nothing_it_committed(two_nodes, work):
     """SIGKILL of node A's responder while both nodes take sign-ins: every post-back answered 303 has its
     session (its cookie passes on node B), node B never fails, and no assertion is accepted twice."""

@@ -42,6 +42,8 @@ struct SSOGatewayUnavailableTests {
         let harness = try GatewayHarness()
         // No account behind the slug: the page does not look one up.
         #expect(harness.get("/sso/nobody/unavailable").status == 503)
+        // Reached from nginx's body-less internal location with the protected request's CONTENT_LENGTH.
+        #expect(!harness.gateway.readsBody(path: "/sso/_check/sso/acme/unavailable"))
         let post = harness.post("/sso/acme/unavailable", form: [("reference", ReferenceID.make())])
         #expect(post.status == 405)
         #expect(post.header("Allow") == "GET, HEAD")

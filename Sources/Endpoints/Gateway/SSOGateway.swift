@@ -109,10 +109,12 @@ public final class SSOGateway: HTTPHandler {
         return response
     }
 
-    /// Every endpoint but `…/auth` reads its body. The session check is asked on behalf of the protected
-    /// request (nginx `auth_request`), with that request's method and `CONTENT_LENGTH` but none of its body.
+    /// Every endpoint but `…/auth` and `…/unavailable` reads its body. The session check is asked on behalf
+    /// of the protected request (nginx `auth_request`), with that request's `CONTENT_LENGTH` but none of its
+    /// body, and so is the page shown when it fails (nginx `error_page`, through the same internal location).
     public func readsBody(path: String) -> Bool {
-        Route(path: path)?.endpoint != .auth
+        let endpoint = Route(path: path)?.endpoint
+        return endpoint != .auth && endpoint != .unavailable
     }
 
     private func route(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -124,11 +126,7 @@ public final class SSOGateway: HTTPHandler {
         }
         if route.endpoint.isOperational {
             guard request.method == "GET" || request.method == "HEAD" else {
-                var response = pages.error(
-                    status: 405, title: "Method not allowed", message: "This address does not accept \(request.method)."
-                )
-                response.headers.append(("Allow", "GET, HEAD"))
-                return response
+                return methodNotAllowed(request, route.endpoint)
             }
             return route.endpoint == .metrics ? try metricsAnswer(request) : healthAnswer()
         }
@@ -194,11 +192,16 @@ public final class SSOGateway: HTTPHandler {
         case (.settings, "GET"), (.settings, "HEAD"), (.settings, "POST"):
             return try settings(request, context: context)
         default:
-            var response = pages.error(
-                status: 405, title: "Method not allowed", message: "This address does not accept \(request.method).")
-            if let allowed = Self.allowedMethods(route.endpoint) { response.headers.append(("Allow", allowed)) }
-            return response
+            return methodNotAllowed(request, route.endpoint)
         }
+    }
+
+    /// 405 for `request`'s method at `endpoint`, naming the methods it takes.
+    func methodNotAllowed(_ request: HTTPRequest, _ endpoint: Route.Endpoint) -> HTTPResponse {
+        var response = pages.error(
+            status: 405, title: "Method not allowed", message: "This address does not accept \(request.method).")
+        if let allowed = Self.allowedMethods(endpoint) { response.headers.append(("Allow", allowed)) }
+        return response
     }
 
     /// The `Allow` header of a 405 from `endpoint`; nil for `auth`, which answers every method.

@@ -94,6 +94,12 @@ extension SSOGateway {
             page.headers.append(("Retry-After", String(Int(Self.rateLimitWindow))))
             return page
         }
+        // One answer for every failure, so none tells which check failed.
+        func wrongPassword() -> HTTPResponse {
+            signInPage(
+                context: context, returnTo: returnTo, request: request, status: 401,
+                error: "The email or password is not right.", email: attempt.email)
+        }
         let user = try store.read { try $0.user(accountID: attempt.accountID, email: attempt.email) }
         // Hash even for unknown users so timing does not reveal which emails exist.
         let hash = user?.passwordHash ?? Self.decoyHash
@@ -104,9 +110,7 @@ extension SSOGateway {
                     accountID: attempt.accountID,
                     attempt.logEntry(.rejected, "wrong email or password, or the user is disabled", check: "password"))
             }
-            return signInPage(
-                context: context, returnTo: returnTo, request: request, status: 401,
-                error: "The email or password is not right.", email: attempt.email)
+            return wrongPassword()
         }
         let samlForced = context.passwordsRestrictedToOwner
         if samlForced, user.role != .owner {
@@ -148,11 +152,7 @@ extension SSOGateway {
             try pruneIfDue(tx, now: attempt.now)
             return true
         }
-        guard signedIn else {
-            return signInPage(
-                context: context, returnTo: returnTo, request: request, status: 401,
-                error: "The email or password is not right.", email: attempt.email)
-        }
+        guard signedIn else { return wrongPassword() }
         let cookie = Cookies.setCookie(
             name: context.cookieName, value: token, maxAge: context.settings.sessionLifetime,
             secure: context.secureCookies)

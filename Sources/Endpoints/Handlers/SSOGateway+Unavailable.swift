@@ -10,10 +10,7 @@ extension SSOGateway {
     /// of ours (this address is public too) is replaced by a new one, logged here.
     func checkUnavailablePage(_ request: HTTPRequest) -> HTTPResponse {
         guard request.method == "GET" || request.method == "HEAD" else {
-            var response = pages.error(
-                status: 405, title: "Method not allowed", message: "This address does not accept \(request.method).")
-            response.headers.append(("Allow", "GET, HEAD"))
-            return response
+            return methodNotAllowed(request, .unavailable)
         }
         let given = FormData(urlEncoded: request.query).single("reference").flatMap {
             ReferenceID.isWellFormed($0) ? $0 : nil
