@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "PostgresClient", dependencies: ["Basics", "CPostgres"], swiftSettings: strictSettings),
         .target(
             name: "Store",
-            dependencies: ["Credentials", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Basics", "Credentials", "PostgresClient", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         .target(
             name: "Admin", dependencies: ["Basics", "Store", "SAML", "Credentials", "Fetch", "XMLSecurity"],

@@ -390,6 +390,44 @@ struct CLIMetadataTests {
         #expect(json["slo_url"] is NSNull && (json["app_logout_cookies"] as? [String])?.isEmpty == true)
     }
 
+    @Test func identityRuleFlagsSetShowAndClear() throws {
+        let cli = try CLITests.acme()
+        func show() throws -> [String: Any] {
+            try #require(try cli.run("saml", "show", "--account", "acme", "--json").json() as? [String: Any])
+        }
+        var json = try show()
+        #expect((json["email_domains"] as? [String])?.isEmpty == true && json["group_attribute"] is NSNull)
+        var result = try cli.run(
+            "saml", "set", "--account", "acme", "--email-domain", "@Acme.test", "--email-domain", "acme.example",
+            "--group-attribute", "memberOf", "--required-group", "cn=Support,ou=Groups,dc=acme,dc=test",
+            "--admin-group", "Helpdesk Admins")
+        #expect(result.status == 0, "\(result.stderr)")
+        json = try show()
+        #expect(json["email_domains"] as? [String] == ["acme.test", "acme.example"])
+        #expect(json["group_attribute"] as? String == "memberOf")
+        #expect(json["required_groups"] as? [String] == ["cn=Support,ou=Groups,dc=acme,dc=test"])
+        #expect(json["admin_groups"] as? [String] == ["Helpdesk Admins"])
+        let text = try cli.run("saml", "show", "--account", "acme").stdout
+        #expect(text.contains("Email domains:        @acme.test, @acme.example"), "\(text)")
+        #expect(text.contains("Admin groups:         Helpdesk Admins"), "\(text)")
+        for bad in [
+            ["--email-domain", "acme test"], ["--email-domain", "zoe@acme.test"], ["--group-attribute", "two words"],
+            ["--required-group", "a\u{1}b"],
+        ] {
+            result = try cli.run(arguments: ["saml", "set", "--account", "acme"] + bad)
+            #expect(result.status != 0 && !result.stderr.isEmpty, "\(bad)")
+        }
+        #expect(try show()["email_domains"] as? [String] == ["acme.test", "acme.example"])
+        result = try cli.run(
+            "saml", "set", "--account", "acme", "--email-domain", "", "--group-attribute", "", "--required-group", "",
+            "--admin-group", "")
+        #expect(result.status == 0, "\(result.stderr)")
+        json = try show()
+        #expect((json["email_domains"] as? [String])?.isEmpty == true && json["group_attribute"] is NSNull)
+        #expect((json["required_groups"] as? [String])?.isEmpty == true)
+        #expect((json["admin_groups"] as? [String])?.isEmpty == true)
+    }
+
     @Test func signingEncryptionAndBindingFlags() throws {
         let cli = try CLITests.acme()
         let result = try cli.run(

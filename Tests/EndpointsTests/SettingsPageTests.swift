@@ -75,6 +75,35 @@ struct SettingsPageTests {
         #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) } == saved)
     }
 
+    @Test func identityRulesAreSavedFromThePageAndShownAsSaved() throws {
+        let harness = try GatewayHarness()
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let rules: [(String, String)] = [
+            ("email_domains", "acme.test, @Acme.Example"), ("group_attribute", " memberOf "),
+            ("required_groups", "cn=Support,ou=Groups,dc=acme,dc=test\r\nSales Team\r\n"),
+            ("admin_groups", "<Admins>"),
+        ]
+        #expect(try Self.save(harness, cookie: cookie, fields: Self.baseFields + rules).status == 303)
+        let saved = try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }
+        #expect(saved.emailDomains == ["acme.test", "acme.example"] && saved.groupAttribute == "memberOf")
+        #expect(saved.requiredGroups == ["cn=Support,ou=Groups,dc=acme,dc=test", "Sales Team"])
+        #expect(saved.adminGroups == ["<Admins>"])
+        let html = GatewayHarness.text(harness.get("/sso/acme/settings", cookie: cookie))
+        #expect(html.contains("value=\"acme.test, acme.example\""), "\(html)")
+        #expect(html.contains("cn=Support,ou=Groups,dc=acme,dc=test\nSales Team</textarea>"))
+        #expect(html.contains("&lt;Admins&gt;</textarea>") && !html.contains("<Admins>"))
+        // A bad domain is reported next to its field and nothing is saved.
+        let refused = try Self.save(
+            harness, cookie: cookie, fields: Self.baseFields + [("email_domains", "zoe@acme.test")])
+        #expect(refused.status == 422)
+        #expect(GatewayHarness.text(refused).contains("is not an email domain"))
+        #expect(try harness.store.read { try $0.samlSettings(accountID: harness.accountID) } == saved)
+        // A form without the fields (an older page) leaves the rules as they are.
+        #expect(try Self.save(harness, cookie: cookie, fields: Self.baseFields).status == 303)
+        #expect(
+            try harness.store.read { try $0.samlSettings(accountID: harness.accountID) }.adminGroups == ["<Admins>"])
+    }
+
     /// Two admins (or an admin and the CLI, or a metadata refresh) on the same settings: a page opened before
     /// the other's save is refused with 409 and the current settings, never saved over them.
     @Test func aPageOpenedBeforeAnotherSaveCannotUndoIt() throws {

@@ -315,9 +315,15 @@ struct ResponseValidatorRuleTests {
         #expect(try Validation.run(builder).rejection?.check == .attribute)
     }
 
+    @Test func groupValuesThatAreNotPlainTextAreLeftOut() throws {
+        var builder = ResponseBuilder()
+        builder.attributes += [("groups", ["a", "b", "<x/>", " ", "c<!-- d -->"])]
+        #expect(try Validation.run(builder).accepted?.response.groups == ["a", "b"])
+    }
+
     @Test func unrelatedMultiValuedAttributesAreIgnored() throws {
         var builder = ResponseBuilder()
-        builder.attributes += [("groups", ["a", "b", "<x/>"])]
+        builder.attributes += [("department", ["a", "b", "<x/>"])]
         #expect(try Validation.run(builder).accepted != nil)
     }
 

@@ -38,6 +38,8 @@ public struct ResponseBuilder {
     public var version = "2.0"
     /// Raw XML inside NameID (so tests can inject comments or elements).
     public var nameIDContent = "alice@example.com"
+    /// The NameID's Format.
+    public var nameIDFormat = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
     /// Extra attributes of the NameID element (qualifiers), as raw XML after its Format.
     public var nameIDAttributes = ""
     /// AuthnStatement's SessionIndex; nil leaves it out.
@@ -87,7 +89,7 @@ public struct ResponseBuilder {
     /// The Subject's NameID, or the EncryptedID standing for it.
     private var nameIDXML: String {
         let nameID =
-            #"<saml:NameID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"\#(nameIDAttributes)>\#(nameIDContent)</saml:NameID>"#
+            #"<saml:NameID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Format="\#(nameIDFormat)"\#(nameIDAttributes)>\#(nameIDContent)</saml:NameID>"#
         guard let nameIDEncryption else { return nameID }
         do {
             return try ElementEncryptor.encrypt(

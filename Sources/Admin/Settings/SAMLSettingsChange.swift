@@ -1,3 +1,4 @@
+import Foundation
 import Credentials
 import SAML
 import Store
@@ -47,6 +48,15 @@ public struct SAMLSettingsChange: Sendable {
     public var sloBinding: SAMLSettings.RequestBinding?
     /// The application cookies every sign-out expires (replacing the list; empty clears it).
     public var appLogoutCookies: [String]?
+
+    /// The email domains a SAML identity must be in (replacing the list; empty clears it).
+    public var emailDomains: [String]?
+    /// The attribute that lists groups; an empty string goes back to the common ones.
+    public var groupAttribute: String?
+    /// The groups one of which a SAML sign-in needs (replacing the list; empty clears it).
+    public var requiredGroups: [String]?
+    /// The groups whose members are made `admin` at sign-in (replacing the list; empty clears it).
+    public var adminGroups: [String]?
 
     /// Seconds between metadata fetches.
     public var metadataRefresh: Int?
@@ -126,6 +136,19 @@ public struct SAMLSettingsChange: Sendable {
         if let sloResponseURL { result.sloResponseURL = sloResponseURL.isEmpty ? nil : sloResponseURL }
         if let sloBinding { result.sloBinding = sloBinding }
         if let appLogoutCookies { result.appLogoutCookies = appLogoutCookies.filter { !$0.isEmpty } }
+        if let emailDomains {
+            // "@acme.test" as typed in front of an address means the domain acme.test.
+            result.emailDomains = emailDomains.map { domain in
+                let name = Self.trimmed(domain)
+                return (name.hasPrefix("@") ? String(name.dropFirst()) : name).lowercased()
+            }.filter { !$0.isEmpty }
+        }
+        if let groupAttribute {
+            let name = Self.trimmed(groupAttribute)
+            result.groupAttribute = name.isEmpty ? nil : name
+        }
+        if let requiredGroups { result.requiredGroups = requiredGroups.map(Self.trimmed).filter { !$0.isEmpty } }
+        if let adminGroups { result.adminGroups = adminGroups.map(Self.trimmed).filter { !$0.isEmpty } }
         if let metadataRefresh { result.metadataRefresh = metadataRefresh }
         if let metadataCertGrace { result.metadataCertGrace = metadataCertGrace }
         // Certificates given by hand are uploaded ones, whatever they were before.
@@ -134,5 +157,10 @@ public struct SAMLSettingsChange: Sendable {
         }
         if validating { try SettingsValidator.validate(result) }
         return result
+    }
+
+    /// A typed or pasted name without the white space around it.
+    private static func trimmed(_ value: String) -> String {
+        value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -33,6 +33,14 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
     case metadataCertGraceOutOfRange(Int)
     /// The IdP metadata has no SingleSignOnService for the binding asked for.
     case bindingNotOffered(source: String, SAMLSettings.RequestBinding)
+    /// An email domain is not a domain name.
+    case invalidEmailDomain(String)
+    /// The group attribute is not a plausible attribute Name.
+    case invalidGroupAttribute(String)
+    /// A required or admin group name is too long or holds a control character (`field` says which list).
+    case invalidGroupName(String, field: String)
+    /// More entries in an identity-rule list (`field`) than samlgate keeps.
+    case tooManyRuleEntries(field: String, count: Int)
 
     /// The form field the error belongs to, so the settings page can show it next to that field.
     public var field: String {
@@ -49,6 +57,9 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidMetadataURL: "idp_metadata_url"
         case .metadataRefreshOutOfRange: "metadata_refresh"
         case .metadataCertGraceOutOfRange: "metadata_cert_grace"
+        case .invalidEmailDomain: "email_domains"
+        case .invalidGroupAttribute: "group_attribute"
+        case .invalidGroupName(_, let field), .tooManyRuleEntries(let field, _): field
         }
     }
 
@@ -75,6 +86,14 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
             "the metadata refresh interval must be between 10 seconds and 30 days (got \(value) seconds)"
         case .metadataCertGraceOutOfRange(let value):
             "the metadata certificate grace must be between 0 and 365 days (got \(value) seconds)"
+        case .invalidEmailDomain(let domain):
+            "'\(domain)' is not an email domain (letters, digits, '-' and '.', such as acme.test; no '@')"
+        case .invalidGroupAttribute(let name):
+            "invalid group attribute '\(name)': an attribute Name without spaces, at most 256 characters"
+        case .invalidGroupName(let name, _):
+            "invalid group '\(name.prefix(80))': a group name of at most 1024 bytes without control characters"
+        case .tooManyRuleEntries(let field, let count):
+            "at most \(SettingsValidator.ruleListLimit) entries in \(field) (got \(count))"
         case .bindingNotOffered(let source, let binding):
             "\(source) offers no SingleSignOnService for \(binding == .post ? "HTTP-POST" : "HTTP-Redirect"); "
                 + "leave the request binding out to use the one it offers"

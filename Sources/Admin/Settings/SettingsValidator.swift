@@ -19,6 +19,7 @@ public enum SettingsValidator {
         guard settings.appLogoutCookies.count <= 16 else {
             throw SettingsError.tooManyLogoutCookies(settings.appLogoutCookies.count)
         }
+        try validateRules(settings)
         if let entityID = settings.idpEntityID, entityID.isEmpty || entityID.contains(where: \.isWhitespace) {
             throw SettingsError.invalidIdPEntityID(entityID)
         }
@@ -44,6 +45,56 @@ public enum SettingsValidator {
             guard settings.ssoURL != nil else { throw SettingsError.ssoURLRequired }
             guard !settings.certificates.isEmpty else { throw SettingsError.certificateRequired }
         }
+    }
+
+    /// The most entries an identity-rule list (domains, required groups, admin groups) may have.
+    public static let ruleListLimit = 100
+
+    /// The identity rules: domain names, a group attribute Name, group names that fit a header line.
+    private static func validateRules(_ settings: SAMLSettings) throws(SettingsError) {
+        for (field, list) in [
+            ("email_domains", settings.emailDomains), ("required_groups", settings.requiredGroups),
+            ("admin_groups", settings.adminGroups),
+        ] where list.count > ruleListLimit {
+            throw .tooManyRuleEntries(field: field, count: list.count)
+        }
+        if let domain = settings.emailDomains.first(where: { !isDomain($0) }) {
+            throw .invalidEmailDomain(domain)
+        }
+        if let name = settings.groupAttribute,
+            name.isEmpty || name.count > 256 || name.unicodeScalars.contains(where: isSpaceOrControl)
+        {
+            throw .invalidGroupAttribute(name)
+        }
+        for (field, list) in [("required_groups", settings.requiredGroups), ("admin_groups", settings.adminGroups)] {
+            if let name = list.first(where: {
+                $0.isEmpty || $0.utf8.count > 1024 || $0.unicodeScalars.contains(where: isControl)
+            }) {
+                throw .invalidGroupName(name, field: field)
+            }
+        }
+    }
+
+    /// A DNS name in ASCII (internationalised domains in their `xn--` form): labels of letters, digits and
+    /// `-`, joined by dots.
+    private static func isDomain(_ value: String) -> Bool {
+        let labels = value.split(separator: ".", omittingEmptySubsequences: false)
+        return value.utf8.count <= 253
+            && labels.allSatisfy { label in
+                (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                    && label.utf8.allSatisfy { byte in
+                        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+                    }
+            }
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    private static func isSpaceOrControl(_ scalar: Unicode.Scalar) -> Bool {
+        isControl(scalar) || scalar.properties.isWhitespace
     }
 
     /// Throws unless `url` is https, or http on a loopback host (a local test IdP).

@@ -5,6 +5,10 @@ import SAML
 import Store
 
 extension SSOGateway {
+    /// An accepted sign-in: the response, the user, and notes for its log line (a role the admin groups
+    /// changed, groups left out of the session).
+    typealias SignIn = (accepted: AcceptedResponse, user: User, notes: [String])
+
     /// `POST …/acs`: the Post-back URL. Validates the SAMLResponse, then — in one transaction —
     /// consumes the request ID, records the assertion ID, finds the user, creates the session and
     /// logs the attempt, so concurrent posts of one assertion make exactly one session.
@@ -42,10 +46,10 @@ extension SSOGateway {
         }
         let relayState = form.single("RelayState")
         let token = SecureRandom.token()
-        let outcome: Result<(AcceptedResponse, User), Rejection> = try write(confirming: context) { tx in
+        let outcome: Result<SignIn, Rejection> = try write(confirming: context) { tx in
             let result = try validator.complete(
                 verified, ledger: StoreLedger(transaction: tx, accountID: context.account.id), now: now)
-            let final: Result<(AcceptedResponse, User), Rejection>
+            let final: Result<SignIn, Rejection>
             switch result {
             case .failure(let rejection):
                 final = .failure(rejection)
@@ -56,12 +60,13 @@ extension SSOGateway {
             case .failure(let rejection):
                 try tx.appendLog(
                     accountID: context.account.id, logEntry(for: rejection, reference: reference, request: request))
-            case .success(let (accepted, user)):
+            case .success(let (accepted, user, notes)):
+                let how = accepted.spInitiated ? "signed in (SP-initiated)" : "signed in (IdP-initiated)"
                 try tx.appendLog(
                     accountID: context.account.id,
                     SignInLogEntry(
                         time: now, outcome: .accepted, method: .saml, email: user.email, identityVerified: true,
-                        reason: accepted.spInitiated ? "signed in (SP-initiated)" : "signed in (IdP-initiated)",
+                        reason: ([how] + notes).joined(separator: "; "),
                         reference: reference,
                         clockOffset: verified.issueInstant.map { Int(now.timeIntervalSince($0).rounded()) },
                         clientAddress: request.remoteAddress))
@@ -72,7 +77,7 @@ extension SSOGateway {
         switch outcome {
         case .failure(let rejection):
             return rejectionPage(rejection, reference: reference, context: context)
-        case .success(let (accepted, user)):
+        case .success(let (accepted, user, _)):
             let target: String
             if accepted.spInitiated {
                 target =
@@ -98,25 +103,49 @@ extension SSOGateway {
         }
     }
 
-    /// Rule 10's store part: the user must exist and be enabled (no provisioning); names are updated.
+    /// Rule 10's store part and the identity rules: the identity's domain must be allowed, the user must
+    /// exist and be enabled (no provisioning) and be in a required group; names are updated, and the admin
+    /// groups set the role (never the owner's).
     private func signIn(
         _ accepted: AcceptedResponse, context: AccountContext, token: String, now: Date,
         transaction tx: StoreTransaction
-    ) throws -> Result<(AcceptedResponse, User), Rejection> {
+    ) throws -> Result<SignIn, Rejection> {
         let response = accepted.response
-        func refuse(_ reason: String) -> Result<(AcceptedResponse, User), Rejection> {
-            var rejection = Rejection(.user, reason, actual: response.identity)
+        func refuse(_ rejection: Rejection) -> Result<SignIn, Rejection> {
+            var rejection = rejection
             rejection.claimedIdentity = response.identity
             rejection.identityVerified = true
             rejection.issueInstant = response.issueInstant
             return .failure(rejection)
         }
+        do throws(Rejection) {
+            try context.rules.checkDomain(of: response.identity)
+        } catch {
+            return refuse(error)
+        }
         guard let user = try tx.user(accountID: context.account.id, email: response.identity) else {
             return refuse(
-                "There is no user \(response.identity) in \(context.account.name); ask your administrator to add you.")
+                Rejection(
+                    .user,
+                    "There is no user \(response.identity) in \(context.account.name); ask your administrator to add you.",
+                    actual: Self.unknownUserDetail(response)))
         }
         guard !user.disabled else {
-            return refuse("The user \(user.email) is disabled in \(context.account.name).")
+            return refuse(
+                Rejection(.user, "The user \(user.email) is disabled in \(context.account.name).", actual: user.email))
+        }
+        do throws(Rejection) {
+            try context.rules.checkGroups(of: response, lookedFor: context.groupAttributes)
+        } catch {
+            return refuse(error)
+        }
+        var notes: [String] = []
+        if user.role != .owner, let admin = context.rules.grantsAdmin(response.groups) {
+            let role: Role = admin ? .admin : .user
+            if role != user.role {
+                try tx.setRole(userID: user.id, role: role)
+                notes.append("role \(user.role.rawValue) → \(role.rawValue) by the admin groups")
+            }
         }
         // Only when a name changed: most sign-ins bring the names the user already has, and on PostgreSQL
         // every statement is a round trip.
@@ -125,9 +154,31 @@ extension SSOGateway {
         {
             try tx.updateNames(userID: user.id, givenName: response.givenName, familyName: response.familyName)
         }
+        let groups = response.groups.map(GroupList.bounded)
+        if let omitted = groups?.omitted, omitted > 0 {
+            notes.append(
+                "\(omitted) of \(response.groups?.count ?? 0) groups left out of X-Samlgate-Groups (over its size limit)"
+            )
+        }
         try tx.createSession(
             accountID: context.account.id, userID: user.id, token: token, authMethod: .saml, createdAt: now,
-            expiresAt: response.sessionExpiry, subject: SAMLSubject(response))
-        return .success((accepted, user))
+            expiresAt: response.sessionExpiry, subject: SAMLSubject(response), groups: groups?.list)
+        return .success((accepted, user, notes))
+    }
+
+    /// What the log says of an identity no user has: the identity, the NameID's format and the attributes
+    /// that did arrive, so the admin sees whether the IdP sends a transient NameID or the email under a name
+    /// samlgate does not know.
+    static func unknownUserDetail(_ response: VerifiedResponse) -> String {
+        let format = response.nameIdentifier.format.map { format in
+            format.split(separator: ":").last.map(String.init) ?? format
+        }
+        let names = response.receivedAttributes.prefix(12)
+        let attributes =
+            names.isEmpty
+            ? "no attributes received"
+            : "attributes received: " + names.joined(separator: ", ")
+                + (response.receivedAttributes.count > names.count ? ", …" : "")
+        return "\(response.identity); NameID is \(format ?? "of no stated format"); \(attributes)"
     }
 }

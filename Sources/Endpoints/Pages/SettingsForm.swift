@@ -21,6 +21,12 @@ struct SettingsForm {
     var sloBinding: SAMLSettings.RequestBinding
     /// The application logout cookies, comma- or space-separated as typed.
     var appLogoutCookies: String
+    /// The email domains, comma- or space-separated as typed.
+    var emailDomains: String
+    var groupAttribute: String
+    /// The required and admin groups, one per line (a group name may hold commas and spaces).
+    var requiredGroups: String
+    var adminGroups: String
     var clockSkew: String
     var sessionLifetime: String
     var certificates: [Certificate]
@@ -52,6 +58,10 @@ struct SettingsForm {
         sloResponseURL = settings.sloResponseURL ?? ""
         sloBinding = settings.sloBinding
         appLogoutCookies = settings.appLogoutCookies.joined(separator: ", ")
+        emailDomains = settings.emailDomains.joined(separator: ", ")
+        groupAttribute = settings.groupAttribute ?? ""
+        requiredGroups = settings.requiredGroups.joined(separator: "\n")
+        adminGroups = settings.adminGroups.joined(separator: "\n")
         clockSkew = String(settings.clockSkew)
         sessionLifetime = String(settings.sessionLifetime)
         certificates = settings.certificates
@@ -82,6 +92,10 @@ struct SettingsForm {
             sloURL = trimmed
         }
         appLogoutCookies = form.single("app_logout_cookies") ?? appLogoutCookies
+        emailDomains = form.single("email_domains") ?? emailDomains
+        groupAttribute = form.single("group_attribute") ?? groupAttribute
+        requiredGroups = form.single("required_groups") ?? requiredGroups
+        adminGroups = form.single("admin_groups") ?? adminGroups
         clockSkew = (form.single("clock_skew") ?? clockSkew).trimmingCharacters(in: .whitespaces)
         sessionLifetime = (form.single("session_lifetime") ?? sessionLifetime).trimmingCharacters(in: .whitespaces)
         removed = Set(form.all("remove_certificate"))
@@ -141,6 +155,10 @@ struct SettingsForm {
         change.sloBinding = sloBinding
         change.appLogoutCookies = appLogoutCookies.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(
             String.init)
+        change.emailDomains = emailDomains.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+        change.groupAttribute = groupAttribute
+        change.requiredGroups = requiredGroups.split(whereSeparator: \.isNewline).map(String.init)
+        change.adminGroups = adminGroups.split(whereSeparator: \.isNewline).map(String.init)
         if let skew = Int(clockSkew) {
             change.clockSkew = skew
         } else {
@@ -173,7 +191,8 @@ struct SettingsForm {
             "signRequests": signRequests, "requireEncryption": requireEncryption,
             "bindingRedirect": requestBinding == .redirect, "bindingPost": requestBinding == .post,
             "sloURL": sloURL, "sloBindingPost": sloBinding == .post,
-            "appLogoutCookies": appLogoutCookies,
+            "appLogoutCookies": appLogoutCookies, "emailDomains": emailDomains, "groupAttribute": groupAttribute,
+            "requiredGroups": requiredGroups, "adminGroups": adminGroups,
             "sessionLifetime": sessionLifetime, "idpMetadata": idpMetadata, "errors": errors, "saved": saved,
             "metadataOpen": metadataOpen || errors["idp_metadata"] != nil,
             "certificates": certificates.map { certificate -> [String: Any] in

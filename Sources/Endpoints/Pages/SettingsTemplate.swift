@@ -153,6 +153,36 @@ enum SettingsTemplate {
             <input type="text" id="app_logout_cookies" name="app_logout_cookies" value="{{appLogoutCookies}}"\
             {{#errors.app_logout_cookies}} class="invalid" aria-invalid="true"{{/errors.app_logout_cookies}}>
             {{#errors.app_logout_cookies}}<p class="field-error">{{errors.app_logout_cookies}}</p>{{/errors.app_logout_cookies}}
+            </fieldset>
+
+            <fieldset><legend>Who may sign in, as what</legend>
+            <p class="hint">Optional; they apply to sign-ins through the IdP. The account owner's role never changes.</p>
+            <label for="email_domains">Email domains <span class="hint">— only identities in these domains may sign \
+            in, such as acme.test; comma-separated; empty: any</span></label>
+            <input type="text" id="email_domains" name="email_domains" value="{{emailDomains}}"\
+            {{#errors.email_domains}} class="invalid" aria-invalid="true"{{/errors.email_domains}}>
+            {{#errors.email_domains}}<p class="field-error">{{errors.email_domains}}</p>{{/errors.email_domains}}
+            <label for="group_attribute">Group attribute <span class="hint">— the attribute your IdP lists groups in; \
+            empty: the first present of groups, memberOf, isMemberOf and Entra ID's, ADFS's and eduPerson's group \
+            attributes</span></label>
+            <input type="text" id="group_attribute" name="group_attribute" value="{{groupAttribute}}"\
+            {{#errors.group_attribute}} class="invalid" aria-invalid="true"{{/errors.group_attribute}}>
+            {{#errors.group_attribute}}<p class="field-error">{{errors.group_attribute}}</p>{{/errors.group_attribute}}
+            <label for="required_groups">Required groups <span class="hint">— a user must be in one of them; one per \
+            line; empty: any</span></label>
+            <textarea id="required_groups" name="required_groups" rows="3"\
+            {{#errors.required_groups}} class="invalid" aria-invalid="true"{{/errors.required_groups}}>\
+            {{requiredGroups}}</textarea>
+            {{#errors.required_groups}}<p class="field-error">{{errors.required_groups}}</p>{{/errors.required_groups}}
+            <label for="admin_groups">Admin groups <span class="hint">— members become admins at each sign-in, everyone \
+            else a user; one per line; empty: roles stay as set</span></label>
+            <textarea id="admin_groups" name="admin_groups" rows="3"\
+            {{#errors.admin_groups}} class="invalid" aria-invalid="true"{{/errors.admin_groups}}>\
+            {{adminGroups}}</textarea>
+            {{#errors.admin_groups}}<p class="field-error">{{errors.admin_groups}}</p>{{/errors.admin_groups}}
+            </fieldset>
+
+            <fieldset><legend>Session</legend>
             <details><summary>Advanced</summary>
             <label class="check"><input type="checkbox" name="allow_idp_initiated"{{#allowIdPInitiated}} checked{{/allowIdPInitiated}}>\
             <span>Allow IdP-initiated sign-in <span class="hint">(from the IdP's app tile)</span></span></label>

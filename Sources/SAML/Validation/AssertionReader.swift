@@ -52,7 +52,8 @@ struct AssertionReader {
         let confirmation = try checkSubjectConfirmation(subject)
         let inResponseTo = try resolveInResponseTo(confirmationValue: confirmation.inResponseTo)
         let (nameID, nameIdentifier) = try readNameID(subject)
-        let attributes = try IdentityAttributes(assertion: assertion)
+        let attributes = try IdentityAttributes(
+            assertion: assertion, groupAttributes: validator.policy.groupAttributes)
         let authn = assertion.firstChildElement(named: SAMLName.authnStatement)
         var sessionExpiry = now.addingTimeInterval(validator.policy.sessionLifetime)
         if let limit = authn?.attribute("SessionNotOnOrAfter").flatMap(SAMLTime.parse), limit < sessionExpiry {
@@ -73,7 +74,8 @@ struct AssertionReader {
             assertionID: assertionID, inResponseTo: inResponseTo, replayKeepUntil: validityEnd.addingTimeInterval(skew),
             identity: identity, nameID: nameID, nameIdentifier: nameIdentifier, email: attributes.email,
             givenName: attributes.givenName,
-            familyName: attributes.familyName, sessionIndex: authn?.attribute("SessionIndex"),
+            familyName: attributes.familyName, groups: attributes.groups, groupOverage: attributes.groupOverage,
+            receivedAttributes: attributes.received, sessionIndex: authn?.attribute("SessionIndex"),
             sessionExpiry: sessionExpiry,
             issueInstant: issueInstant, issuer: issuer, signedElement: signedElement)
     }

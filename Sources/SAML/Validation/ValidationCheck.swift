@@ -50,6 +50,10 @@ public enum ValidationCheck: String, Sendable, Hashable, CaseIterable {
     case attribute
     /// Rule 10: no such user, or the user is disabled.
     case user
+    /// Identity rules: the identity's domain is not one of the account's email domains.
+    case emailDomain = "email_domain"
+    /// Identity rules: the user is in none of the account's required groups (or no groups were sent).
+    case group
     /// SAML is not enabled for the account.
     case disabled
     /// Single Logout: no `SAMLRequest` or `SAMLResponse` (or both, or one given twice).

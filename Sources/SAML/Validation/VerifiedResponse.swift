@@ -23,6 +23,13 @@ public struct VerifiedResponse: Sendable, Hashable {
     public let givenName: String?
     /// The family name attribute, if sent.
     public let familyName: String?
+    /// Every value of the group attribute, in order; nil when no group attribute was sent.
+    public let groups: [String]?
+    /// Whether Entra ID sent its group overage claim instead of the groups (a user in too many groups).
+    public let groupOverage: Bool
+    /// The Names of the attributes received, each once, in order: when a user is unknown, the admin
+    /// sees what the IdP sends.
+    public let receivedAttributes: [String]
     /// The IdP's SessionIndex, if sent (for a later single logout).
     public let sessionIndex: String?
     /// When the session must end: now + lifetime, or the IdP's SessionNotOnOrAfter if earlier.

@@ -39,7 +39,8 @@ struct StoreTable {
                 ("require_encryption", .integer), ("request_binding", .text), ("slo_url", .text),
                 ("slo_response_url", .text), ("slo_binding", .text), ("app_logout_cookies", .text),
                 ("idp_metadata_url", .text), ("metadata_signing_cert", .blob), ("metadata_refresh", .integer),
-                ("metadata_cert_grace", .integer),
+                ("metadata_cert_grace", .integer), ("email_domains", .text), ("group_attribute", .text),
+                ("required_groups", .text), ("admin_groups", .text),
             ], identity: nil),
         StoreTable(
             name: "idp_certificate",
@@ -54,6 +55,7 @@ struct StoreTable {
                 ("token_hash", .blob), ("account_id", .integer), ("user_id", .integer), ("auth_method", .text),
                 ("created_at", .integer), ("expires_at", .integer), ("name_id", .text), ("session_index", .text),
                 ("name_id_format", .text), ("name_qualifier", .text), ("sp_name_qualifier", .text),
+                ("group_list", .text),
             ], identity: nil),
         StoreTable(
             name: "authn_request",

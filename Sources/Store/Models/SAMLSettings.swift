@@ -65,6 +65,18 @@ public struct SAMLSettings: Sendable, Hashable {
     /// were uploaded (or read from a metadata file) and stay until the admin removes them.
     public var metadataCertificates: Set<String> = []
 
+    /// When not empty, a SAML identity must end in `@` and one of these domains (ASCII case folded; no
+    /// subdomains).
+    public var emailDomains: [String] = []
+    /// The attribute that lists the user's groups; nil: the first present of the common ones
+    /// (`IdentityProviderPolicy.defaultGroupAttributes` in the SAML module).
+    public var groupAttribute: String?
+    /// When not empty, a SAML sign-in needs one of these groups.
+    public var requiredGroups: [String] = []
+    /// When not empty, each SAML sign-in makes a member of one of these groups `admin` and anyone else
+    /// `user` (the owner keeps its role).
+    public var adminGroups: [String] = []
+
     /// The defaults of a new account.
     public init() {}
 }

@@ -20,13 +20,20 @@ public struct SessionRecord: Sendable, Hashable {
     public let expiresAt: Date
     /// The NameID as the IdP sent it, for a SAML session.
     public let nameID: String?
+    /// The user's groups from the SAML sign-in; nil when the IdP sent no group attribute (or for a
+    /// password session).
+    public let groups: GroupList?
 
     /// Creates a session value.
-    public init(email: String, authMethod: AuthMethod, createdAt: Date, expiresAt: Date, nameID: String? = nil) {
+    public init(
+        email: String, authMethod: AuthMethod, createdAt: Date, expiresAt: Date, nameID: String? = nil,
+        groups: GroupList? = nil
+    ) {
         self.email = email
         self.authMethod = authMethod
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.nameID = nameID
+        self.groups = groups
     }
 }

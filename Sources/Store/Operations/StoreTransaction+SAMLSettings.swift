@@ -44,6 +44,10 @@ extension StoreTransaction {
         settings.idpMetadataURL = row["idp_metadata_url"]
         settings.metadataRefresh = row["metadata_refresh"]
         settings.metadataCertGrace = row["metadata_cert_grace"]
+        settings.emailDomains = GroupList(encoded: row["email_domains"]).names
+        settings.groupAttribute = row["group_attribute"]
+        settings.requiredGroups = GroupList(encoded: row["required_groups"]).names
+        settings.adminGroups = GroupList(encoded: row["admin_groups"]).names
         if let der = row["metadata_signing_cert"] as Data? {
             do {
                 settings.metadataSigningCertificate = try Certificate(der: [UInt8](der))
@@ -126,7 +130,8 @@ extension StoreTransaction {
                 allow_idp_initiated = ?, clock_skew = ?, session_lifetime = ?, log_retention = ?, sign_requests = ?,
                 require_encryption = ?, request_binding = ?, slo_url = ?, slo_response_url = ?, slo_binding = ?,
                 app_logout_cookies = ?, idp_metadata_url = ?, metadata_signing_cert = ?, metadata_refresh = ?,
-                metadata_cert_grace = ?, updated_at = ?, version = version + 1
+                metadata_cert_grace = ?, email_domains = ?, group_attribute = ?, required_groups = ?,
+                admin_groups = ?, updated_at = ?, version = version + 1
             WHERE account_id = ?
             """,
             [
@@ -135,7 +140,9 @@ extension StoreTransaction {
                 settings.signRequests, settings.requireEncryption, settings.requestBinding.rawValue, settings.sloURL,
                 settings.sloResponseURL, settings.sloBinding.rawValue, settings.appLogoutCookies.joined(separator: ","),
                 settings.idpMetadataURL, settings.metadataSigningCertificate.map { Data($0.der) },
-                settings.metadataRefresh, settings.metadataCertGrace, Int64(now.timeIntervalSince1970), accountID,
+                settings.metadataRefresh, settings.metadataCertGrace, GroupList(settings.emailDomains).encoded,
+                settings.groupAttribute, GroupList(settings.requiredGroups).encoded,
+                GroupList(settings.adminGroups).encoded, Int64(now.timeIntervalSince1970), accountID,
             ])
         guard changes == 1 else { throw StoreError.database("account \(accountID) has no SAML settings row") }
         // A metadata certificate keeps the time it was last seen; a new one is seen now.

@@ -4,21 +4,22 @@ import GRDB
 
 extension StoreTransaction {
     /// Stores a new session under the SHA-256 of `token` (the raw token only ever lives in the cookie);
-    /// `subject` is the IdP's name for the user, for a SAML session.
+    /// `subject` is the IdP's name for the user and `groups` the groups it sent, for a SAML session.
     public func createSession(
         accountID: Int64, userID: Int64, token: String, authMethod: SessionRecord.AuthMethod, createdAt: Date,
-        expiresAt: Date, subject: SAMLSubject? = nil
+        expiresAt: Date, subject: SAMLSubject? = nil, groups: GroupList? = nil
     ) throws {
         try run(
             """
             INSERT INTO session (token_hash, account_id, user_id, auth_method, created_at, expires_at, name_id,
-                name_id_format, name_qualifier, sp_name_qualifier, session_index)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                name_id_format, name_qualifier, sp_name_qualifier, session_index, group_list)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 Data(Digests.sha256(Array(token.utf8))), accountID, userID, authMethod.rawValue,
                 Int64(createdAt.timeIntervalSince1970), Int64(expiresAt.timeIntervalSince1970), subject?.nameID,
                 subject?.format, subject?.nameQualifier, subject?.spNameQualifier, subject?.sessionIndex,
+                groups?.encoded,
             ])
     }
 
@@ -27,18 +28,19 @@ extension StoreTransaction {
         let row = try one(
             """
             SELECT u.id, u.account_id, u.email, u.given_name, u.family_name, u.role, u.password_hash, u.disabled,
-                   u.created_at, s.auth_method, s.created_at, s.expires_at, s.name_id
+                   u.created_at, s.auth_method, s.created_at, s.expires_at, s.name_id, s.group_list
             FROM session s JOIN "user" u ON u.id = s.user_id
             WHERE s.token_hash = ? AND s.account_id = ? AND s.expires_at > ? AND u.disabled = 0
             """,
             [Data(Digests.sha256(Array(token.utf8))), accountID, Int64(now.timeIntervalSince1970)])
         guard let row else { return nil }
-        // The user's columns first (see `User.init(row:)`), then the session's four, read by position.
+        // The user's columns first (see `User.init(row:)`), then the session's five, read by position.
         let user = User(row: row)
         let session = SessionRecord(
             email: user.email, authMethod: SessionRecord.AuthMethod(rawValue: row[9]) ?? .password,
             createdAt: Date(timeIntervalSince1970: TimeInterval(row[10] as Int64)),
-            expiresAt: Date(timeIntervalSince1970: TimeInterval(row[11] as Int64)), nameID: row[12])
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(row[11] as Int64)), nameID: row[12],
+            groups: (row[13] as String?).map(GroupList.init(encoded:)))
         return (user, session)
     }
 

@@ -93,6 +93,13 @@ extension StoreTransaction {
         try run("DELETE FROM \"user\" WHERE id = ?", [user.id])
     }
 
+    /// Makes a user `admin` or `user`, as an account's admin groups decide at each SAML sign-in. The owner's
+    /// role never changes this way (the statement skips the owner's row), and no one becomes owner.
+    public func setRole(userID: Int64, role: Role) throws {
+        precondition(role != .owner, "the owner is made by `user add --role owner` only")
+        try run("UPDATE \"user\" SET role = ? WHERE id = ? AND role <> 'owner'", [role.rawValue, userID])
+    }
+
     /// Updates the names sent by the IdP; nil leaves a name as it is.
     ///
     /// Names that are already stored write nothing: SQLite rewrites a row set to the values it has,

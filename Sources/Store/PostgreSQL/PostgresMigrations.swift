@@ -10,6 +10,7 @@ enum PostgresMigrations {
     /// Identifier and SQL of each migration, in order.
     static let all: [(identifier: String, sql: String)] = [
         ("0001-initial-schema", schemaV1), (Migrations.signInCounterShards, signInCounterShards),
+        (Migrations.identityRules, Migrations.identityRulesSQL),
     ]
 
     /// The identifiers, in order.

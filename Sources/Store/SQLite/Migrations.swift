@@ -42,12 +42,30 @@ enum Migrations {
         migrator.registerMigration(signInCounterShards) { db in
             try db.execute(sql: schemaV8)
         }
+        migrator.registerMigration(identityRules) { db in
+            try db.execute(sql: identityRulesSQL)
+        }
         return migrator
     }
 
     /// The identifier of the migration that splits each sign-in counter into shards, the same in
     /// ``PostgresMigrations``.
     static let signInCounterShards = "0008-signin-counter-shards"
+
+    /// The identifier of the migration that adds the identity rules, the same in ``PostgresMigrations``.
+    static let identityRules = "0009-identity-rules"
+
+    /// The identity rules of each account and the groups each SAML session was signed in with; the same
+    /// statements on both engines. Lists are ``GroupList`` lines (domains cannot hold a comma, so theirs
+    /// read as plain comma-separated names).
+    static let identityRulesSQL = """
+        ALTER TABLE saml_settings ADD COLUMN email_domains TEXT NOT NULL DEFAULT '';
+        ALTER TABLE saml_settings ADD COLUMN group_attribute TEXT;
+        ALTER TABLE saml_settings ADD COLUMN required_groups TEXT NOT NULL DEFAULT '';
+        ALTER TABLE saml_settings ADD COLUMN admin_groups TEXT NOT NULL DEFAULT '';
+        -- The user's groups from the sign-in (a GroupList line); NULL when the IdP sent no group attribute.
+        ALTER TABLE session ADD COLUMN group_list TEXT;
+        """
 
     /// Sign-in counters in shards: the row a count goes to is one of several (PostgreSQL picks one at
     /// random; SQLite, with one writer at a time, always the first), and a scrape adds them up. With a

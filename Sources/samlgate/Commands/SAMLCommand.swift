@@ -160,6 +160,30 @@ struct SAMLCommand: ParsableCommand {
                     + "clears it).",
                 valueName: "name"))
         var appLogoutCookie: [String] = []
+        @Option(
+            help: ArgumentHelp(
+                "A domain SAML identities must be in, such as acme.test (repeatable; replaces the list; an empty "
+                    + "value clears it: any domain).",
+                valueName: "domain"))
+        var emailDomain: [String] = []
+        @Option(
+            help: ArgumentHelp(
+                "The attribute that lists the user's groups (empty: the first present of groups, memberOf, "
+                    + "isMemberOf, Entra ID's and ADFS's group claims, urn:oid:1.3.6.1.4.1.5923.1.5.1.1).",
+                valueName: "name"))
+        var groupAttribute: String?
+        @Option(
+            help: ArgumentHelp(
+                "A group one of which a SAML sign-in needs (repeatable; replaces the list; an empty value clears "
+                    + "it).",
+                valueName: "group"))
+        var requiredGroup: [String] = []
+        @Option(
+            help: ArgumentHelp(
+                "A group whose members each SAML sign-in makes admin, everyone else user; the owner keeps its role "
+                    + "(repeatable; replaces the list; an empty value clears it: roles stay as set with `user`).",
+                valueName: "group"))
+        var adminGroup: [String] = []
         @Option(help: ArgumentHelp("Tolerated clock difference with the IdP.", valueName: "seconds")) var clockSkew:
             Int?
         @Option(help: ArgumentHelp("Longest session.", valueName: "seconds")) var sessionLifetime: Int?
@@ -199,6 +223,10 @@ struct SAMLCommand: ParsableCommand {
                 change.sloResponseURL = ""
             }
             if !appLogoutCookie.isEmpty { change.appLogoutCookies = appLogoutCookie }
+            if !emailDomain.isEmpty { change.emailDomains = emailDomain }
+            change.groupAttribute = groupAttribute
+            if !requiredGroup.isEmpty { change.requiredGroups = requiredGroup }
+            if !adminGroup.isEmpty { change.adminGroups = adminGroup }
             var metadata: IdentityProviderMetadata?
             if let idpMetadata {
                 guard let data = FileManager.default.contents(atPath: idpMetadata) else {

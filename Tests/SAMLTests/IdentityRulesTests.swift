@@ -1,0 +1,89 @@
+import Foundation
+@_spi(Testing) import SAML
+import TestSupport
+import Testing
+
+/// Email domains, required groups and admin groups, on verified responses.
+struct IdentityRulesTests {
+    static func verified(email: String = "zoe@acme.test", groups: [String]?, overage: Bool = false) throws
+        -> VerifiedResponse
+    {
+        var builder = ResponseBuilder()
+        builder.attributes = [("email", [email])]
+        if let groups { builder.attributes.append(("groups", groups)) }
+        if overage { builder.attributes.append(("http://schemas.microsoft.com/claims/groups.link", ["https://graph"])) }
+        return try #require(try Validation.run(builder).accepted).response
+    }
+
+    /// The rejection `body` throws, or nil when it accepts.
+    static func rejection(_ body: () throws(Rejection) -> Void) -> Rejection? {
+        do throws(Rejection) {
+            try body()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func noRulesAcceptEveryone() throws {
+        let rules = IdentityRules()
+        try rules.checkDomain(of: "anyone@anywhere.test")
+        let none = try Self.verified(groups: nil)
+        try rules.checkGroups(of: none, lookedFor: ["groups"])
+        #expect(rules.grantsAdmin(["admins"]) == nil)
+    }
+
+    @Test func theDomainMustBeOneOfTheList() throws {
+        let rules = IdentityRules(emailDomains: ["acme.test", "acme.example"])
+        try rules.checkDomain(of: "zoe@acme.test")
+        try rules.checkDomain(of: "Zoe@ACME.Example")
+        for identity in ["zoe@evil.test", "zoe@sub.acme.test", "zoe@acme.test.evil.test", "zoe", "zoe@", "_e74c1f"] {
+            #expect(throws: Rejection.self, "\(identity)") { try rules.checkDomain(of: identity) }
+        }
+        let error = try #require(
+            Self.rejection { () throws(Rejection) in try rules.checkDomain(of: "mallory@evil.test") })
+        #expect(error.check == .emailDomain)
+        #expect(error.expected == "@acme.test or @acme.example" && error.actual == "@evil.test")
+    }
+
+    /// The part after the last `@` decides: an address with two cannot borrow the domain of its first.
+    @Test func onlyTheLastAtSignCounts() throws {
+        let rules = IdentityRules(emailDomains: ["acme.test"])
+        #expect(throws: Rejection.self) { try rules.checkDomain(of: "zoe@acme.test@evil.test") }
+        // A Kelvin sign is not a K.
+        let kelvin = IdentityRules(emailDomains: ["kacme.test"])
+        #expect(throws: Rejection.self) { try kelvin.checkDomain(of: "zoe@\u{212A}acme.test") }
+    }
+
+    @Test func aRequiredGroupMustBeAmongTheUsersGroups() throws {
+        let rules = IdentityRules(requiredGroups: ["Support", "Sales"])
+        let member = try Self.verified(groups: ["Engineering", "support"])
+        try rules.checkGroups(of: member, lookedFor: ["groups"])
+        let engineer = try Self.verified(groups: ["Engineering"])
+        let error = try #require(
+            Self.rejection { () throws(Rejection) in try rules.checkGroups(of: engineer, lookedFor: ["groups"]) })
+        #expect(error.check == .group && error.expected == "Support or Sales" && error.actual == "Engineering")
+    }
+
+    @Test func noGroupAttributeAndEntrasOverageSaySo() throws {
+        let rules = IdentityRules(requiredGroups: ["Support"])
+        let none = try Self.verified(groups: nil)
+        let absent = try #require(
+            Self.rejection { () throws(Rejection) in try rules.checkGroups(of: none, lookedFor: ["groups", "memberOf"])
+            })
+        #expect(absent.check == .group && absent.reason.contains("no group attribute (looked for groups, memberOf)"))
+        let overage = try Self.verified(groups: nil, overage: true)
+        let link = try #require(
+            Self.rejection { () throws(Rejection) in try rules.checkGroups(of: overage, lookedFor: ["groups"]) })
+        #expect(link.check == .group && link.reason.contains("Entra ID"))
+        let empty = try Self.verified(groups: [])
+        #expect(Self.rejection { () throws(Rejection) in try rules.checkGroups(of: empty, lookedFor: []) } != nil)
+    }
+
+    @Test func adminGroupsDecideAdminOrUser() {
+        let rules = IdentityRules(adminGroups: ["Helpdesk Admins"])
+        #expect(rules.grantsAdmin(["Users", "helpdesk admins"]) == true)
+        #expect(rules.grantsAdmin(["Users"]) == false)
+        #expect(rules.grantsAdmin(nil) == false)
+    }
+}
