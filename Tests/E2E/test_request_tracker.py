@@ -106,7 +106,8 @@ $RT::MasonLocalComponentRoot = '{rt}/html';
 """)
     (rt / "RT_SiteConfig.d" / "90-samlgate.pm").write_text(substituted(
         EXAMPLE / "RT_SiteConfig.d" / "90-samlgate.pm",
-        [("my $domain = 'rt.example.com';", "my $domain = '127.0.0.1';"), ("my $port   = 443;", f"my $port = {port};")]))
+        [("my $domain = 'rt.example.com';", "my $domain = '127.0.0.1';"),
+         ("my $port   = 443;", f"my $port = {port};")]))
     shutil.copy(EXAMPLE / "RT" / "Interface" / "Web_Local.pm", rt / "lib" / "RT" / "Interface" / "Web_Local.pm")
     shutil.copytree(EXAMPLE / "html", rt / "html")
     rt_env = {**os.environ, "RT_SITE_CONFIG": str(rt / "RT_SiteConfig.pm"),
@@ -149,8 +150,7 @@ http {{
     processes.start("nginx (request-tracker)", ["nginx", "-c", str(conf), "-p", str(prefix)], folder / "nginx.log")
     harness.wait_for_port(port)
 
-    site_info = {"base_url": base_url, "idp": idp, "cli": cli, "db": var / "rt.db", "tls_cert": tls_cert,
-                 "rt_cookie": rt_cookie, "folder": folder}
+    site_info = {"base_url": base_url, "idp": idp, "db": var / "rt.db", "tls_cert": tls_cert, "rt_cookie": rt_cookie}
     # RT's first page compiles its Mason components: a few seconds, counted as set-up.
     first = client(site_info).get(f"{base_url}/", allow_redirects=False, timeout=30)
     assert first.status_code == 302, first.text
