@@ -13,6 +13,10 @@ packages=(
     # before simplesamlphp so it satisfies the `php` package's choice of a PHP runtime: otherwise apt takes the
     # first one, libapache2-mod-php, and changes the system Apache. php-cgi starts no service (php-fpm does).
     php-cgi simplesamlphp php-cli php-xml php-mbstring
+    # Request Tracker 5 behind samlgate (Tests/E2E/test_request_tracker.py, examples/request-tracker): RT's
+    # FastCGI server under spawn-fcgi, on a SQLite database. Naming rt5-fcgi satisfies RT's choice of a web
+    # server package (apt would take rt5-standalone, the first); RT also pulls in an MTA (exim4).
+    request-tracker5 rt5-fcgi rt5-db-sqlite spawn-fcgi
     # the browser test
     chromium chromium-driver fonts-dejavu-core
     # the PostgreSQL client's tests: a throw-away cluster from initdb and pg_ctl in /usr/lib/postgresql/15/bin
