@@ -15,7 +15,7 @@ extension SignInHint {
                 + "with the Email format."
         case .unknownUser(let identity), .emailDomain(let identity):
             return "AD FS sent \(quoted(identity)), as \(claims) makes it (from E-Mail-Addresses or "
-                + "User-Principal-Name): send the address the user has here, or change the address here."
+                + "User-Principal-Name): send the address the user has here, or \(otherwise(problem))."
         case .sha1:
             return "\(trust) → Advanced, set the secure hash algorithm to SHA-256."
         case .untrustedKey:
@@ -27,8 +27,8 @@ extension SignInHint {
         case .clock:
             return "Check the clocks of the AD FS server and this server (NTP); the trust's NotBeforeSkew "
                 + "(Set-AdfsRelyingPartyTrust) allows for a small difference."
-        case .issuer(let sent):
-            return "AD FS sent Issuer \(sent.map { "\"\($0)\"" } ?? "none"): set the IdP entity ID here to the "
+        case .issuer(let sent?):
+            return "AD FS sent Issuer \"\(sent)\": set the IdP entity ID here to the "
                 + "Federation Service Identifier (AD FS Management → Service → Edit Federation Service Properties), "
                 + "usually http://{your AD FS host}/adfs/services/trust."
         case .encryptionRequired:
@@ -40,7 +40,7 @@ extension SignInHint {
         case .groupsMissing, .groupOverage:
             return "Add a rule to \(claims): \"Send LDAP Attributes as Claims\" with Token-Groups - Unqualified Names "
                 + "→ Group, or \"Send Group Membership as a Claim\" for one group."
-        case .missingDestination, .disabledUser, .inResponseTo, .idpInitiated:
+        case .missingDestination, .disabledUser, .issuer(nil), .inResponseTo, .idpInitiated:
             return nil
         }
     }

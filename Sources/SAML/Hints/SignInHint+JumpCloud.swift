@@ -13,19 +13,20 @@ extension SignInHint {
                 + "\"SAMLSubject NameID Format\" to emailAddress."
         case .unknownUser(let identity), .emailDomain(let identity):
             return "JumpCloud sent \(quoted(identity)), the app's \"SAMLSubject NameID\": make it email there, or "
-                + "change the address here."
+                + "\(otherwise(problem))."
         case .sha1:
             return "\(app), set \"Signature Algorithm\" to RSA-SHA256."
         case .untrustedKey:
             return "JumpCloud signs with the app's IdP certificate (\(place) → IDP Certificate): download "
                 + "it and add it here."
-        case .issuer(let sent):
-            return "JumpCloud sent Issuer \(sent.map { "\"\($0)\"" } ?? "none"): set the IdP entity ID here to the "
+        case .issuer(let sent?):
+            return "JumpCloud sent Issuer \"\(sent)\": set the IdP entity ID here to the "
                 + "app's \"IdP Entity ID\" (\(place))."
         case .groupsMissing, .groupOverage:
             return "\(app), check \"include group attribute\" and name it as the group attribute here; the groups "
                 + "sent are the user groups bound to the app."
-        case .missingDestination, .disabledUser, .missingSignature, .clock, .encryptionRequired, .decryption,
+        case .missingDestination, .disabledUser, .issuer(nil), .missingSignature, .clock, .encryptionRequired,
+            .decryption,
             .inResponseTo, .idpInitiated:
             return nil
         }

@@ -1,7 +1,8 @@
 extension SignInHint {
     /// Keycloak: the admin console → the realm → Clients → the client.
     static func keycloak(_ problem: SignInProblem, _ provider: ServiceProvider) -> String? {
-        let client = "In Keycloak: Clients → your client"
+        let place = "Clients → your client"
+        let client = "In Keycloak: \(place)"
         let signing = "\(client) → Settings → Signature and Encryption"
         switch problem {
         case .audience:
@@ -10,11 +11,11 @@ extension SignInHint {
             return "\(client): add \(provider.postbackURL) to \"Valid redirect URIs\", and set it as \"Assertion "
                 + "Consumer Service POST Binding URL\" (Advanced → Fine Grain SAML Endpoint Configuration)."
         case .nameIDFormat(let identity):
-            return "Keycloak sent \(quoted(identity)) as the NameID: \(client) → Settings, set \"Name ID format\" to "
-                + "email and turn on \"Force name ID format\"."
+            return "Keycloak sent \(quoted(identity)) as the NameID: in \(place) → Settings, set \"Name ID format\" "
+                + "to email and turn on \"Force name ID format\"."
         case .unknownUser(let identity), .emailDomain(let identity):
             return "Keycloak sent \(quoted(identity)), the user's username or email as the client's \"Name ID "
-                + "format\" says: choose email there, or change the user's address (here or in Keycloak)."
+                + "format\" says: choose email there, or \(otherwise(problem))."
         case .sha1:
             return "\(signing), set \"Signature algorithm\" to RSA_SHA256."
         case .untrustedKey:
@@ -22,8 +23,8 @@ extension SignInHint {
                 + "the realm's metadata at …/realms/{realm}/protocol/saml/descriptor, into the certificates here."
         case .missingSignature:
             return "\(signing), turn on \"Sign assertions\" (or \"Sign documents\")."
-        case .issuer(let sent):
-            return "Keycloak sent Issuer \(sent.map { "\"\($0)\"" } ?? "none"): set the IdP entity ID here to the "
+        case .issuer(let sent?):
+            return "Keycloak sent Issuer \"\(sent)\": set the IdP entity ID here to the "
                 + "realm's URL as the realm's SAML descriptor gives it (…/realms/{realm}; it follows the hostname "
                 + "Keycloak is configured with)."
         case .encryptionRequired:
@@ -38,7 +39,7 @@ extension SignInHint {
         case .groupsMissing, .groupOverage:
             return "\(client) → Client scopes → the dedicated scope → Add mapper \"Group list\", named as the group "
                 + "attribute here; turn off \"Full group path\" to send names without the leading /."
-        case .missingDestination, .disabledUser, .clock, .inResponseTo:
+        case .missingDestination, .disabledUser, .issuer(nil), .clock, .inResponseTo:
             return nil
         }
     }

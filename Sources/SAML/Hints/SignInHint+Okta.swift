@@ -1,7 +1,8 @@
 extension SignInHint {
     /// Okta: Admin Console → Applications → the app → General → SAML Settings, and its Sign On tab.
     static func okta(_ problem: SignInProblem, _ provider: ServiceProvider) -> String? {
-        let settings = "In Okta: Applications → your app → General → SAML Settings → Edit"
+        let place = "Applications → your app → General → SAML Settings → Edit"
+        let settings = "In Okta: \(place)"
         let advanced = "\(settings) → Show Advanced Settings"
         switch problem {
         case .audience:
@@ -10,11 +11,11 @@ extension SignInHint {
             return "\(settings), set \"Single sign on URL\" to \(provider.postbackURL) and keep \"Use this for "
                 + "Recipient URL and Destination URL\" checked."
         case .nameIDFormat(let identity):
-            return "Okta sent \(quoted(identity)) as the NameID: \(settings), set \"Name ID format\" to EmailAddress "
+            return "Okta sent \(quoted(identity)) as the NameID: in \(place), set \"Name ID format\" to EmailAddress "
                 + "and \"Application username\" to Email."
         case .unknownUser(let identity), .emailDomain(let identity):
             return "Okta sent \(quoted(identity)), the app's \"Application username\" (the Okta username by "
-                + "default): \(settings), set it to Email, or change the address here."
+                + "default): in \(place), set it to Email, or \(otherwise(problem))."
         case .sha1:
             return "\(advanced), set \"Signature Algorithm\" to RSA-SHA256 and \"Digest Algorithm\" to SHA256."
         case .untrustedKey:
@@ -22,8 +23,8 @@ extension SignInHint {
                 + "Certificates): download it and add it here."
         case .missingSignature:
             return "\(advanced), set \"Assertion Signature\" to Signed."
-        case .issuer(let sent):
-            return "Okta sent Issuer \(sent.map { "\"\($0)\"" } ?? "none"): set the IdP entity ID here to the app's "
+        case .issuer(let sent?):
+            return "Okta sent Issuer \"\(sent)\": set the IdP entity ID here to the app's "
                 + "\"Identity Provider Issuer\" (Sign On tab → View SAML setup instructions), one per app."
         case .encryptionRequired:
             return "\(advanced), set \"Assertion Encryption\" to Encrypted and upload this account's SP certificate "
@@ -37,7 +38,7 @@ extension SignInHint {
         case .groupsMissing, .groupOverage:
             return "\(settings), add a Group Attribute Statement named as the group attribute here, with a filter "
                 + "that matches the required groups (such as Matches regex .*)."
-        case .missingDestination, .disabledUser, .clock, .inResponseTo:
+        case .missingDestination, .disabledUser, .clock, .issuer(nil), .inResponseTo:
             return nil
         }
     }

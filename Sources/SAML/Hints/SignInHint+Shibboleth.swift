@@ -14,7 +14,7 @@ extension SignInHint {
                 + "conf/relying-party.xml with a generator in conf/saml-nameid.xml."
         case .unknownUser(let identity), .emailDomain(let identity):
             return "Shibboleth sent \(quoted(identity)): the address comes from conf/attribute-resolver.xml and is "
-                + "released by conf/attribute-filter.xml; send the one the user has here, or change the address here."
+                + "released by conf/attribute-filter.xml; send the one the user has here, or \(otherwise(problem))."
         case .sha1:
             return "Shibboleth signs with SHA-256 unless an override for this SP in conf/relying-party.xml selects a "
                 + "SHA-1 security configuration: remove it."
@@ -24,8 +24,8 @@ extension SignInHint {
         case .missingSignature:
             return "Shibboleth signs the Response unless signResponses is off for this SP in conf/relying-party.xml: "
                 + "turn it (or signAssertions) on."
-        case .issuer(let sent):
-            return "Shibboleth sent Issuer \(sent.map { "\"\($0)\"" } ?? "none"): set the IdP entity ID here to "
+        case .issuer(let sent?):
+            return "Shibboleth sent Issuer \"\(sent)\": set the IdP entity ID here to "
                 + "idp.entityID from conf/idp.properties (usually https://{host}/idp/shibboleth)."
         case .encryptionRequired:
             return "Shibboleth encrypts for SPs whose metadata has an encryption certificate: load this account's "
@@ -40,7 +40,7 @@ extension SignInHint {
             return
                 "Release the group attribute (such as isMemberOf or memberOf, defined in conf/attribute-resolver.xml) "
                 + "to this SP in conf/attribute-filter.xml."
-        case .missingDestination, .disabledUser, .clock, .inResponseTo:
+        case .missingDestination, .disabledUser, .issuer(nil), .clock, .inResponseTo:
             return nil
         }
     }

@@ -14,7 +14,7 @@ extension SignInHint {
                 + "SP, or set NameIDFormat to emailAddress in \(sp) with a NameID taken from the email attribute."
         case .unknownUser(let identity), .emailDomain(let identity):
             return "SimpleSAMLphp sent \(quoted(identity)), from its authentication source: send the address the "
-                + "user has here, or change the address here."
+                + "user has here, or \(otherwise(problem))."
         case .sha1:
             return "Set 'signature.algorithm' to http://www.w3.org/2001/04/xmldsig-more#rsa-sha256 in \(sp) (or in "
                 + "metadata/saml20-idp-hosted.php)."
@@ -23,8 +23,8 @@ extension SignInHint {
                 + "folder): add that certificate here."
         case .missingSignature:
             return "SimpleSAMLphp signs the assertion unless 'saml20.sign.assertion' is false in \(sp): set it to true."
-        case .issuer(let sent):
-            return "SimpleSAMLphp sent Issuer \(sent.map { "\"\($0)\"" } ?? "none"): set the IdP entity ID here to the "
+        case .issuer(let sent?):
+            return "SimpleSAMLphp sent Issuer \"\(sent)\": set the IdP entity ID here to the "
                 + "entity ID of metadata/saml20-idp-hosted.php (by default …/saml2/idp/metadata.php)."
         case .encryptionRequired:
             return "Set 'assertion.encryption' => true in \(sp), with this account's SP certificate, or turn off "
@@ -38,7 +38,7 @@ extension SignInHint {
         case .groupsMissing, .groupOverage:
             return "Have the authentication source provide the group attribute, and release it in \(sp) (its "
                 + "'attributes' list, when it has one)."
-        case .missingDestination, .disabledUser, .clock, .inResponseTo:
+        case .missingDestination, .disabledUser, .issuer(nil), .clock, .inResponseTo:
             return nil
         }
     }

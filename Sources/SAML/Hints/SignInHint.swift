@@ -61,6 +61,13 @@ public struct SignInHint: Sendable, Hashable {
         }
     }
 
+    /// The fix on samlgate's side for an identity the IdP sends as it is set up to: another address for the
+    /// user, or another allowed domain.
+    static func otherwise(_ problem: SignInProblem) -> String {
+        if case .emailDomain = problem { return "allow that domain here" }
+        return "change the user's address here"
+    }
+
     /// `identity` quoted for a sentence, or "an identity" when the row has none.
     static func quoted(_ identity: String?) -> String {
         identity.map { "\"\($0)\"" } ?? "an identity"
