@@ -28,6 +28,8 @@ struct SignInHintTests {
             #expect(sentences <= 2, "\(family) \(problem): \(text)")
             #expect(text.count <= 360, "\(family) \(problem): \(text.count) characters")
             #expect(!text.contains("\\("), "\(family) \(problem): \(text)")
+            // A console path quoted inside a sentence is not a second sentence's "In …:".
+            #expect(![": In ", "(In ", "in In "].contains { text.contains($0) }, "\(family) \(problem): \(text)")
         }
     }
 
@@ -94,6 +96,8 @@ struct SignInHintTests {
         Expectation(.okta, .issuer(sent: "http://www.okta.com/exk1"), "Identity Provider Issuer"),
         Expectation(.okta, .encryptionRequired, "Assertion Encryption"),
         Expectation(.okta, .groupsMissing, "Group Attribute Statement"),
+        Expectation(.okta, .unknownUser(identity: "kate"), "change the user's address here"),
+        Expectation(.okta, .emailDomain(identity: "kate@gmail.test"), "Application username", "allow that domain here"),
         Expectation(.google, .audience, "Web and mobile apps", "Service provider details", "Entity ID", audience),
         Expectation(.google, .recipient, "ACS URL", acs),
         Expectation(.google, .nameIDFormat(identity: "kate"), "Name ID format", "Primary email"),

@@ -9,7 +9,8 @@ extension SignInHint {
         case .recipient, .destination:
             return "\(app), set the ACS URL to \(provider.postbackURL)."
         case .nameIDFormat(let identity):
-            return "JumpCloud sent \(quoted(identity)) as the NameID: \(app), set \"SAMLSubject NameID\" to email and "
+            return
+                "JumpCloud sent \(quoted(identity)) as the NameID: in \(place), set \"SAMLSubject NameID\" to email and "
                 + "\"SAMLSubject NameID Format\" to emailAddress."
         case .unknownUser(let identity), .emailDomain(let identity):
             return "JumpCloud sent \(quoted(identity)), the app's \"SAMLSubject NameID\": make it email there, or "
