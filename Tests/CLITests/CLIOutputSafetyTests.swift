@@ -37,7 +37,9 @@ struct CLIOutputSafetyTests {
         let text = try cli.run("log", "--account", "acme")
         #expect(text.status == 0, "\(text.stderr)")
         let lines = text.stdout.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
-        #expect(lines.count == 1, "\(text.stdout.debugDescription)")
+        // The row, and the hint for an unsigned response on its own indented line.
+        #expect(lines.count == 2, "\(text.stdout.debugDescription)")
+        #expect(lines.count == 2 && lines[1].hasPrefix("  hint: "), "\(text.stdout.debugDescription)")
         #expect(
             !text.stdout.unicodeScalars.contains {
                 ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value)

@@ -58,6 +58,33 @@ struct SettingsPageTests {
         ("session_lifetime", "28800"),
     ]
 
+    /// A refused sign-in's row says where the IdP's console fixes it, worded for the IdP the settings name
+    /// now (so a row written before a change of IdP follows it); the browser's page never shows it.
+    @Test func aRefusedSignInsRowCarriesTheIdPsHint() throws {
+        let harness = try GatewayHarness {
+            $0.ssoURL = "https://login.microsoftonline.com/5b5c94c6-14cf-42da-85bc-4e08722b253b/saml2"
+        }
+        var builder = ResponseBuilder.valid()
+        builder.audienceRestrictions = [["spn:0f9e8d7c"]]
+        let refused = harness.postACS(try builder.encoded())
+        #expect(refused.status == 403)
+        let browser = GatewayHarness.text(refused)
+        #expect(!browser.contains("Hint") && !browser.contains("Identifier (Entity ID)"), "\(browser)")
+
+        let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)
+        let html = GatewayHarness.text(harness.get("/sso/acme/settings", cookie: cookie))
+        let hint = try #require(html.firstMatch(of: /<strong>Hint:<\/strong> ([^<]*)<\/div>/)?.1)
+        #expect(hint.hasPrefix("In Entra: Enterprise applications → your app → Single sign-on"), "\(hint)")
+        #expect(hint.contains("Identifier (Entity ID)") && hint.contains("https://help.example.com/sso/acme/metadata"))
+        // The owner's accepted password sign-in is a row too, without a hint.
+        #expect(html.matches(of: /<strong>Hint:<\/strong>/).count == 1, "\(html)")
+
+        try harness.changeSettings { $0.ssoURL = "https://dev-513394.okta.com/app/acme/exkppsa1qwuFV4D7z0h7/sso/saml" }
+        let later = GatewayHarness.text(harness.get("/sso/acme/settings", cookie: cookie))
+        let okta = try #require(later.firstMatch(of: /<strong>Hint:<\/strong> ([^<]*)<\/div>/)?.1)
+        #expect(okta.contains("Audience URI (SP Entity ID)"), "\(okta)")
+    }
+
     @Test func signingEncryptionAndBindingAreSavedFromThePage() throws {
         let harness = try GatewayHarness()
         let cookie = try Self.signedIn(harness, "owner@example.com", GatewayHarness.ownerPassword)

@@ -111,7 +111,7 @@ extension SSOGateway {
         values["testURL"] =
             context.provider.loginURL + "?return_to=" + URLEncoding.queryValue(context.provider.settingsURL + "?test=1")
         values["hasLog"] = !log.isEmpty
-        values["log"] = log.map { SettingsForm.logRow($0) }
+        values["log"] = log.map { SettingsForm.logRow($0, hint: Self.hint(for: $0, context: context)) }
         values["spKeys"] = try spKeys.map { key in
             var row = SettingsForm.certificateValues(try Certificate(der: key.certificateDER), now: now)
             row["id"] = key.id

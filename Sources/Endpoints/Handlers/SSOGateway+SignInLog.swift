@@ -22,6 +22,18 @@ extension SSOGateway {
             clientAddress: request.remoteAddress)
     }
 
+    /// The hint for an admin reading `entry` on the settings page: where in the account's IdP a refused
+    /// sign-in is fixed, from the settings as they are now (so rows of any age get one).
+    ///
+    /// Only for the admin's log: ``rejectionPage(_:reference:context:)`` never shows one, as the browser
+    /// must not learn how the account is set up.
+    static func hint(for entry: SignInLogEntry, context: AccountContext) -> SignInHint? {
+        guard entry.event == .signIn, entry.outcome == .rejected else { return nil }
+        return SignInHint(
+            failedCheck: entry.failedCheck, reason: entry.reason, expected: entry.expected, actual: entry.actual,
+            idpEntityID: context.settings.idpEntityID, ssoURL: context.settings.ssoURL, provider: context.provider)
+    }
+
     /// The browser's page for a rejected SAML response: short, with the reference; no internals.
     func rejectionPage(_ rejection: Rejection, reference: String, context: AccountContext) -> HTTPResponse {
         let message: String

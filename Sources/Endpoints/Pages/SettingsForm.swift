@@ -258,7 +258,8 @@ struct SettingsForm {
         ]
     }
 
-    static func logRow(_ entry: SignInLogEntry) -> [String: Any] {
+    /// One sign-in log row for the page; `hint` says where in the IdP a refusal is fixed (``SignInHint``).
+    static func logRow(_ entry: SignInLogEntry, hint: SignInHint?) -> [String: Any] {
         var row: [String: Any] = [
             "time": SAMLTime.format(entry.time).replacingOccurrences(of: "T", with: " ").replacingOccurrences(
                 of: "Z", with: ""),
@@ -274,6 +275,7 @@ struct SettingsForm {
         if let check = entry.failedCheck { row["check"] = check.replacingOccurrences(of: "_", with: " ") }
         if let expected = entry.expected { row["expected"] = expected }
         if let actual = entry.actual { row["actual"] = actual }
+        if let hint { row["hint"] = hint.text }
         if let offset = entry.clockOffset, abs(offset) >= 1 {
             row["clock"] = "Our clock is \(abs(offset)) s \(offset > 0 ? "ahead of" : "behind") the IdP's IssueInstant."
         }

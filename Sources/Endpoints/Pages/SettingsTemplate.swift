@@ -204,6 +204,7 @@ enum SettingsTemplate {
             {{#hasLog}}<table><thead><tr><th>Time (UTC)</th><th>User</th><th>Result</th><th>Details</th></tr></thead><tbody>
             {{#log}}<tr><td>{{time}}</td><td>{{email}}{{#claimed}}<div class="hint">claimed, not verified</div>{{/claimed}}</td><td class="{{resultClass}}">{{outcome}}</td><td>{{reason}}\
             {{#check}}<div class="hint">{{check}}{{#expected}}: expected {{expected}}{{/expected}}{{#actual}}, got {{actual}}{{/actual}}</div>{{/check}}\
+            {{#hint}}<div class="hint"><strong>Hint:</strong> {{hint}}</div>{{/hint}}\
             {{#clock}}<div class="hint">{{clock}}</div>{{/clock}}<div class="hint">Reference {{reference}}</div></td></tr>{{/log}}
             </tbody></table>{{/hasLog}}
             {{^hasLog}}<p class="hint">No sign-in attempts yet.</p>{{/hasLog}}
