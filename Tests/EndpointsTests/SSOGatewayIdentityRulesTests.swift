@@ -27,6 +27,8 @@ struct SSOGatewayIdentityRulesTests {
         let harness = try GatewayHarness { $0.emailDomains = ["acme.test"] }
         let refused = try Self.signIn(harness)
         #expect(refused.status == 403)
+        let page = GatewayHarness.text(refused)
+        #expect(page.contains("ask your administrator") && !page.contains("acme.test"), "\(page)")
         #expect(try harness.sessions().isEmpty)
         let log = try #require(try harness.log().first)
         #expect(log.outcome == .rejected && log.failedCheck == "email_domain")

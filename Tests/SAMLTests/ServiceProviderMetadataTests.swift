@@ -25,6 +25,22 @@ struct ServiceProviderMetadataTests {
         #expect(xml.contains("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"))
     }
 
+    /// The attributes asked for, each a name samlgate reads: what an IdP that honours requested
+    /// attributes (Shibboleth, SimpleSAMLphp) then releases is what sign-in uses.
+    @Test func metadataRequestsTheAttributesSamlgateReads() throws {
+        let xml = ServiceProviderMetadata.xml(for: ServiceProvider(slug: "acme", baseURL: "https://x.example"))
+        #expect(
+            xml.contains("<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>"))
+        let names = xml.matches(of: /<md:RequestedAttribute Name="([^"]+)"/).map { String($0.1) }
+        #expect(names.count == 4)
+        for name in names {
+            #expect(
+                IdentityAttribute.allCases.contains { $0.names.contains(name) }
+                    || IdentityProviderPolicy.defaultGroupAttributes.contains(name), "\(name)")
+        }
+        #expect(xml.contains(#"FriendlyName="mail""#) && xml.contains(#"isRequired="false""#))
+    }
+
     @Test func schemaCheckCanFail() throws {
         // Guard against a validator that passes everything: a metadata without entityID is invalid.
         let xml = ServiceProviderMetadata.xml(for: ServiceProvider(slug: "acme", baseURL: "https://x.example"))

@@ -40,6 +40,10 @@ extension SSOGateway {
         switch rejection.check {
         case .user:
             message = rejection.reason
+        case .emailDomain, .group:
+            message =
+                "Your identity provider vouched for you, but \(context.account.name) does not let this account sign in "
+                + "here; ask your administrator."
         case .notBefore, .notOnOrAfter:
             message =
                 "The sign-in message from your identity provider has expired or is not valid yet. Please try again."

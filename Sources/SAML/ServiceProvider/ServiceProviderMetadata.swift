@@ -6,11 +6,19 @@ public enum ServiceProviderMetadata {
     /// The NameID format samlgate asks for: users are matched by email.
     public static let nameIDFormat = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 
+    /// The attributes the metadata asks for, by their OIDs in the URI name format (the form Shibboleth and
+    /// SimpleSAMLphp read requested attributes in) with their LDAP names: email, given and family name, and
+    /// the eduPerson group list. None is required: the identity may come from the NameID alone.
+    static let requestedAttributes: [(name: String, friendlyName: String)] = [
+        ("urn:oid:0.9.2342.19200300.100.1.3", "mail"), ("urn:oid:2.5.4.42", "givenName"), ("urn:oid:2.5.4.4", "sn"),
+        ("urn:oid:1.3.6.1.4.1.5923.1.5.1.1", "isMemberOf"),
+    ]
+
     /// The algorithms an IdP may encrypt with: exactly what decryption accepts, strongest first.
     static let encryptionMethods = AcceptedEncryption.contentAlgorithmURIs + AcceptedEncryption.keyTransportURIs
 
     /// The metadata XML for `provider`: entity ID, keys, the Single Logout endpoint (both bindings),
-    /// the NameID format and the Post-back URL, in the schema's order.
+    /// the NameID format, the Post-back URL and the attributes wanted, in the schema's order.
     ///
     /// `certificatesDER` are the SP certificates to publish (the `active` key's, then a `next` key's
     /// during a rollover), each as a signing and an encryption KeyDescriptor, so an IdP can check
@@ -35,6 +43,14 @@ public enum ServiceProviderMetadata {
 
                 """
         }.joined()
+        let requested = requestedAttributes.map { attribute in
+            """
+              <md:RequestedAttribute Name="\(attribute.name)" \
+            NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri" FriendlyName="\(attribute.friendlyName)" \
+            isRequired="false"/>
+
+            """
+        }.joined()
         return """
             <?xml version="1.0" encoding="UTF-8"?>
             <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="\(entityID)">
@@ -45,6 +61,9 @@ public enum ServiceProviderMetadata {
                 <md:NameIDFormat>\(nameIDFormat)</md:NameIDFormat>
                 <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" \
             Location="\(acs)" index="0" isDefault="true"/>
+                <md:AttributeConsumingService index="0" isDefault="true">
+                  <md:ServiceName xml:lang="en">\(entityID)</md:ServiceName>
+            \(requested)    </md:AttributeConsumingService>
               </md:SPSSODescriptor>
             </md:EntityDescriptor>
 
