@@ -87,6 +87,16 @@ struct SignInProblemTests {
             reason: "user: There is no user 4f1e9b2c in Acme Help; ask your administrator to add you.",
             expected: nil, actual: "4f1e9b2c")
         #expect(persistent == .nameIDFormat(identity: "4f1e9b2c"))
+        // As the gateway logs an unknown user now: the NameID's format and the attributes received follow.
+        let detailed = SignInProblem(
+            failedCheck: "user",
+            reason: "user: There is no user _e74c in Acme Help; ask your administrator to add you.", expected: nil,
+            actual: "_e74c; NameID is transient; attributes received: mail@x, givenName")
+        #expect(detailed == .nameIDFormat(identity: "_e74c"))
+        let known = SignInProblem(
+            failedCheck: "user", reason: "user: There is no user kate@acme.test in Acme Help.", expected: nil,
+            actual: "kate@acme.test; NameID is emailAddress; attributes received: mail")
+        #expect(known == .unknownUser(identity: "kate@acme.test"))
     }
 
     /// The identity rules' checks, by their log names (whatever this build's ``ValidationCheck`` defines).

@@ -76,7 +76,12 @@ public enum SignInProblem: Sendable, Hashable {
         }
     }
 
-    private static func user(reason: String, identity: String?) -> Self {
+    private static func user(reason: String, identity actual: String?) -> Self {
+        // An unknown user's row reads "identity; NameID is …; attributes received: …": the hint names the
+        // part before the first ";" (a bare identity in older rows).
+        let identity = actual.map { value in
+            value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
+        }
         if reason.contains(" is disabled") { return .disabledUser(identity: identity) }
         // samlgate's users are email addresses: an identity without "@" is a NameID of another format
         // (persistent, transient, a username) that no user can have.
