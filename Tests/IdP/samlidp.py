@@ -118,6 +118,7 @@ from saml2.attribute_converter import AttributeConverterNOOP  # noqa: E402
 from saml2.config import IdPConfig  # noqa: E402
 from saml2.metadata import entity_descriptor  # noqa: E402
 from saml2.response import IncorrectlySigned  # noqa: E402
+from saml2.s_utils import do_ava, factory  # noqa: E402
 from saml2.saml import (  # noqa: E402
     AUTHN_PASSWORD_PROTECTED,
     NAME_FORMAT_BASIC,
@@ -154,6 +155,9 @@ DIGEST_ALGS = {
     "sha512": ds.DIGEST_SHA512,
 }
 NAME_FORMATS = {"basic": NAME_FORMAT_BASIC, "unspecified": NAME_FORMAT_UNSPECIFIED}
+# The Names of the email, given name and family name attributes: samlgate's own, or an LDAP directory's.
+ATTRIBUTE_NAMES = {"default": ("email", "given_name", "family_name"), "ldap": ("mail", "givenName", "sn")}
+DEFAULT_GROUP_ATTRIBUTE = "groups"
 SIGN_MODES = ("assertion", "response", "both", "none")
 
 # pysaml2's Entity.sign() (used when the *Response* is signed) refuses anything not in
@@ -282,6 +286,15 @@ def _chosen_session_index() -> str:
 _saml2_assertion.sid = _chosen_session_index
 
 
+class AttributeConverterExact(AttributeConverterNOOP):
+    """pysaml2's no-op converter without its lowercasing of each Name: `givenName`, `memberOf` and a
+    claim URI go out spelled as given."""
+
+    def to_(self, attrvals):
+        return [factory(saml.Attribute, name=name, name_format=self.name_format, attribute_value=do_ava(value))
+                for name, value in attrvals.items()]
+
+
 def sp_metadata_xml(entity_id: str, acs_url: str) -> str:
     """Minimal SP metadata so pysaml2 knows the SP (entityID = audience, POST ACS)."""
     e = html.escape
@@ -349,8 +362,9 @@ def build_server(*, issuer: str, key: str, cert: str, sp_entity_id: str, acs_url
     config.load(conf)
     server = EncryptingServer(config=config)
     # pysaml2's default attribute maps would rename `email` & co. to OID/mace names; the
-    # tests want the attribute Names to be exactly email/given_name/family_name.
-    server.config.attribute_converters = [AttributeConverterNOOP(fmt)]
+    # tests want the attribute Names to be exactly email/given_name/family_name (or the
+    # ldap set, and the group attribute's Name, each exactly as chosen).
+    server.config.attribute_converters = [AttributeConverterExact(fmt)]
     # pysaml2 runs `xmlsec1 --version` before every signature (~15% of bulk time);
     # ask once and pin the answer on a subclass (it is a property, not an attribute).
     crypto = server.sec.crypto
@@ -394,14 +408,21 @@ class ResponseMaker:
 
     def make(self, *, email: str, name_id: str | None = None, given_name: str | None = None,
              family_name: str | None = None, in_response_to: str | None = None,
-             email_attribute: bool = True, encryption: Encryption | None = None) -> bytes:
+             email_attribute: bool = True, encryption: Encryption | None = None,
+             groups: list[str] | tuple[str, ...] = (), group_attribute: str = DEFAULT_GROUP_ATTRIBUTE,
+             attribute_names: str = "default") -> bytes:
+        """`groups`, when there are any, go in one multi-valued attribute named `group_attribute`
+        (none at all otherwise); `attribute_names` picks the Names of the other three (ATTRIBUTE_NAMES)."""
+        email_name, given_name_name, family_name_name = ATTRIBUTE_NAMES[attribute_names]
         identity: dict[str, list[str]] = {}
         if email_attribute:
-            identity["email"] = [email]
+            identity[email_name] = [email]
         if given_name:
-            identity["given_name"] = [given_name]
+            identity[given_name_name] = [given_name]
         if family_name:
-            identity["family_name"] = [family_name]
+            identity[family_name_name] = [family_name]
+        if groups:
+            identity[group_attribute] = list(groups)
         # Recipient/InResponseTo are given explicitly so that the Response's Destination
         # can be varied independently (pysaml2 otherwise derives both from one URL).
         farg = {
@@ -585,7 +606,9 @@ def cmd_response(args: argparse.Namespace) -> int:
     def one(_i: int) -> str:
         xml = maker.make(email=args.email, name_id=args.name_id, given_name=args.given_name,
                          family_name=args.family_name, in_response_to=args.in_response_to,
-                         email_attribute=not args.no_email_attribute, encryption=encryption)
+                         email_attribute=not args.no_email_attribute, encryption=encryption,
+                         groups=args.group, group_attribute=args.group_attribute,
+                         attribute_names=args.attribute_names)
         return base64.b64encode(xml).decode("ascii")
 
     # Each signature is an xmlsec1 subprocess; running several at once is what makes bulk
@@ -612,15 +635,39 @@ def cmd_response(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------
 
 
-def load_users(path: str | None, specs: list[str] | None) -> dict[str, tuple[str, str]]:
-    """email(lowercased) -> (given, family).  File: JSON list of objects, or lines
-    `email:given:family` (# comments and blank lines ignored)."""
-    users: dict[str, tuple[str, str]] = {}
+@dataclass(frozen=True)
+class User:
+    """What the IdP's directory says about a user: the names it sends, and the groups (none: no group
+    attribute at all)."""
 
-    def add(email: str, given: str = "", family: str = "") -> None:
-        email = email.strip()
+    given: str = ""
+    family: str = ""
+    groups: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, value: dict) -> User:
+        groups = value.get("groups") or []
+        if not isinstance(groups, list) or not all(isinstance(group, str) for group in groups):
+            raise ValueError("groups must be a list of strings")
+        return cls((value.get("given_name") or "").strip(), (value.get("family_name") or "").strip(),
+                   tuple(groups))
+
+
+def parse_user_spec(spec: str) -> tuple[str, User]:
+    """`email:given:family[:group|group…]`: the groups are everything after the third colon (a group
+    name may hold colons, as a URN does), split on `|`; empty names are dropped."""
+    email, given, family, groups = (spec.split(":", 3) + ["", "", ""])[:4]
+    return email.strip(), User(given.strip(), family.strip(), tuple(g for g in groups.split("|") if g))
+
+
+def load_users(path: str | None, specs: list[str] | None) -> dict[str, User]:
+    """email(lowercased) -> User.  File: JSON list of objects (`email`, `given_name`, `family_name`,
+    `groups`: a list), or lines `email:given:family[:group|group…]` (# comments and blank lines ignored)."""
+    users: dict[str, User] = {}
+
+    def add(email: str, user: User) -> None:
         if email:
-            users[email.lower()] = (given.strip(), family.strip())
+            users[email.lower()] = user
 
     if path:
         with open(path, encoding="utf-8") as fh:
@@ -631,14 +678,14 @@ def load_users(path: str | None, specs: list[str] | None) -> dict[str, tuple[str
             data = None
         if isinstance(data, list):
             for u in data:
-                add(u.get("email", ""), u.get("given_name", ""), u.get("family_name", ""))
+                add((u.get("email") or "").strip(), User.from_json(u))
         else:
             for line in text.splitlines():
                 line = line.strip()
                 if line and not line.startswith("#"):
-                    add(*(line.split(":", 2) + ["", ""])[:3])
+                    add(*parse_user_spec(line))
     for spec in specs or []:
-        add(*(spec.split(":", 2) + ["", ""])[:3])
+        add(*parse_user_spec(spec))
     return users
 
 
@@ -669,7 +716,7 @@ class SPMetadataUnavailable(Exception):
 
 
 # Per-request overrides of `serve`'s response options: query or form fields with these names, like `user=`.
-OPTION_FIELDS = ("encrypt", "encrypt_what", "encrypt_to", "key_transport")
+OPTION_FIELDS = ("encrypt", "encrypt_what", "encrypt_to", "key_transport", "attribute_names", "group_attribute")
 
 
 @dataclass(frozen=True)
@@ -680,6 +727,8 @@ class ResponseOptions:
     encrypt_what: str = "assertion"
     encrypt_to: str = "1"  # 1-based position among the SP metadata's encryption certificates, or a SHA-256
     key_transport: str = "rsa-oaep-mgf1p"
+    attribute_names: str = "default"  # a key of ATTRIBUTE_NAMES
+    group_attribute: str = DEFAULT_GROUP_ATTRIBUTE
 
     def overridden(self, fields: dict[str, list[str]]) -> ResponseOptions:
         values = {name: fields[name][0] for name in OPTION_FIELDS if fields.get(name)}
@@ -687,13 +736,16 @@ class ResponseOptions:
         if encrypt == "none":
             encrypt = None
         choices = {"encrypt": (encrypt, CONTENT_ALGS), "encrypt_what": (values.get("encrypt_what"), ENCRYPT_WHAT),
-                   "key_transport": (values.get("key_transport"), KEY_TRANSPORTS)}
+                   "key_transport": (values.get("key_transport"), KEY_TRANSPORTS),
+                   "attribute_names": (values.get("attribute_names"), ATTRIBUTE_NAMES)}
         for name, (value, allowed) in choices.items():
             if value is not None and value not in allowed:
                 raise OptionError(f"{name}={value!r}: choose one of {', '.join(allowed)}")
         return ResponseOptions(encrypt=encrypt, encrypt_what=values.get("encrypt_what", self.encrypt_what),
                                encrypt_to=values.get("encrypt_to", self.encrypt_to),
-                               key_transport=values.get("key_transport", self.key_transport))
+                               key_transport=values.get("key_transport", self.key_transport),
+                               attribute_names=values.get("attribute_names", self.attribute_names),
+                               group_attribute=values.get("group_attribute", self.group_attribute))
 
 
 class IdPState:
@@ -712,7 +764,8 @@ class IdPState:
         self.sp_metadata_url: str | None = args.sp_metadata_url
         self.sp_metadata_loaded = False
         self.defaults = ResponseOptions(encrypt=args.encrypt, encrypt_what=args.encrypt_what,
-                                        encrypt_to=args.encrypt_to, key_transport=args.key_transport)
+                                        encrypt_to=args.encrypt_to, key_transport=args.key_transport,
+                                        attribute_names=args.attribute_names, group_attribute=args.group_attribute)
         # Accept AuthnRequests addressed to either loopback spelling of our SSO URL.
         sso_urls = [f"{base_url}/sso", f"http://localhost:{port}/sso"]
         self.slo_urls = [f"{base_url}/slo", f"http://localhost:{port}/slo"]
@@ -836,14 +889,17 @@ class IdPState:
 
     def respond(self, email: str, in_response_to: str | None, options: ResponseOptions | None = None,
                 session: str | None = None) -> str:
-        given, family = self.users.get(email.strip().lower(), ("", ""))
+        options = options or self.defaults
         with self.lock:
+            user = self.users.get(email.strip().lower(), User())
             self.ensure_sp_metadata()
-            encryption = self.encryption_for(options or self.defaults)
+            encryption = self.encryption_for(options)
             _session_index.value = "_si-" + secrets.token_hex(8)
             try:
-                xml = self.maker.make(email=email.strip(), given_name=given, family_name=family,
-                                      in_response_to=in_response_to, encryption=encryption)
+                xml = self.maker.make(email=email.strip(), given_name=user.given, family_name=user.family,
+                                      in_response_to=in_response_to, encryption=encryption, groups=user.groups,
+                                      group_attribute=options.group_attribute,
+                                      attribute_names=options.attribute_names)
             finally:
                 index, _session_index.value = _session_index.value, None
             if session in self.sessions:
@@ -920,7 +976,9 @@ class Handler(BaseHTTPRequestHandler):
         for name in OPTION_FIELDS:
             if fields.get(name):
                 hidden += f'<input type="hidden" name="{name}" value="{e(fields[name][0])}">'
-        known = "".join(f"<li>{e(u)}</li>" for u in sorted(self.state.users))
+        with self.state.lock:  # POST /users may be changing the directory
+            names = sorted(self.state.users)
+        known = "".join(f"<li>{e(u)}</li>" for u in names)
         body = ('<h1>Test IdP sign-in</h1><form method="post" action="/login">'
                 f'<label>Email <input type="email" name="email" id="email" value="{e(hint)}" '
                 'required autofocus></label>'
@@ -1008,6 +1066,8 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(lambda: self._sso(self._form(), BINDING_HTTP_POST))
         elif path == "/sp-metadata":
             self._answer(self._refresh_sp_metadata)
+        elif path == "/users":
+            self._answer(self._set_user)
         elif path in ("/slo", "/slo-response"):
             self._answer(lambda: self._slo(self._form(), BINDING_HTTP_POST, None))
         else:
@@ -1022,6 +1082,24 @@ class Handler(BaseHTTPRequestHandler):
             return self._error(403, "wrong password")
         self._post_form(email, self._one(form, "InResponseTo") or None, self._one(form, "RelayState"),
                         self.state.defaults.overridden(form))
+
+    def _set_user(self) -> None:
+        """Adds or replaces one user of the directory (JSON: `email`, `given_name`, `family_name`, `groups`),
+        as an IdP admin changing a user's groups between two sign-ins would."""
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            value = json.loads(self.rfile.read(length) or b"null")
+            email = (value.get("email") or "").strip()
+            user = User.from_json(value)
+        except (ValueError, AttributeError) as exc:
+            return self._error(400, f"a JSON object with email, given_name, family_name, groups: {exc}")
+        if not email:
+            return self._error(400, "email is required")
+        with self.state.lock:
+            self.state.users[email.lower()] = user
+        self.log_message("user %r: groups %r", email, list(user.groups))
+        self._json({"email": email, "given_name": user.given, "family_name": user.family,
+                    "groups": list(user.groups)})
 
     def _refresh_sp_metadata(self) -> None:
         self._form()
@@ -1237,6 +1315,12 @@ def add_signing_args(p: argparse.ArgumentParser, sign_default: str) -> None:
                    help="lifetime of Conditions and SubjectConfirmationData (negative: already expired)")
     p.add_argument("--name-format", choices=sorted(NAME_FORMATS), default="basic",
                    help="attribute NameFormat")
+    p.add_argument("--attribute-names", choices=sorted(ATTRIBUTE_NAMES), default="default",
+                   help="Names of the email, given and family name attributes: default (email, given_name, "
+                        "family_name) or ldap (mail, givenName, sn)")
+    p.add_argument("--group-attribute", default=DEFAULT_GROUP_ATTRIBUTE, metavar="NAME",
+                   help=f"Name of the multi-valued groups attribute (default {DEFAULT_GROUP_ATTRIBUTE}); "
+                        "sent only for a user with groups")
 
 
 def add_encryption_args(p: argparse.ArgumentParser) -> None:
@@ -1271,6 +1355,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--family-name")
     p.add_argument("--no-email-attribute", action="store_true",
                    help="omit the email attribute (identity then comes from the NameID)")
+    p.add_argument("--group", action="append", default=[], metavar="GROUP",
+                   help="a group the user is in (repeatable): the values of --group-attribute")
     p.add_argument("--in-response-to", help="AuthnRequest ID (omit for IdP-initiated)")
     add_signing_args(p, "assertion")
     d = p.add_mutually_exclusive_group()
@@ -1288,8 +1374,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sp-acs", required=True)
     p.add_argument("--sp-audience", required=True)
     p.add_argument("--issuer", help="IdP entity ID (default: http://127.0.0.1:PORT/metadata)")
-    p.add_argument("--users", help="file: JSON [{email,given_name,family_name}] or lines email:given:family")
-    p.add_argument("--user", action="append", metavar="EMAIL:GIVEN:FAMILY", help="repeatable")
+    p.add_argument("--users", help="file: JSON [{email,given_name,family_name,groups}] or lines "
+                                   "email:given:family[:group|group...]")
+    p.add_argument("--user", action="append", metavar="EMAIL:GIVEN:FAMILY[:GROUP|GROUP...]",
+                   help="repeatable; a group name may hold colons, not |")
     add_signing_args(p, "assertion")
     p.add_argument("--sp-metadata-url", metavar="URL",
                    help="the SP's metadata (http:, https: or file:), fetched at first use and on POST "

@@ -128,6 +128,26 @@ def test_assertion_signed_by_default(rsa_keys, tmp_path):
     assert xmlsec_verify(xml, rsa_keys[1], tmp_path, ASSERTION_ID)
 
 
+def attributes(xml: bytes) -> dict[str, list[str]]:
+    """The Assertion's attributes by Name, exactly as spelled, each with its values in order."""
+    assertion = ET.fromstring(xml).find("saml:Assertion", NS)
+    return {e.get("Name"): [v.text for v in e.findall("saml:AttributeValue", NS)]
+            for e in assertion.findall("saml:AttributeStatement/saml:Attribute", NS)}
+
+
+def test_groups_and_ldap_attribute_names(rsa_keys, tmp_path):
+    xml = make_response(rsa_keys, "--given-name", "Ann", "--family-name", "Lee", "--attribute-names", "ldap",
+                        "--group", "cn=Support,dc=acme", "--group", "Équipe Zürich",
+                        "--group-attribute", "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups")
+    assert attributes(xml) == {
+        "mail": ["ann@example.test"], "givenName": ["Ann"], "sn": ["Lee"],
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups": ["cn=Support,dc=acme", "Équipe Zürich"]}
+    assert xmlsec_verify(xml, rsa_keys[1], tmp_path, ASSERTION_ID)
+    # Without --group there is no group attribute at all; the default Name is `groups`.
+    assert "groups" not in attributes(make_response(rsa_keys))
+    assert attributes(make_response(rsa_keys, "--group", "staff"))["groups"] == ["staff"]
+
+
 def test_wrong_certificate_does_not_verify(rsa_keys, ec_keys, tmp_path):
     xml = make_response(rsa_keys)
     assert not xmlsec_verify(xml, ec_keys[1], tmp_path, ASSERTION_ID)
@@ -218,7 +238,8 @@ def idp(rsa_keys):
     key, cert = rsa_keys
     proc = subprocess.Popen(
         [sys.executable, SAMLIDP, "serve", "--port", "0", "--key", key, "--cert", cert,
-         "--sp-acs", SP_ACS, "--sp-audience", SP_AUDIENCE, "--user", "ann@example.test:Ann:Lee"],
+         "--sp-acs", SP_ACS, "--sp-audience", SP_AUDIENCE, "--user", "ann@example.test:Ann:Lee",
+         "--user", "gus@example.test:Gus:Gray:staff|urn:mace:example.test:cn=Support,dc=acme|Équipe Zürich"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline().strip()
     assert line.startswith("READY http://127.0.0.1:"), line
@@ -343,6 +364,39 @@ def test_idp_initiated(idp):
     inputs = auto_post(body)
     assert inputs["RelayState"] == "/tickets/7"
     check_common(ET.fromstring(base64.b64decode(inputs["SAMLResponse"])), in_response_to=None, **SP)
+
+
+def test_served_groups_follow_the_directory(idp):
+    base, _ = idp
+
+    def served(query: str = "") -> dict[str, list[str]]:
+        status, _, body = get(f"{base}/idp-initiated?user=gus@example.test{query}")
+        assert status == 200
+        return attributes(base64.b64decode(auto_post(body)["SAMLResponse"]))
+
+    groups = ["staff", "urn:mace:example.test:cn=Support,dc=acme", "Équipe Zürich"]
+    assert served() == {"email": ["gus@example.test"], "given_name": ["Gus"], "family_name": ["Gray"],
+                        "groups": groups}
+    # A request's own attribute_names and group_attribute, like its encrypt= fields.
+    assert served("&attribute_names=ldap&group_attribute=isMemberOf") == {
+        "mail": ["gus@example.test"], "givenName": ["Gus"], "sn": ["Gray"], "isMemberOf": groups}
+    assert get(f"{base}/idp-initiated?user=gus@example.test&attribute_names=x500")[0] == 400
+
+    def set_user(value) -> int:
+        req = urllib.request.Request(base + "/users", data=json.dumps(value).encode(),
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    assert set_user({"email": "Gus@example.test", "given_name": "Gus", "groups": ["contractors"]}) == 200
+    assert served() == {"email": ["gus@example.test"], "given_name": ["Gus"], "groups": ["contractors"]}
+    assert set_user({"email": "gus@example.test", "given_name": "Gus", "family_name": "Gray"}) == 200
+    assert "groups" not in served()
+    assert set_user({"email": "gus@example.test", "groups": "staff"}) == 400
+    assert set_user({"groups": []}) == 400
 
 
 def test_bad_requests(idp):
