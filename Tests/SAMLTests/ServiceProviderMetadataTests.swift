@@ -32,7 +32,7 @@ struct ServiceProviderMetadataTests {
         #expect(
             xml.contains("<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>"))
         let names = xml.matches(of: /<md:RequestedAttribute Name="([^"]+)"/).map { String($0.1) }
-        #expect(names.count == 4)
+        #expect(names.count == 8 && names.contains("email") && names.contains("urn:oid:2.5.4.42"))
         for name in names {
             #expect(
                 IdentityAttribute.allCases.contains { $0.names.contains(name) }

@@ -6,13 +6,18 @@ public enum ServiceProviderMetadata {
     /// The NameID format samlgate asks for: users are matched by email.
     public static let nameIDFormat = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 
-    /// The attributes the metadata asks for, by their OIDs in the URI name format (the form Shibboleth and
-    /// SimpleSAMLphp read requested attributes in) with their LDAP names: email, given and family name, and
-    /// the eduPerson group list. None is required: the identity may come from the NameID alone.
-    static let requestedAttributes: [(name: String, friendlyName: String)] = [
-        ("urn:oid:0.9.2342.19200300.100.1.3", "mail"), ("urn:oid:2.5.4.42", "givenName"), ("urn:oid:2.5.4.4", "sn"),
-        ("urn:oid:1.3.6.1.4.1.5923.1.5.1.1", "isMemberOf"),
+    /// The attributes the metadata asks for, none required (the identity may come from the NameID alone):
+    /// by their OIDs in the URI name format, with their LDAP names (the form Shibboleth and SimpleSAMLphp
+    /// read requested attributes in), and by the short names these docs give admins to configure. An IdP
+    /// that releases only what an SP requests (pysaml2 does) then sends either set.
+    static let requestedAttributes: [(name: String, format: String, friendlyName: String?)] = [
+        ("urn:oid:0.9.2342.19200300.100.1.3", uriFormat, "mail"), ("urn:oid:2.5.4.42", uriFormat, "givenName"),
+        ("urn:oid:2.5.4.4", uriFormat, "sn"), ("urn:oid:1.3.6.1.4.1.5923.1.5.1.1", uriFormat, "isMemberOf"),
+        ("email", basicFormat, nil), ("given_name", basicFormat, nil), ("family_name", basicFormat, nil),
+        ("groups", basicFormat, nil),
     ]
+    private static let uriFormat = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
+    private static let basicFormat = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"
 
     /// The algorithms an IdP may encrypt with: exactly what decryption accepts, strongest first.
     static let encryptionMethods = AcceptedEncryption.contentAlgorithmURIs + AcceptedEncryption.keyTransportURIs
@@ -44,12 +49,9 @@ public enum ServiceProviderMetadata {
                 """
         }.joined()
         let requested = requestedAttributes.map { attribute in
-            """
-              <md:RequestedAttribute Name="\(attribute.name)" \
-            NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri" FriendlyName="\(attribute.friendlyName)" \
-            isRequired="false"/>
-
-            """
+            let friendly = attribute.friendlyName.map { #" FriendlyName="\#($0)""# } ?? ""
+            return #"      <md:RequestedAttribute Name="\#(attribute.name)" NameFormat="\#(attribute.format)""#
+                + #"\#(friendly) isRequired="false"/>"# + "\n"
         }.joined()
         return """
             <?xml version="1.0" encoding="UTF-8"?>
