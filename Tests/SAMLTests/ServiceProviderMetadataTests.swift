@@ -41,6 +41,22 @@ struct ServiceProviderMetadataTests {
         #expect(xml.contains(#"FriendlyName="mail""#) && xml.contains(#"isRequired="false""#))
     }
 
+    @Test func anAccountsOwnGroupAttributeIsRequestedToo() throws {
+        let provider = ServiceProvider(slug: "acme", baseURL: "https://x.example")
+        let xml = ServiceProviderMetadata.xml(
+            for: provider, groupAttribute: "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups")
+        #expect(try SchemaValidator.errors(in: xml, schema: "saml-schema-metadata-2.0.xsd") == nil)
+        #expect(
+            xml.contains(
+                #"Name="http://schemas.microsoft.com/ws/2008/06/identity/claims/groups" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri""#
+            ))
+        let quoted = ServiceProviderMetadata.xml(for: provider, groupAttribute: "Team \"A\"&B")
+        #expect(quoted.contains(#"Name="Team &quot;A&quot;&amp;B""#))
+        #expect(
+            ServiceProviderMetadata.xml(for: provider, groupAttribute: "groups").matches(of: /Name="groups"/).count == 1
+        )
+    }
+
     @Test func schemaCheckCanFail() throws {
         // Guard against a validator that passes everything: a metadata without entityID is invalid.
         let xml = ServiceProviderMetadata.xml(for: ServiceProvider(slug: "acme", baseURL: "https://x.example"))

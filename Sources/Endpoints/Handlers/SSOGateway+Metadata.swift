@@ -13,7 +13,7 @@ extension SSOGateway {
             body: Array(
                 ServiceProviderMetadata.xml(
                     for: context.provider, certificatesDER: context.keys.publishedCertificates,
-                    signsRequests: context.settings.signRequests
+                    signsRequests: context.settings.signRequests, groupAttribute: context.settings.groupAttribute
                 ).utf8)
         ).with(outcome: "metadata")
     }

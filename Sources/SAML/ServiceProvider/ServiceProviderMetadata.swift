@@ -31,8 +31,11 @@ public enum ServiceProviderMetadata {
     /// signing the Assertion itself, the strongest form (a signed Response containing it is also
     /// accepted); `AuthnRequestsSigned` says whether requests are signed (`sign_requests`, and only with
     /// a published certificate to check them with).
+    ///
+    /// `groupAttribute`, the account's own group attribute when it names one, is requested too.
     public static func xml(
-        for provider: ServiceProvider, certificatesDER: [[UInt8]] = [], signsRequests: Bool = false
+        for provider: ServiceProvider, certificatesDER: [[UInt8]] = [], signsRequests: Bool = false,
+        groupAttribute: String? = nil
     ) -> String {
         let entityID = XMLEscaping.attribute(provider.audienceURI)
         let acs = XMLEscaping.attribute(provider.postbackURL)
@@ -48,7 +51,12 @@ public enum ServiceProviderMetadata {
 
                 """
         }.joined()
-        let requested = requestedAttributes.map { attribute in
+        var attributes = requestedAttributes
+        if let groupAttribute, !attributes.contains(where: { $0.name == groupAttribute }) {
+            let format = groupAttribute.contains(":") ? uriFormat : basicFormat
+            attributes.append((XMLEscaping.attribute(groupAttribute), format, nil))
+        }
+        let requested = attributes.map { attribute in
             let friendly = attribute.friendlyName.map { #" FriendlyName="\#($0)""# } ?? ""
             return #"      <md:RequestedAttribute Name="\#(attribute.name)" NameFormat="\#(attribute.format)""#
                 + #"\#(friendly) isRequired="false"/>"# + "\n"

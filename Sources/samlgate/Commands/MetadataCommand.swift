@@ -19,7 +19,7 @@ struct MetadataCommand: ParsableCommand {
         print(
             ServiceProviderMetadata.xml(
                 for: ServiceProvider(slug: account.slug, baseURL: account.baseURL), certificatesDER: published,
-                signsRequests: settings.signRequests),
+                signsRequests: settings.signRequests, groupAttribute: settings.groupAttribute),
             terminator: "")
     }
 }
