@@ -84,16 +84,7 @@ def start_nginx(processes: harness.Processes, folder: Path, port: int, site: str
     shutil.copy("/etc/nginx/fastcgi_params", prefix / "fastcgi_params")
     (prefix / "site.conf").write_text(site)
     conf = prefix / "nginx.conf"
-    conf.write_text(harness.nginx_main(prefix) + f"""
-http {{
-    include /etc/nginx/mime.types;
-    access_log {prefix}/logs/access.log;
-    client_body_temp_path {prefix}/body;
-    fastcgi_temp_path {prefix}/fastcgi;
-    proxy_temp_path {prefix}/proxy;
-    include {prefix / "site.conf"};
-}}
-""")
+    conf.write_text(harness.nginx_conf(prefix, f'    include {prefix / "site.conf"};'))
     processes.start("nginx", ["nginx", "-c", str(conf), "-p", str(prefix)], folder / "nginx.log")
     harness.wait_for_port(port)
 

@@ -138,15 +138,7 @@ $RT::MasonLocalComponentRoot = '{rt}/html';
         ("/etc/nginx/samlgate-protect.conf", str(REPO / "nginx" / "samlgate-protect.conf")),
     ]))
     conf = prefix / "nginx.conf"
-    conf.write_text(harness.nginx_main(prefix) + f"""
-http {{
-    include /etc/nginx/mime.types;
-    access_log {prefix}/logs/access.log;
-    client_body_temp_path {prefix}/body;
-    fastcgi_temp_path {prefix}/fastcgi;
-    include {site};
-}}
-""")
+    conf.write_text(harness.nginx_conf(prefix, f"    include {site};"))
     processes.start("nginx (request-tracker)", ["nginx", "-c", str(conf), "-p", str(prefix)], folder / "nginx.log")
     harness.wait_for_port(port)
 

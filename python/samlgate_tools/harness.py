@@ -303,6 +303,21 @@ events {{ worker_connections {connections}; }}
 """
 
 
+def nginx_conf(prefix: Path, http: str, connections: int = 256) -> str:
+    """A whole test nginx.conf: ``nginx_main`` and an `http { }` block with its log and temporary files
+    under `prefix`, then `http` (servers, upstreams, includes)."""
+    return nginx_main(prefix, connections) + f"""
+http {{
+    include /etc/nginx/mime.types;
+    access_log {prefix}/logs/access.log;
+    client_body_temp_path {prefix}/body;
+    fastcgi_temp_path {prefix}/fastcgi;
+    proxy_temp_path {prefix}/proxy;
+{http}
+}}
+"""
+
+
 def start_nginx(processes: Processes, work: Path, port: int, socket_path: Path, app_port: int,
                 account: str = "acme") -> None:
     """Runs nginx on 127.0.0.1:`port` with the shipped snippets (nginx/*.conf) in front of the app on
@@ -318,13 +333,7 @@ def start_nginx(processes: Processes, work: Path, port: int, socket_path: Path, 
         (prefix / name).write_text(text)
         snippets[name] = prefix / name
     conf = prefix / "nginx.conf"
-    conf.write_text(nginx_main(prefix) + f"""
-http {{
-    include /etc/nginx/mime.types;
-    access_log {prefix}/logs/access.log;
-    client_body_temp_path {prefix}/body;
-    fastcgi_temp_path {prefix}/fastcgi;
-    proxy_temp_path {prefix}/proxy;
+    conf.write_text(nginx_conf(prefix, f"""\
     upstream samlgate {{ server unix:{socket_path}; }}
     server {{
         listen 127.0.0.1:{port};
@@ -334,9 +343,7 @@ http {{
             include {snippets["samlgate-protect.conf"]};
             proxy_pass http://127.0.0.1:{app_port};
         }}
-    }}
-}}
-""")
+    }}"""))
     processes.start("nginx", ["nginx", "-c", str(conf), "-p", str(prefix)], work / "nginx.log")
     wait_for_port(port)
 
