@@ -412,7 +412,7 @@ struct CLIMetadataTests {
         #expect(text.contains("Admin groups:         Helpdesk Admins"), "\(text)")
         for bad in [
             ["--email-domain", "acme test"], ["--email-domain", "zoe@acme.test"], ["--group-attribute", "two words"],
-            ["--required-group", "a\u{1}b"],
+            ["--required-group", "a\u{1}b"], ["--admin-group", "A\u{2028}B"],
         ] {
             result = try cli.run(arguments: ["saml", "set", "--account", "acme"] + bad)
             #expect(result.status != 0 && !result.stderr.isEmpty, "\(bad)")

@@ -30,7 +30,7 @@ struct IdentityRulesTests {
         try rules.checkDomain(of: "anyone@anywhere.test")
         let none = try Self.verified(groups: nil)
         try rules.checkGroups(of: none, lookedFor: ["groups"])
-        #expect(rules.grantsAdmin(["admins"]) == nil)
+        #expect(rules.grantsAdmin(try Self.verified(groups: ["admins"])) == nil)
     }
 
     @Test func theDomainMustBeOneOfTheList() throws {
@@ -80,10 +80,39 @@ struct IdentityRulesTests {
         #expect(Self.rejection { () throws(Rejection) in try rules.checkGroups(of: empty, lookedFor: []) } != nil)
     }
 
-    @Test func adminGroupsDecideAdminOrUser() {
+    @Test func adminGroupsDecideAdminOrUser() throws {
         let rules = IdentityRules(adminGroups: ["Helpdesk Admins"])
-        #expect(rules.grantsAdmin(["Users", "helpdesk admins"]) == true)
-        #expect(rules.grantsAdmin(["Users"]) == false)
-        #expect(rules.grantsAdmin(nil) == false)
+        #expect(rules.grantsAdmin(try Self.verified(groups: ["Users", "helpdesk admins"])) == true)
+        #expect(rules.grantsAdmin(try Self.verified(groups: ["Users"])) == false)
+        #expect(rules.grantsAdmin(try Self.verified(groups: nil)) == false)
+    }
+
+    /// Two of the common group attributes at once (say `groups` from a mapper users can edit, and the
+    /// directory's `memberOf`): with a rule set, which is the user's groups is not samlgate's guess.
+    @Test func groupsInTwoCommonAttributesAreAmbiguous() throws {
+        var builder = ResponseBuilder()
+        builder.attributes = [("email", ["zoe@acme.test"]), ("groups", ["Helpdesk Admins"]), ("memberOf", ["Users"])]
+        let response = try #require(try Validation.run(builder).accepted).response
+        #expect(response.ambiguousGroupAttributes == ["groups", "memberOf"])
+        #expect(IdentityRules(adminGroups: ["Helpdesk Admins"]).grantsAdmin(response) == false)
+        let error = try #require(
+            Self.rejection { () throws(Rejection) in
+                try IdentityRules(requiredGroups: ["Users"]).checkGroups(of: response, lookedFor: [])
+            })
+        #expect(error.check == .group && error.reason.contains("more than one attribute (groups, memberOf)"))
+        // With the attribute named, only it is read and nothing is ambiguous.
+        var policy = IdentityProviderPolicy()
+        policy.groupAttributes = ["memberOf"]
+        let named = try #require(try Validation.run(builder, policy: policy).accepted).response
+        #expect(named.ambiguousGroupAttributes == nil && named.groups == ["Users"])
+    }
+
+    /// Names compare byte for byte after ASCII folding: canonically equivalent text is another name.
+    @Test func canonicallyEquivalentNamesAreOtherNames() throws {
+        let rules = IdentityRules(emailDomains: ["xn--caf-dma.test"], requiredGroups: ["Café;"])
+        let decomposed = try Self.verified(groups: ["Cafe\u{301}\u{37E}"])
+        #expect(Self.rejection { () throws(Rejection) in try rules.checkGroups(of: decomposed, lookedFor: []) } != nil)
+        let composed = try Self.verified(groups: ["café;"])
+        #expect(Self.rejection { () throws(Rejection) in try rules.checkGroups(of: composed, lookedFor: []) } == nil)
     }
 }

@@ -60,6 +60,11 @@ struct SignInProblemTests {
     @Test func policyRefusals() throws {
         let issuer = try Self.rejection({ _ in }, policy: IdentityProviderPolicy(entityID: "https://other.test/idp"))
         #expect(Self.problem(issuer) == .issuer(sent: ResponseBuilder.idpEntityID))
+        // The Response's Issuer is read as received (only the Assertion was signed): no hint names it.
+        let wrapped = try Self.rejection(
+            { $0.responseIssuer = "https://sts.windows.net/attacker/" },
+            policy: IdentityProviderPolicy(entityID: ResponseBuilder.idpEntityID))
+        #expect(Self.problem(wrapped) == .issuer(sent: nil))
         let plaintext = try Self.rejection({ _ in }, policy: IdentityProviderPolicy(requireEncryption: true))
         #expect(Self.problem(plaintext) == .encryptionRequired)
         let unsolicited = try Self.rejection({ _ in }, policy: IdentityProviderPolicy(allowIdPInitiated: false))

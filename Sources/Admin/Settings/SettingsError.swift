@@ -91,7 +91,7 @@ public enum SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidGroupAttribute(let name):
             "invalid group attribute '\(name)': an attribute Name without spaces, at most 256 characters"
         case .invalidGroupName(let name, _):
-            "invalid group '\(name.prefix(80))': a group name of at most 1024 bytes without control characters"
+            "invalid group '\(name.prefix(80))': a group name of at most 1024 bytes without control characters or line breaks"
         case .tooManyRuleEntries(let field, let count):
             "at most \(SettingsValidator.ruleListLimit) entries in \(field) (got \(count))"
         case .bindingNotOffered(let source, let binding):

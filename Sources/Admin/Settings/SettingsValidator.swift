@@ -69,6 +69,7 @@ public enum SettingsValidator {
         for (field, list) in [("required_groups", settings.requiredGroups), ("admin_groups", settings.adminGroups)] {
             if let name = list.first(where: {
                 $0.isEmpty || $0.utf8.count > 1024 || $0.unicodeScalars.contains(where: isControl)
+                    || $0.contains(where: \.isNewline)
             }) {
                 throw .invalidGroupName(name, field: field)
             }

@@ -140,7 +140,7 @@ extension SSOGateway {
             return refuse(error)
         }
         var notes: [String] = []
-        if user.role != .owner, let admin = context.rules.grantsAdmin(response.groups) {
+        if user.role != .owner, let admin = context.rules.grantsAdmin(response) {
             let role: Role = admin ? .admin : .user
             if role != user.role {
                 try tx.setRole(userID: user.id, role: role)

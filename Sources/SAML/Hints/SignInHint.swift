@@ -26,8 +26,8 @@ public struct SignInHint: Sendable, Hashable {
     /// - Parameters:
     ///   - failedCheck, reason, expected, actual: the row's fields.
     ///   - idpEntityID, ssoURL: the account's configured IdP, which names its family; for an Issuer
-    ///     refusal the Issuer the IdP actually sent names it first (it is read after the signature
-    ///     verified, so it is the IdP's own word).
+    ///     refusal the Assertion's Issuer the IdP actually sent names it first (it is read after the
+    ///     signature verified, so it is the IdP's own word; the Response's Issuer is not).
     ///   - provider: the account's URLs, which the hints quote.
     public init?(
         failedCheck: String?, reason: String, expected: String?, actual: String?, idpEntityID: String?,

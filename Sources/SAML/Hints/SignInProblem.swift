@@ -62,7 +62,10 @@ public enum SignInProblem: Sendable, Hashable {
             guard let problem = Self.signature(reason: reason, actual: actual) else { return nil }
             self = problem
         case "not_before", "not_on_or_after": self = .clock
-        case "issuer": self = .issuer(sent: actual == "none" ? nil : actual)
+        // Only the Assertion's Issuer was read after the signature verified; the Response's is checked as
+        // received, so a hint never names it as the value to configure.
+        case "issuer":
+            self = .issuer(sent: actual == "none" || reason.contains("Response's Issuer") ? nil : actual)
         case "encryption_required": self = .encryptionRequired
         case "decryption": self = .decryption
         case "in_response_to": self = .inResponseTo

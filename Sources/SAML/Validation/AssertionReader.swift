@@ -75,6 +75,7 @@ struct AssertionReader {
             identity: identity, nameID: nameID, nameIdentifier: nameIdentifier, email: attributes.email,
             givenName: attributes.givenName,
             familyName: attributes.familyName, groups: attributes.groups, groupOverage: attributes.groupOverage,
+            ambiguousGroupAttributes: attributes.ambiguousGroupAttributes,
             receivedAttributes: attributes.received, sessionIndex: authn?.attribute("SessionIndex"),
             sessionExpiry: sessionExpiry,
             issueInstant: issueInstant, issuer: issuer, signedElement: signedElement)

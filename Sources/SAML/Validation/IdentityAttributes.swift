@@ -17,6 +17,9 @@ struct IdentityAttributes {
     var familyName: String?
     /// The groups, when a group attribute was sent (empty when it had no values).
     var groups: [String]?
+    /// The common group attributes present when there are several and none was configured: which one is
+    /// the user's groups is then not for samlgate to guess (one may carry values users can set).
+    var ambiguousGroupAttributes: [String]?
     /// Whether Entra ID sent its group overage claim (a link to look the groups up) instead of groups.
     var groupOverage = false
     /// The Names of the attributes received, in order, each once (for the log when a user is unknown).
@@ -64,7 +67,9 @@ struct IdentityAttributes {
             case .familyName: familyName = value
             }
         }
-        if let chosen = groupAttributes.first(where: { name in groupCandidates.contains { $0.name == name } }) {
+        let present = groupAttributes.filter { name in groupCandidates.contains { $0.name == name } }
+        if present.count > 1 { ambiguousGroupAttributes = present }
+        if let chosen = present.first {
             var values: [String] = []
             for candidate in groupCandidates where candidate.name == chosen {
                 values += Self.values(of: candidate.attribute)

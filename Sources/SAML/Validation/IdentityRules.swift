@@ -2,10 +2,10 @@ import Credentials
 
 /// An account's identity rules: who of the users the IdP vouches for may sign in, and as what.
 ///
-/// They run after rule 10 found the user, inside the sign-in's transaction, on values read only from the
-/// verified Assertion. Domains and groups compare with ASCII case folding only, like identities
-/// (``Identity/key(_:)``): Active Directory treats `Support` and `support` as one group, and Unicode
-/// folding would let lookalike names match.
+/// They run inside the sign-in's transaction, on values read only from the verified Assertion: the domain
+/// before the user is looked up, the groups after. Domains and groups compare with ASCII case folding only,
+/// like identities (``Identity/key(_:)``), byte for byte: Active Directory treats `Support` and `support` as
+/// one group, and Unicode folding or canonical equivalence would let lookalike names match.
 public struct IdentityRules: Sendable, Hashable {
     /// When not empty, the identity must end in `@` and one of these (no subdomains).
     public var emailDomains: [String]
@@ -25,8 +25,8 @@ public struct IdentityRules: Sendable, Hashable {
     public func checkDomain(of identity: String) throws(Rejection) {
         guard !emailDomains.isEmpty else { return }
         let domain = identity.lastIndex(of: "@").map { String(identity[identity.index(after: $0)...]) }
-        let allowed = Set(emailDomains.map(Identity.key))
-        guard let domain, !domain.isEmpty, allowed.contains(Identity.key(domain)) else {
+        let allowed = Set(emailDomains.map(Self.key))
+        guard let domain, !domain.isEmpty, allowed.contains(Self.key(domain)) else {
             throw Rejection(
                 .emailDomain, "the identity \(identity) is not in an email domain this account accepts",
                 expected: emailDomains.map { "@" + $0 }.joined(separator: " or "),
@@ -39,6 +39,12 @@ public struct IdentityRules: Sendable, Hashable {
     public func checkGroups(of response: VerifiedResponse, lookedFor attributes: [String]) throws(Rejection) {
         guard !requiredGroups.isEmpty else { return }
         let expected = requiredGroups.joined(separator: " or ")
+        if let names = response.ambiguousGroupAttributes {
+            throw Rejection(
+                .group,
+                "the IdP sent groups in more than one attribute (\(names.joined(separator: ", "))): name the one "
+                    + "to read as the group attribute", expected: "one group attribute", actual: String(names.count))
+        }
         guard let groups = response.groups else {
             if response.groupOverage {
                 throw Rejection(
@@ -59,15 +65,22 @@ public struct IdentityRules: Sendable, Hashable {
 
     /// Whether the admin groups make the user `admin` (true) or `user` (false); nil when none are set,
     /// so the role stays as the admin set it.
-    public func grantsAdmin(_ groups: [String]?) -> Bool? {
+    ///
+    /// Groups from several of the common attributes at once are no one's: the user is made `user`.
+    public func grantsAdmin(_ response: VerifiedResponse) -> Bool? {
         guard !adminGroups.isEmpty else { return nil }
-        return Self.intersects(groups ?? [], adminGroups)
+        guard response.ambiguousGroupAttributes == nil else { return false }
+        return Self.intersects(response.groups ?? [], adminGroups)
     }
 
     private static func intersects(_ groups: [String], _ wanted: [String]) -> Bool {
-        let keys = Set(wanted.map(Identity.key))
-        return groups.contains { keys.contains(Identity.key($0)) }
+        let keys = Set(wanted.map(key))
+        return groups.contains { keys.contains(key($0)) }
     }
+
+    /// The bytes names compare by: `String` equality would make canonically equivalent text (a decomposed
+    /// accent, U+037E for `;`) equal.
+    private static func key(_ name: String) -> [UInt8] { Array(Identity.key(name).utf8) }
 
     /// The first groups, for a log line of bounded length.
     private static func summary(_ groups: [String]) -> String {

@@ -27,6 +27,9 @@ public struct VerifiedResponse: Sendable, Hashable {
     public let groups: [String]?
     /// Whether Entra ID sent its group overage claim instead of the groups (a user in too many groups).
     public let groupOverage: Bool
+    /// The common group attributes sent, when more than one was and the account names none; the identity
+    /// rules then refuse, as "which one?" would be the IdP's (or a user's) choice.
+    public let ambiguousGroupAttributes: [String]?
     /// The Names of the attributes received, each once, in order: when a user is unknown, the admin
     /// sees what the IdP sends.
     public let receivedAttributes: [String]

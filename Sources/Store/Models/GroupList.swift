@@ -12,9 +12,10 @@ public struct GroupList: Sendable, Hashable {
     /// The encoded line.
     public let encoded: String
 
-    /// The most bytes an encoded list kept with a session may take: it travels in the `auth` answer's
-    /// headers, which the shipped nginx snippet gives 16 KiB (with the other identity headers).
-    public static let sessionByteLimit = 8192
+    /// The most bytes an encoded list kept with a session may take. It travels in one header line of the
+    /// `auth` answer: the shipped nginx snippet gives all of them 16 KiB, and Apache's mod_fcgid answers 500
+    /// when one header line of an Authorizer's answer is much over 8 KiB (`Variable-SAMLGATE_GROUPS: ` included).
+    public static let sessionByteLimit = 8000
 
     /// A list of `names`, in their order; empty names are left out.
     public init(_ names: [String]) {
