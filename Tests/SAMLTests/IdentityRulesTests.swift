@@ -29,7 +29,7 @@ struct IdentityRulesTests {
         let rules = IdentityRules()
         try rules.checkDomain(of: "anyone@anywhere.test")
         let none = try Self.verified(groups: nil)
-        try rules.checkGroups(of: none, lookedFor: ["groups"])
+        try rules.checkGroups(of: none)
         #expect(rules.grantsAdmin(try Self.verified(groups: ["admins"])) == nil)
     }
 
@@ -58,26 +58,29 @@ struct IdentityRulesTests {
     @Test func aRequiredGroupMustBeAmongTheUsersGroups() throws {
         let rules = IdentityRules(requiredGroups: ["Support", "Sales"])
         let member = try Self.verified(groups: ["Engineering", "support"])
-        try rules.checkGroups(of: member, lookedFor: ["groups"])
+        try rules.checkGroups(of: member)
         let engineer = try Self.verified(groups: ["Engineering"])
         let error = try #require(
-            Self.rejection { () throws(Rejection) in try rules.checkGroups(of: engineer, lookedFor: ["groups"]) })
+            Self.rejection { () throws(Rejection) in try rules.checkGroups(of: engineer) })
         #expect(error.check == .group && error.expected == "Support or Sales" && error.actual == "Engineering")
     }
 
     @Test func noGroupAttributeAndEntrasOverageSaySo() throws {
         let rules = IdentityRules(requiredGroups: ["Support"])
         let none = try Self.verified(groups: nil)
+        let named = IdentityRules(requiredGroups: ["Support"], groupAttribute: "memberOf")
         let absent = try #require(
-            Self.rejection { () throws(Rejection) in try rules.checkGroups(of: none, lookedFor: ["groups", "memberOf"])
+            Self.rejection { () throws(Rejection) in try named.checkGroups(of: none)
             })
-        #expect(absent.check == .group && absent.reason.contains("no group attribute (looked for groups, memberOf)"))
+        #expect(absent.check == .group && absent.reason.contains("no group attribute (looked for memberOf)"))
+        let byDefault = try #require(Self.rejection { () throws(Rejection) in try rules.checkGroups(of: none) })
+        #expect(byDefault.reason.contains("(looked for groups, memberOf, isMemberOf, "))
         let overage = try Self.verified(groups: nil, overage: true)
         let link = try #require(
-            Self.rejection { () throws(Rejection) in try rules.checkGroups(of: overage, lookedFor: ["groups"]) })
+            Self.rejection { () throws(Rejection) in try rules.checkGroups(of: overage) })
         #expect(link.check == .group && link.reason.contains("Entra ID"))
         let empty = try Self.verified(groups: [])
-        #expect(Self.rejection { () throws(Rejection) in try rules.checkGroups(of: empty, lookedFor: []) } != nil)
+        #expect(Self.rejection { () throws(Rejection) in try rules.checkGroups(of: empty) } != nil)
     }
 
     @Test func adminGroupsDecideAdminOrUser() throws {
@@ -97,7 +100,7 @@ struct IdentityRulesTests {
         #expect(IdentityRules(adminGroups: ["Helpdesk Admins"]).grantsAdmin(response) == false)
         let error = try #require(
             Self.rejection { () throws(Rejection) in
-                try IdentityRules(requiredGroups: ["Users"]).checkGroups(of: response, lookedFor: [])
+                try IdentityRules(requiredGroups: ["Users"]).checkGroups(of: response)
             })
         #expect(error.check == .group && error.reason.contains("more than one attribute (groups, memberOf)"))
         // With the attribute named, only it is read and nothing is ambiguous.
@@ -111,8 +114,8 @@ struct IdentityRulesTests {
     @Test func canonicallyEquivalentNamesAreOtherNames() throws {
         let rules = IdentityRules(emailDomains: ["xn--caf-dma.test"], requiredGroups: ["Café;"])
         let decomposed = try Self.verified(groups: ["Cafe\u{301}\u{37E}"])
-        #expect(Self.rejection { () throws(Rejection) in try rules.checkGroups(of: decomposed, lookedFor: []) } != nil)
+        #expect(Self.rejection { () throws(Rejection) in try rules.checkGroups(of: decomposed) } != nil)
         let composed = try Self.verified(groups: ["café;"])
-        #expect(Self.rejection { () throws(Rejection) in try rules.checkGroups(of: composed, lookedFor: []) } == nil)
+        #expect(Self.rejection { () throws(Rejection) in try rules.checkGroups(of: composed) } == nil)
     }
 }

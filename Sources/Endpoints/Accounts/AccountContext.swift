@@ -16,8 +16,6 @@ struct AccountContext: Sendable {
     let keys: AccountKeys
     /// The account's identity rules, applied to each SAML sign-in.
     let rules: IdentityRules
-    /// The attributes groups are read from: the configured one, else the common ones.
-    let groupAttributes: [String]
 
     init(account: Account, version: Int64, settings: SAMLSettings, keys: AccountKeys = .none) {
         self.account = account
@@ -25,16 +23,15 @@ struct AccountContext: Sendable {
         self.settings = settings
         self.keys = keys
         provider = ServiceProvider(slug: account.slug, baseURL: account.baseURL)
-        groupAttributes = settings.groupAttribute.map { [$0] } ?? IdentityProviderPolicy.defaultGroupAttributes
+        rules = IdentityRules(
+            emailDomains: settings.emailDomains, requiredGroups: settings.requiredGroups,
+            adminGroups: settings.adminGroups, groupAttribute: settings.groupAttribute)
         let policy = IdentityProviderPolicy(
             entityID: settings.idpEntityID, allowSHA1: settings.allowSHA1,
             allowIdPInitiated: settings.allowIdPInitiated,
             clockSkew: Double(settings.clockSkew), sessionLifetime: Double(settings.sessionLifetime),
             requireEncryption: settings.requireEncryption,
-            groupAttributes: groupAttributes)
-        rules = IdentityRules(
-            emailDomains: settings.emailDomains, requiredGroups: settings.requiredGroups,
-            adminGroups: settings.adminGroups)
+            groupAttributes: rules.groupAttributes)
         if settings.certificates.isEmpty {
             validator = nil
             validatorProblem = "no IdP certificate is configured"

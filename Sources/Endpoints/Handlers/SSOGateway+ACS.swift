@@ -135,7 +135,7 @@ extension SSOGateway {
                 Rejection(.user, "The user \(user.email) is disabled in \(context.account.name).", actual: user.email))
         }
         do throws(Rejection) {
-            try context.rules.checkGroups(of: response, lookedFor: context.groupAttributes)
+            try context.rules.checkGroups(of: response)
         } catch {
             return refuse(error)
         }

@@ -13,12 +13,20 @@ public struct IdentityRules: Sendable, Hashable {
     public var requiredGroups: [String]
     /// When not empty, a member of one of these groups is made `admin`, anyone else `user`.
     public var adminGroups: [String]
+    /// The attributes groups are read from (the policy's ``IdentityProviderPolicy/groupAttributes``), named
+    /// when none arrived.
+    public var groupAttributes: [String]
 
-    /// Rules with the given lists; empty lists are rules not set.
-    public init(emailDomains: [String] = [], requiredGroups: [String] = [], adminGroups: [String] = []) {
+    /// Rules with the given lists; empty lists are rules not set. `groupAttribute` is the account's own
+    /// group attribute, nil for the common ones.
+    public init(
+        emailDomains: [String] = [], requiredGroups: [String] = [], adminGroups: [String] = [],
+        groupAttribute: String? = nil
+    ) {
         self.emailDomains = emailDomains
         self.requiredGroups = requiredGroups
         self.adminGroups = adminGroups
+        groupAttributes = groupAttribute.map { [$0] } ?? IdentityProviderPolicy.defaultGroupAttributes
     }
 
     /// Throws `email_domain` unless the identity's domain (after its last `@`) is one of ``emailDomains``.
@@ -36,7 +44,7 @@ public struct IdentityRules: Sendable, Hashable {
 
     /// Throws `group` unless the user is in one of ``requiredGroups``; the reason says when the IdP sent
     /// no group attribute at all, or Entra ID's overage claim instead of the groups.
-    public func checkGroups(of response: VerifiedResponse, lookedFor attributes: [String]) throws(Rejection) {
+    public func checkGroups(of response: VerifiedResponse) throws(Rejection) {
         guard !requiredGroups.isEmpty else { return }
         let expected = requiredGroups.joined(separator: " or ")
         if let names = response.ambiguousGroupAttributes {
@@ -53,7 +61,7 @@ public struct IdentityRules: Sendable, Hashable {
                         + "groups for a token)", expected: expected, actual: "the groups.link overage claim")
             }
             throw Rejection(
-                .group, "the IdP sent no group attribute (looked for \(attributes.joined(separator: ", ")))",
+                .group, "the IdP sent no group attribute (looked for \(groupAttributes.joined(separator: ", ")))",
                 expected: expected, actual: "no group attribute")
         }
         guard Self.intersects(groups, requiredGroups) else {
