@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "samlgate",
             dependencies: [
-                "Admin", "Store", "SAML", "Credentials",
+                "Admin", "Basics", "Store", "SAML", "Credentials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings),

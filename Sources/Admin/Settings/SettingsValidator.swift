@@ -68,7 +68,7 @@ public enum SettingsValidator {
         }
         for (field, list) in [("required_groups", settings.requiredGroups), ("admin_groups", settings.adminGroups)] {
             if let name = list.first(where: {
-                $0.isEmpty || $0.utf8.count > 1024 || $0.unicodeScalars.contains(where: isControl)
+                $0.isEmpty || $0.utf8.count > 1024 || $0.unicodeScalars.contains(where: \.isControlCharacter)
                     || $0.contains(where: \.isNewline)
             }) {
                 throw .invalidGroupName(name, field: field)
@@ -90,12 +90,8 @@ public enum SettingsValidator {
             }
     }
 
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-    }
-
     private static func isSpaceOrControl(_ scalar: Unicode.Scalar) -> Bool {
-        isControl(scalar) || scalar.properties.isWhitespace
+        scalar.isControlCharacter || scalar.properties.isWhitespace
     }
 
     /// Throws unless `url` is https, or http on a loopback host (a local test IdP).

@@ -1,3 +1,5 @@
+import Basics
+
 /// How an identity (an email or a NameID) is read, wherever it comes from: an IdP's Assertion, the
 /// password form, or an admin's `samlgate user add` (ACS rule 10).
 ///
@@ -37,7 +39,7 @@ public enum Identity {
         // Printable ASCII, the common case, has neither: one pass over the bytes decides.
         guard trimmed.utf8.contains(where: { $0 < 0x21 || $0 >= 0x7F }) else { return trimmed }
         for scalar in trimmed.unicodeScalars {
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { throw .control(scalar) }
+            if scalar.isControlCharacter { throw .control(scalar) }
             if scalar.properties.isWhitespace { throw .whitespace(scalar) }
         }
         return trimmed

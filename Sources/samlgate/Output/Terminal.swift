@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Writing to the terminal: results to stdout, the one-line error to stderr.
@@ -20,7 +21,7 @@ enum Terminal {
     static func escaped(_ text: String) -> String {
         func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
             let value = scalar.value
-            return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+            return scalar.isControlCharacter || value == 0x2028 || value == 0x2029
                 || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
         }
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
