@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import socket
 import urllib.parse
-from dataclasses import dataclass
 
 import requests
 
@@ -34,51 +32,6 @@ REQUESTS = [
     ("delete", "DELETE", b"", None),
     ("patch", "PATCH", b'{"priority": 1}', "application/json"),
 ]
-
-
-@dataclass
-class Raw:
-    """An HTTP answer as the bytes on the wire, header lines split only at CRLF."""
-
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-
-    def values(self, name: str) -> list[str]:
-        return [value for key, value in self.headers if key.lower() == name.lower()]
-
-
-def raw_request(base_url: str, method: str, target: bytes | str, headers: list[bytes | str] = (),
-                body: bytes = b"") -> Raw:
-    """Sends `target` and `headers` exactly as given (no client library re-encodes anything)."""
-    url = urllib.parse.urlsplit(base_url)
-    extra = [line.encode("latin-1") if isinstance(line, str) else line for line in headers]
-    lines = [method.encode() + b" " + (target.encode() if isinstance(target, str) else target) + b" HTTP/1.1"]
-    if not any(line.lower().startswith(b"host:") for line in extra):
-        lines.append(f"Host: {url.netloc}".encode())
-    lines += [b"Connection: close"] + extra
-    if body:
-        lines.append(f"Content-Length: {len(body)}".encode())
-    with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
-        sock.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + body)
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.split(b"\r\n")
-    parsed = []
-    for line in header_lines:
-        name, _, value = line.decode("latin-1").partition(":")
-        parsed.append((name.strip(), value.strip()))
-    return Raw(int(status_line.split()[1]), parsed, rest)
-
-
-def assert_clean_headers(answer: Raw) -> None:
-    """No header a request could have added, and no control or non-ASCII byte in any value."""
-    names = {name.lower() for name, _ in answer.headers}
-    assert not names & {"set-cookie", "x-injected"}, answer.headers
-    for name, value in answer.headers:
-        assert all(0x20 <= ord(c) < 0x7F for c in name + value), (name, value)
 
 
 def sign_in(site: dict) -> str:
@@ -118,9 +71,9 @@ def cookie_pairs(header: str | None) -> dict[str, str]:
 
 def test_nginx_header_injection_url_is_one_redirect_to_sign_in(nginx_site):
     base = nginx_site["base_url"]
-    answer = raw_request(base, "GET", INJECTION)
+    answer = harness.raw_request(base, "GET", INJECTION)
     assert answer.status == 302, answer
-    assert_clean_headers(answer)
+    harness.assert_clean_headers(answer)
     assert answer.values("Location") == [sign_in_url(base, INJECTION)]
     query = urllib.parse.urlsplit(answer.values("Location")[0]).query
     assert urllib.parse.parse_qs(query) == {"return_to": [INJECTION]}
@@ -215,9 +168,9 @@ def test_nginx_hostile_urls_and_headers_get_a_clean_redirect_never_a_5xx(nginx_s
         ("/app/x", ["Cookie: " + "a=" + "b" * 7000]),
     ]
     for target, headers in cases:
-        answer = raw_request(base, "GET", target, headers)
+        answer = harness.raw_request(base, "GET", target, headers)
         assert answer.status < 500, (target[:80], headers, answer.status, answer.body[:300])
-        assert_clean_headers(answer)
+        harness.assert_clean_headers(answer)
         if answer.status == 302:
             location = answer.values("Location")
             assert len(location) == 1 and location[0].startswith(f"{base}/sso/acme/login"), (target[:80], location)
@@ -227,11 +180,11 @@ def test_nginx_hostile_urls_and_headers_get_a_clean_redirect_never_a_5xx(nginx_s
                 assert return_to == [raw], (raw[:80], location[0][:200])
         else:
             assert answer.status == 400, (target[:80], headers, answer.status)  # nginx refused the request itself
-    assert raw_request(base, "GET", near_limit).values("Location") == [sign_in_url(base, near_limit)]
+    assert harness.raw_request(base, "GET", near_limit).values("Location") == [sign_in_url(base, near_limit)]
 
     token = sign_in(nginx_site)
     for target in ["/app/" + "a" * 6000, near_limit, "/app/?q=%0d%0aX:%201"]:
-        answer = raw_request(base, "GET", target, [f"Cookie: samlgate_acme={token}"])
+        answer = harness.raw_request(base, "GET", target, [f"Cookie: samlgate_acme={token}"])
         assert answer.status == 200, (target[:80], answer.status)
 
 
@@ -269,9 +222,9 @@ def apache_login_path(return_to: str) -> str:
 
 
 def test_apache_header_injection_url_is_a_sign_in_page_with_the_encoded_return_path(apache_site):
-    answer = raw_request(apache_site["base_url"], "GET", INJECTION)
+    answer = harness.raw_request(apache_site["base_url"], "GET", INJECTION)
     assert answer.status == 401, answer
-    assert_clean_headers(answer)
+    harness.assert_clean_headers(answer)
     assert not answer.values("Location")
     assert apache_sign_in_link(answer.body.decode()) == apache_login_path(INJECTION)
 
@@ -351,9 +304,9 @@ def test_apache_hostile_urls_and_headers_never_get_a_5xx(apache_site):
         ("/app", ["Host: evil.example.com"]),
     ]
     for target, headers in cases:
-        answer = raw_request(base, "GET", target, headers)
+        answer = harness.raw_request(base, "GET", target, headers)
         assert answer.status in (400, 401, 403, 404), (target[:80], headers, answer.status)
-        assert_clean_headers(answer)
+        harness.assert_clean_headers(answer)
         if answer.status == 401:
             kept = apache_login_path(target) if len(target) <= 2048 else "/sso/acme/login?return_to="
             assert apache_sign_in_link(answer.body.decode()) == kept, target[:80]

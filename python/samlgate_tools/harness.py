@@ -291,6 +291,51 @@ def form_fields(html: str) -> tuple[str, dict[str, str]]:
     return parser.action, parser.fields
 
 
+@dataclass
+class Raw:
+    """An HTTP answer as the bytes on the wire, header lines split only at CRLF."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def values(self, name: str) -> list[str]:
+        return [value for key, value in self.headers if key.lower() == name.lower()]
+
+
+def raw_request(base_url: str, method: str, target: bytes | str, headers: list[bytes | str] = (),
+                body: bytes = b"") -> Raw:
+    """Sends `target` and `headers` exactly as given (no client library re-encodes anything)."""
+    url = urllib.parse.urlsplit(base_url)
+    extra = [line.encode("latin-1") if isinstance(line, str) else line for line in headers]
+    lines = [method.encode() + b" " + (target.encode() if isinstance(target, str) else target) + b" HTTP/1.1"]
+    if not any(line.lower().startswith(b"host:") for line in extra):
+        lines.append(f"Host: {url.netloc}".encode())
+    lines += [b"Connection: close"] + extra
+    if body:
+        lines.append(f"Content-Length: {len(body)}".encode())
+    with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
+        sock.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.split(b"\r\n")
+    parsed = []
+    for line in header_lines:
+        name, _, value = line.decode("latin-1").partition(":")
+        parsed.append((name.strip(), value.strip()))
+    return Raw(int(status_line.split()[1]), parsed, rest)
+
+
+def assert_clean_headers(answer: Raw) -> None:
+    """No header a request could have added, and no control or non-ASCII byte in any value."""
+    names = {name.lower() for name, _ in answer.headers}
+    assert not names & {"set-cookie", "x-injected"}, answer.headers
+    for name, value in answer.headers:
+        assert all(0x20 <= ord(c) < 0x7F for c in name + value), (name, value)
+
+
 def nginx_main(prefix: Path, connections: int = 256) -> str:
     """The top of a test nginx.conf: in the foreground, its pid file and error log under `prefix`."""
     return f"""
