@@ -540,3 +540,29 @@ def test_php_keeps_the_last_value_of_a_repeated_fastcgi_parameter(osticket):
     seen = json.loads(answer.stdout.split(b"\r\n\r\n", 1)[1])
     assert seen["REMOTE_USER"] == ALICE
 
+
+
+# A link a visitor could be lured to: it must give the usual answer to an anonymous visitor (a redirect to
+# sign in, or Znuny's sign-in page), never a header or cookie of the URL's making, never a 5xx.
+INJECTION = "%0d%0aSet-Cookie:%20samlgate_acme=ATTACKER;%20Path=/%0d%0aX-Injected:%201"
+
+
+# osTicket's `/scp/x.php/<anything>` is no staff page (its site file sends it to the client portal, which
+# carries no identity), so there the URL's path is hostile only in the query.
+@pytest.mark.parametrize("name, protected, in_path", [
+    ("zammad", "/auth/sso", True), ("znuny", "/znuny/index.pl", True), ("glpi", "/front/ticket.form.php", True),
+    ("osticket", "/scp/tickets.php", False),
+])
+def test_hostile_urls_on_a_protected_path_get_a_clean_answer(request, name, protected, in_path):
+    site = request.getfixturevalue(name)
+    base = site["base_url"]
+    targets = [("GET", f"{protected}?q={INJECTION}"), ("POST", f"{protected}?q={INJECTION}&next=//evil.example.com")]
+    if in_path:
+        targets.append(("GET", f"{protected}/{INJECTION}"))
+    for method, target in targets:
+        answer = harness.raw_request(base, method, target, headers=["Content-Type: application/octet-stream"],
+                                     body=BODY if method == "POST" else b"")
+        assert answer.status in (302, 401), (name, method, target, answer.status)
+        harness.assert_clean_headers(answer)
+        for location in answer.values("Location"):
+            assert location.startswith(f"{base}/sso/acme/login?return_to="), location

@@ -470,3 +470,17 @@ def test_browser_signs_in_to_rt(rt_site, tmp_path):
             driver.save_screenshot(os.environ["SAMLGATE_RT_SCREENSHOT"])
     finally:
         driver.quit()
+
+
+def test_hostile_urls_get_a_clean_redirect_to_sign_in(rt_site):
+    """A link a visitor could be lured to: one redirect to sign in, GET or POST, never a header or cookie of
+    the URL's making."""
+    base = rt_site["base_url"]
+    injection = "%0d%0aSet-Cookie:%20samlgate_acme=ATTACKER;%20Path=/%0d%0aX-Injected:%201"
+    for method, target in [("GET", f"/Ticket/Display.html/{injection}"), ("GET", f"/Search/Results.html?q={injection}"),
+                           ("POST", f"/Ticket/Create.html?Queue={injection}")]:
+        answer = client(rt_site).request(method, base + target, data=b"Subject=x" if method == "POST" else None,
+                                         allow_redirects=False, timeout=10)
+        assert answer.status_code == 302, (method, target, answer.status_code)
+        assert answer.headers["Location"].startswith(f"{base}/sso/acme/login?return_to="), answer.headers
+        assert "X-Injected" not in answer.headers and "ATTACKER" not in answer.headers.get("Set-Cookie", "")
